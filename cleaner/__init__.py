@@ -1,0 +1,158 @@
+"""cleaner: canonical clean article text from scraped pages, with an audit trail.
+
+The library API::
+
+    import cleaner
+
+    result = cleaner.clean(text, url="https://example.com/a")
+    result.text          # canonical clean text
+    result.metadata      # title, site, date, author...
+    result.removals      # every removed span, with the rule that removed it
+    result.provenance    # JSON-serialisable audit record
+
+    cleaner.restore(result) == cleaner.canonicalize(text)   # always true
+
+:class:`Cleaner` loads, validates and compiles rule packs once and is meant to
+be reused; the module functions use a cached default instance with the bundled
+packs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cleaner import html as _html
+from cleaner import pipeline, provenance
+from cleaner._version import __version__
+from cleaner.canonical import canonicalize
+from cleaner.config import CleanerConfig
+from cleaner.document import Removal, Result
+from cleaner.heuristics import HEURISTICS
+from cleaner.provenance import restore
+from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
+from cleaner.rules.model import Pack
+from cleaner.rules.registry import PackRegistry, UnknownSiteError
+
+__all__ = [
+    "Cleaner",
+    "CleanerConfig",
+    "Removal",
+    "Result",
+    "RulePackError",
+    "UnknownSiteError",
+    "__version__",
+    "canonicalize",
+    "clean",
+    "clean_html",
+    "restore",
+]
+
+
+class Cleaner:
+    """Rule packs loaded, validated and compiled once; clean any number of documents.
+
+    Args:
+        rules_dirs: Folders of extra packs, applied on top of the bundled ones
+            (a pack with the same name replaces the bundled one).
+        config: Options; defaults to :class:`CleanerConfig()`.
+        bundled: Load the packs shipped with cleaner.
+
+    Raises:
+        RulePackError: A pack is invalid; the message names file, line and rule.
+    """
+
+    def __init__(
+        self,
+        rules_dirs: Iterable[str | Path] = (),
+        *,
+        config: CleanerConfig | None = None,
+        bundled: bool = True,
+    ) -> None:
+        self.config = config or CleanerConfig()
+        dirs = [bundled_rules_dir()] if bundled else []
+        dirs += [Path(d) for d in rules_dirs]
+        self.packs: list[Pack] = load_packs(dirs)
+        self.registry = PackRegistry(self.packs)
+        self._whys = {rule.qualified_id: rule.why for pack in self.packs for rule in pack.rules}
+        self._whys.update({f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()})
+
+    def clean(
+        self,
+        text: str,
+        *,
+        url: str | None = None,
+        site: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> Result:
+        """Clean one text document.
+
+        Args:
+            text: The scraped text.
+            url: The page's URL; picks the site pack by host.
+            site: Force the pack of this name (skips URL and fingerprint matching).
+            metadata: Known fields (e.g. from HTML) that rules must not override.
+            source: Facts about how the text was obtained, kept in provenance.
+
+        Raises:
+            UnknownSiteError: ``site`` names no loaded pack.
+            ValueError: The document exceeds ``config.max_document_chars``.
+        """
+        doc = pipeline.run(
+            text,
+            registry=self.registry,
+            config=self.config,
+            url=url,
+            site=site,
+            metadata=metadata,
+            source=source,
+        )
+        return provenance.build(doc, self._whys)
+
+    def clean_html(
+        self, html: str | bytes, *, url: str | None = None, site: str | None = None
+    ) -> Result:
+        """Extract the main text of an HTML page, then clean it like :meth:`clean`.
+
+        Bytes are decoded from their BOM, ``<meta charset>``, UTF-8 or, failing
+        those, detection; how is recorded in ``provenance["source"]``.
+
+        Raises:
+            cleaner.html.DecodeError: Bytes that no encoding fits.
+        """
+        source: dict[str, Any] = {"format": "html"}
+        if isinstance(html, bytes):
+            decoded = _html.decode_bytes(html, html=True)
+            source["decoding"] = decoded.to_dict()
+            html = decoded.text
+        text, found = _html.extract(html, url=url)
+        source["extractor"] = {"name": "trafilatura", "chars": len(text)}
+        return self.clean(text, url=url or found.get("url"), site=site, metadata=found,
+                          source=source)
+
+    def whys(self) -> dict[str, str]:
+        """Return the ``why`` of every rule and heuristic, by qualified id."""
+        return dict(self._whys)
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().splitlines()[0] if doc else ""
+
+
+@functools.cache
+def default_cleaner() -> Cleaner:
+    """Return the shared instance with the bundled packs and default options."""
+    return Cleaner()
+
+
+def clean(text: str, *, url: str | None = None, site: str | None = None) -> Result:
+    """Clean one text document with the bundled packs (see :meth:`Cleaner.clean`)."""
+    return default_cleaner().clean(text, url=url, site=site)
+
+
+def clean_html(html: str | bytes, *, url: str | None = None, site: str | None = None) -> Result:
+    """Extract and clean one HTML page with the bundled packs (see :meth:`Cleaner.clean_html`)."""
+    return default_cleaner().clean_html(html, url=url, site=site)

@@ -1,0 +1,47 @@
+"""Every tunable option of the cleaner, in one typed, documented object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """Options for :class:`cleaner.Cleaner`; thresholds live here, not in code.
+
+    Attributes:
+        regex_timeout: Seconds one pattern may spend on one paragraph before the
+            rule is skipped for that document (and the skip recorded).
+        max_passes: Upper bound on rule-and-heuristic passes.  Passes repeat until
+            one removes nothing, which is what makes cleaning idempotent; the
+            bound only guards against a pathological pack.
+        heuristics: Run the code heuristics of :mod:`cleaner.heuristics`.
+        generic_rules: Apply packs marked ``always`` (``rules/generic.yaml``).
+        head_lines: How many paragraphs from the top count as the document head,
+            where navigation, labels and duplicated titles sit.
+        short_line_words: A paragraph of at most this many words is "short"
+            (labels, bylines, menu items).
+        title_max_words: A first paragraph longer than this is not a title.
+        pull_quote_min_words: Shortest quoted paragraph tested as a pull quote.
+        pull_quote_overlap: Share of a quote's word pairs that must appear in
+            another paragraph for it to count as a repeated pull quote.
+        duplicate_min_chars: Shortest paragraph dropped as a repeat of an
+            earlier one.
+        tail_fraction: Comment-section and footer markers only truncate when they
+            sit in the last part of the document, past this fraction of it.
+        max_document_chars: Documents longer than this are refused with an
+            error rather than silently truncated.
+    """
+
+    regex_timeout: float = 0.5
+    max_passes: int = 4
+    heuristics: bool = True
+    generic_rules: bool = True
+    head_lines: int = 12
+    short_line_words: int = 6
+    title_max_words: int = 30
+    pull_quote_min_words: int = 6
+    pull_quote_overlap: float = 0.7
+    duplicate_min_chars: int = 20
+    tail_fraction: float = 0.5
+    max_document_chars: int = 20_000_000

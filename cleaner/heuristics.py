@@ -1,0 +1,407 @@
+"""Generic, site-independent noise detectors that need more than one pattern.
+
+Each detector is a pure function ``(paragraphs, context) -> cuts``.  Its name is
+its registry key in :data:`HEURISTICS` and its rule id in provenance
+(``generic/<name>``).  Phrase-level noise that one pattern catches lives in
+``rules/generic.yaml`` instead; what is here needs context: position in the
+document, neighbouring paragraphs, or comparison with the rest of the text.
+
+Every detector is written to be stable: on its own output it proposes nothing
+new, so cleaning twice gives the same text as cleaning once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from cleaner.config import CleanerConfig
+from cleaner.document import Cut
+from cleaner.metadata import normalize_fields, parse_date
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a detector may know besides the paragraphs.
+
+    Attributes:
+        config: Thresholds.
+        metadata: Fields known so far (e.g. the title from HTML metadata).
+    """
+
+    config: CleanerConfig
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+Heuristic = Callable[[Sequence[str], Context], list[Cut]]
+
+_BULLET = regex.compile(r"^[•·▪▫►▸‣∙◦■□●○\-–*]\s*")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+.&-]*")
+_SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
+
+_SOCIAL = frozenset(
+    """facebook twitter x linkedin pinterest whatsapp telegram reddit tumblr vk vkontakte
+    instagram youtube tiktok snapchat flipboard pocket wechat weibo viber messenger skype
+    digg stumbleupon mix threads bluesky mastodon line sms email e-mail mail print google
+    google+ gplus plus share shares shared tweet tweets pin it copy link url whatsapp""".split()
+)
+_SOCIAL_CORE = frozenset(
+    """facebook twitter linkedin pinterest whatsapp telegram reddit tumblr vk instagram
+    youtube tiktok flipboard pocket wechat weibo viber messenger skype digg stumbleupon
+    google google+ gplus share shares tweet email e-mail print""".split()
+)
+_SOCIAL_FILLER = frozenset("on via this the article story to by with and or | 0".split())
+
+_SECTION_LABELS = frozenset(
+    label.casefold()
+    for label in """news|opinion|opinions|world|world news|politics|business|economy|markets|
+    sports|sport|u.s.|us|u.s. news|us news|tech|technology|science|health|entertainment|
+    culture|arts|lifestyle|travel|food|style|local|national|international|live|audio only|
+    video|videos|watch|listen|analysis|breaking|breaking news|exclusive|feature|features|
+    editorial|editorials|commentary|columns|column|blogs|blog|photos|gallery|podcast|
+    podcasts|home|menu|search|latest|latest news|trending|top stories|more|europe|asia|
+    africa|americas|latin america|middle east|uk|india|china|australia|canada|climate|
+    environment|education|crime|law|security|defense|defence|military|media|sponsored|
+    advertisement|advertising|partner content|press release|op-ed|letters|review|reviews|
+    interview|explainer|fact check|obituaries|weather|science & tech|business & economy""".split(
+        "|"
+    )
+)
+_CREDIT = regex.compile(
+    r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
+    r"(?:\s+(?:credit|courtesy|by|source))?\s*:\s*\S"
+    r"|\((?:AP|AFP|Reuters|EPA|Getty|Bloomberg|Xinhua)\b[^)]*(?:photo|images?)[^)]*\)\s*$"
+    r"|(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
+    regex.IGNORECASE | regex.V1,
+)
+_PREV_NEXT = regex.compile(
+    r"^(?P<which>previous|prev|next|older|newer)(?:\s+(?:article|post|story|item|entry))?"
+    r"\s*(?P<sep>[:»«›‹>|-]\s*)?(?P<rest>.*)$",
+    regex.IGNORECASE | regex.V1,
+)
+_BREADCRUMB_SEP = regex.compile(r"\s+[>»›/]\s+")
+_DATE_LINE = regex.compile(
+    r"^(?:(?:first\s+)?published|updated|last\s+updated|posted|modified|date)"
+    r"(?:\s+(?:on|at))?\s*:?\s+(?P<date>.{6,80})$",
+    regex.IGNORECASE | regex.V1,
+)
+_NAME = r"\p{Lu}[\p{L}.'’-]*(?:\s+(?:de|da|van|von|del|la|le|bin|al|\p{Lu}[\p{L}.'’-]*)){0,4}"
+_BYLINE = regex.compile(
+    rf"^By\s+(?P<author>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)"
+    r"(?:\s*(?:,|\||–|—|-|/)\s*.{0,80})?$",
+    regex.V1,
+)
+_EDITOR_NOTE = regex.compile(
+    r"(?<=[.!?]['\"’”)]?)\s+(?P<cut>\p{Lu}[\p{Lu}'’]*(?:\s+\p{Lu}[\p{Lu}'’]*){0,3})$",
+    regex.V1,
+)
+_QUOTE_OPEN = "“\"‘«„"
+_QUOTE_CLOSE = "”\"’»“"
+_ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
+
+
+def words(text: str) -> list[str]:
+    """Return the words of a paragraph, case-folded.
+
+    >>> words("Share on Facebook | Google+")
+    ['share', 'on', 'facebook', 'google+']
+    """
+    return [w.casefold().rstrip(".") or w for w in _WORD.findall(text)]
+
+
+def strip_bullet(text: str) -> str:
+    """Remove a leading list bullet.
+
+    >>> strip_bullet("• google plus")
+    'google plus'
+    """
+    return _BULLET.sub("", text, count=1)
+
+
+def _body_start(paragraphs: Sequence[str], min_words: int = 15) -> int:
+    """Index of the first paragraph that reads like body text (a long sentence)."""
+    for i, p in enumerate(paragraphs):
+        if len(p.split()) >= min_words and _SENTENCE_END.search(p):
+            return i
+    return len(paragraphs)
+
+
+def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop paragraphs made only of social-network names and share words.
+
+    >>> [c.line for c in share_widget(["• facebook", "Body text here.", "Share on Twitter"],
+    ...                               Context(CleanerConfig()))]
+    [0, 2]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) > 120:
+            continue
+        tokens = words(strip_bullet(p))
+        if not tokens or len(tokens) > 12:
+            continue
+        if all(t in _SOCIAL or t in _SOCIAL_FILLER or t.isdigit() for t in tokens) and any(
+            t in _SOCIAL_CORE for t in tokens
+        ):
+            cuts.append(Cut("generic/share_widget", "drop-line", i))
+    return cuts
+
+
+def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop runs of short bulleted items above the article body (site menus).
+
+    >>> [c.line for c in nav_menu(["• Live", "• Audio Only", "Title", "x " * 20 + "."],
+    ...                           Context(CleanerConfig()))]
+    [0, 1]
+    """
+    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    cuts: list[Cut] = []
+    run: list[int] = []
+    for i in range(limit + 1):
+        p = paragraphs[i] if i < limit else ""
+        is_item = (
+            bool(_BULLET.match(p))
+            and len(words(p)) <= 4
+            and not _SENTENCE_END.search(p)
+            and len(p) <= 40
+        )
+        if is_item:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            cuts.extend(Cut("generic/nav_menu", "drop-line", j) for j in run)
+        run = []
+    return cuts
+
+
+def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop breadcrumb trails such as ``News > U.S.`` in the document head.
+
+    >>> [c.line for c in breadcrumbs(["News > U.S.", "A > B is true for all x."],
+    ...                              Context(CleanerConfig()))]
+    [0]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
+        if len(p) > 100:
+            continue
+        parts = _BREADCRUMB_SEP.split(strip_bullet(p))
+        if 2 <= len(parts) <= 7 and all(
+            1 <= len(part.split()) <= 4 and (part[:1].isupper() or part[:1].isdigit())
+            for part in parts
+        ):
+            cuts.append(Cut("generic/breadcrumbs", "drop-line", i))
+    return cuts
+
+
+def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop bare section labels ("Opinion", "World News") above the article body.
+
+    >>> [c.line for c in section_label(["Title of it", "Opinion", "y " * 20 + "."],
+    ...                                Context(CleanerConfig()))]
+    [1]
+    """
+    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    return [
+        Cut("generic/section_label", "drop-line", i)
+        for i in range(limit)
+        if strip_bullet(paragraphs[i]).casefold().strip(" :|") in _SECTION_LABELS
+    ]
+
+
+def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop captions that carry a photo credit, and the bare copy of the caption above.
+
+    >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body."]
+    >>> [c.line for c in photo_credit(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) > 400 or not _CREDIT.search(p):
+            continue
+        if i > 0:
+            above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
+            if above and len(above) >= 10 and p.casefold().startswith(above):
+                cuts.append(Cut("generic/photo_credit", "drop-line", i - 1))
+        cuts.append(Cut("generic/photo_credit", "drop-line", i))
+    return cuts
+
+
+def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop "Previous ..." / "Next ..." article links, not sentences that start so.
+
+    A line is a link when it says "Previous article"/"Next post", is the bare
+    word, or when a "Previous" headline and a "Next" headline sit side by side.
+
+    >>> paras = ["Next week, the senate will vote on it.", "Previous Leaders meet",
+    ...          "Next Iran expels 225 Pakistanis", "No Comment"]
+    >>> [c.line for c in prev_next_links(paras, Context(CleanerConfig()))]
+    [1, 2]
+    """
+    found: dict[int, str] = {}
+    for i, p in enumerate(paragraphs):
+        if len(p) > 250 or _SENTENCE_END.search(p) and len(p.split()) > 12:
+            continue
+        m = _PREV_NEXT.match(p)
+        if m is None:
+            continue
+        explicit = m.group("sep") or not m.group("rest") or p.split()[1:2] in (
+            ["article"], ["post"], ["story"], ["Article"], ["Post"], ["Story"]
+        )
+        found[i] = "explicit" if explicit else m.group("which").casefold()
+    cuts = []
+    for i, kind in found.items():
+        pair = {found.get(i - 1), found.get(i + 1)}
+        opposite = {"previous", "prev", "older"} if kind in {"next", "newer"} else {
+            "next", "newer"
+        }
+        if kind == "explicit" or pair & opposite or pair & {"explicit"}:
+            cuts.append(Cut("generic/prev_next_links", "drop-line", i))
+    return cuts
+
+
+def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Move "Published 28 June 2021" (or a bare date line) in the head into ``metadata.date``.
+
+    >>> cuts = dateline_metadata(["Title", "Published 28 June 2021", "Body."],
+    ...                          Context(CleanerConfig()))
+    >>> [(c.line, c.fields["date"]) for c in cuts]
+    [(1, '2021-06-28')]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
+        if len(p) > 100:
+            continue
+        m = _DATE_LINE.match(p)
+        raw = m.group("date") if m else p
+        if m is None and (len(p.split()) > 7 or not regex.search(r"\d{4}", p)):
+            continue
+        if parse_date(raw) is None:
+            continue
+        fields = normalize_fields({"date": raw.strip()})
+        cuts.append(Cut("generic/dateline_metadata", "extract", i, fields=fields))
+    return cuts
+
+
+def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Move a "By Jane Doe" line in the head into ``metadata.author``.
+
+    >>> [c.fields for c in byline(["Title", "By Jane Doe and John Roe, Reuters"],
+    ...                           Context(CleanerConfig()))]
+    [{'author': 'Jane Doe and John Roe'}]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
+        if len(p) > 160:
+            continue
+        m = _BYLINE.match(p)
+        if m is not None:
+            cuts.append(
+                Cut("generic/byline", "extract", i, fields={"author": m.group("author").strip()})
+            )
+    return cuts
+
+
+def _key(text: str) -> str:
+    return " ".join(words(strip_bullet(text)))
+
+
+def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop a paragraph that repeats an earlier one (duplicated titles, captions).
+
+    >>> [c.line for c in duplicate_paragraph(["US Carried Out Air Strikes", "US Carried Out "
+    ...     "Air Strikes", "Body."], Context(CleanerConfig()))]
+    [1]
+    """
+    seen: set[str] = set()
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) < ctx.config.duplicate_min_chars:
+            continue
+        key = _key(p)
+        if not key:
+            continue
+        if key in seen:
+            cuts.append(Cut("generic/duplicate_paragraph", "drop-line", i))
+        seen.add(key)
+    return cuts
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop a fully quoted paragraph that repeats body text, with its "– Name" line.
+
+    >>> paras = ["“We will act to protect our people,” he said on Sunday night.",
+    ...          "“We will act to protect our people …”", "– A spokesman"]
+    >>> [c.line for c in pull_quote(paras, Context(CleanerConfig()))]
+    [1, 2]
+    """
+    cfg = ctx.config
+    candidates = []
+    for i, p in enumerate(paragraphs):
+        if p[:1] in _QUOTE_OPEN and p.rstrip(" .")[-1:] in _QUOTE_CLOSE and len(p) <= 600:
+            tokens = words(p)
+            if len(tokens) >= cfg.pull_quote_min_words:
+                candidates.append((i, tokens))
+    if not candidates:
+        return []
+    pair_sets = [_pairs(words(p)) for p in paragraphs]
+    cuts = []
+    for i, tokens in candidates:
+        quote_pairs = _pairs(tokens)
+        best = max(
+            (len(quote_pairs & pair_sets[j]) for j in range(len(paragraphs)) if j != i),
+            default=0,
+        )
+        if best >= cfg.pull_quote_overlap * len(quote_pairs):
+            cuts.append(Cut("generic/pull_quote", "drop-line", i))
+            if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
+                cuts.append(Cut("generic/pull_quote", "drop-line", i + 1))
+    return cuts
+
+
+def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Trim an all-capitals note glued after a paragraph's last sentence ("JEFF OK'D").
+
+    >>> [c.span for c in editor_note(["It is early, the official said. JEFF OK’D"],
+    ...                              Context(CleanerConfig()))]
+    [(31, 40)]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        m = _EDITOR_NOTE.search(p)
+        if m is None:
+            continue
+        note = m.group("cut")
+        body = p[: m.start()]
+        letters = [c for c in note if c.isalpha()]
+        if len(letters) < 2 or not any(c.islower() for c in body):
+            continue
+        cuts.append(Cut("generic/editor_note", "trim", i, m.span("cut")))
+    return cuts
+
+
+HEURISTICS: dict[str, Heuristic] = {
+    h.__name__: h
+    for h in (
+        share_widget,
+        nav_menu,
+        breadcrumbs,
+        section_label,
+        photo_credit,
+        prev_next_links,
+        dateline_metadata,
+        byline,
+        duplicate_paragraph,
+        pull_quote,
+        editor_note,
+    )
+}
+"""Every detector by name, in the order the pipeline runs them."""

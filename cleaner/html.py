@@ -1,0 +1,117 @@
+"""HTML in: decoding bytes, main-content extraction with trafilatura, metadata.
+
+The extracted text then goes through the same pipeline as plain text
+(:func:`cleaner.pipeline.run`), so HTML and text input share canonical form,
+rule packs, heuristics and provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from typing import Any
+
+import charset_normalizer
+import regex
+import trafilatura
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = regex.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", regex.IGNORECASE
+)
+
+METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "url", "description")
+"""trafilatura metadata fields copied into ``Result.metadata`` (``sitename`` as ``site_name``)."""
+
+
+class DecodeError(ValueError):
+    """Bytes that no reliable decoding turns into text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes and how it was decoded."""
+
+    text: str
+    encoding: str
+    method: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the JSON form used in provenance."""
+        return {"encoding": self.encoding, "method": self.method}
+
+
+def _lookup(name: str) -> str | None:
+    try:
+        return codecs.lookup(name.decode("ascii", "ignore") if isinstance(name, bytes) else name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False) -> Decoded:
+    """Decode bytes: BOM, then declared charset, then ``<meta charset>``, then UTF-8, then detection.
+
+    Args:
+        data: The raw bytes.
+        declared: A charset from outside the document (an HTTP header).
+        html: Look for a ``<meta charset>`` declaration in the first 4 KB.
+
+    Raises:
+        DecodeError: No decoding fits.
+
+    >>> decode_bytes("café".encode("cp1252")).encoding
+    'cp1252'
+    >>> decode_bytes(codecs.BOM_UTF8 + b"hi").to_dict()
+    {'encoding': 'utf-8-sig', 'method': 'bom'}
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(name), name, "bom")
+            except UnicodeDecodeError:
+                break
+    candidates: list[tuple[str, str]] = []
+    if declared and (enc := _lookup(declared)):
+        candidates.append((enc, "declared"))
+    if html and (m := _META_CHARSET.search(data[:4096])) and (enc := _lookup(m.group(1).decode())):
+        candidates.append((enc, "meta"))
+    candidates.append(("utf-8", "utf-8"))
+    for enc, method in candidates:
+        try:
+            return Decoded(data.decode(enc), enc, method)
+        except UnicodeDecodeError:
+            continue
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise DecodeError("cannot decode: not UTF-8 and no encoding fits (binary data?)")
+    encoding = _lookup(best.encoding) or best.encoding
+    return Decoded(str(best), encoding, "detected")
+
+
+def extract(html: str, *, url: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Extract the main text and metadata of an HTML page with trafilatura.
+
+    Returns:
+        The text (empty when nothing was found) and the metadata fields found.
+    """
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+    )
+    if document is None:
+        return "", {}
+    found: dict[str, Any] = {}
+    for name in METADATA_FIELDS:
+        value = getattr(document, name, None)
+        if value:
+            found["site_name" if name == "sitename" else name] = value
+    return str(document.text or ""), found

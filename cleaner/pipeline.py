@@ -1,0 +1,185 @@
+"""The step protocol and the order of steps; the one place that edits a Document.
+
+Order, and why:
+
+1. **canonicalize**: every later step sees repaired, normalised paragraphs,
+   and every removal offset points into this canonical text.
+2. **the site pack** (chosen by forced site, URL host or fingerprints): site
+   knowledge is the most precise, so it claims its noise first and its rule ids
+   appear in provenance.
+3. **generic packs** (``rules/generic.yaml``): phrase-level noise any site has.
+4. **heuristics**, in the order of :data:`cleaner.heuristics.HEURISTICS`: they
+   see the text without the noise above, which makes position-based detectors
+   (head, tail, neighbours) more accurate.
+
+Steps 2-4 repeat until a whole pass removes nothing (at most
+``CleanerConfig.max_passes``), so the result is a fixed point and cleaning is
+idempotent.  Each step only proposes cuts; :func:`apply_cuts` applies them,
+records the removals in canonical coordinates and counts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.canonical import canonicalize, paragraph_starts
+from cleaner.config import CleanerConfig
+from cleaner.document import Cut, Document, Removal, StepRecord
+from cleaner.heuristics import HEURISTICS, Context
+from cleaner.metadata import guess_title, normalize_fields
+from cleaner.rules.engine import apply_pack
+from cleaner.rules.model import Pack
+from cleaner.rules.registry import PackRegistry
+from cleaner.spans import OffsetMap, resolve
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutput:
+    """What a step proposes for the current text."""
+
+    cuts: list[Cut]
+    skipped: list[dict[str, str]]
+
+
+StepFn = Callable[[Sequence[str], Document], StepOutput]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A named step: shown the current paragraphs, it proposes cuts."""
+
+    name: str
+    run: StepFn
+
+
+def pack_step(pack: Pack, config: CleanerConfig) -> Step:
+    """Wrap a rule pack as a step."""
+
+    def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
+        outcome = apply_pack(pack, paragraphs, config)
+        return StepOutput(outcome.cuts, outcome.skipped)
+
+    return Step(f"pack:{pack.name}", run)
+
+
+def heuristic_step(name: str, config: CleanerConfig) -> Step:
+    """Wrap a heuristic of :data:`cleaner.heuristics.HEURISTICS` as a step."""
+    detector = HEURISTICS[name]
+
+    def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
+        return StepOutput(detector(paragraphs, Context(config, doc.metadata)), [])
+
+    return Step(f"generic/{name}", run)
+
+
+def paragraphs_of(text: str) -> tuple[list[str], list[int]]:
+    """Return the paragraphs of canonical text and their offsets."""
+    starts = paragraph_starts(text)
+    if not starts:
+        return [], []
+    ends = [s - 2 for s in starts[1:]] + [len(text) - 1]
+    return [text[s:e] for s, e in zip(starts, ends, strict=True)], starts
+
+
+def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: list[int]) -> int:
+    """Apply cuts to the document, record removals in canonical coordinates.
+
+    Returns:
+        How many removal records were added.
+    """
+    spans = resolve(doc.text, starts, cuts)
+    if not spans:
+        return 0
+    added = 0
+    for span in spans:
+        for start, end in offsets.to_canonical(span.start, span.end):
+            doc.removals.append(
+                Removal(span.rule, span.kind, start, end, doc.canonical[start:end])
+            )
+            added += 1
+    pieces = []
+    pos = 0
+    for span in spans:
+        pieces.append(doc.text[pos : span.start])
+        pos = span.end
+    pieces.append(doc.text[pos:])
+    doc.text = "".join(pieces)
+    offsets.delete([(s.start, s.end) for s in spans])
+    for cut in cuts:
+        for key, value in normalize_fields(cut.fields).items():
+            doc.metadata.setdefault(key, value)
+    return added
+
+
+def build_steps(packs: Sequence[Pack], config: CleanerConfig) -> list[Step]:
+    """Return the steps that run after canonicalization, in order."""
+    steps = [pack_step(p, config) for p in packs if not p.always]
+    if config.generic_rules:
+        steps += [pack_step(p, config) for p in packs if p.always]
+    if config.heuristics:
+        steps += [heuristic_step(name, config) for name in HEURISTICS]
+    return steps
+
+
+def run(
+    raw: str,
+    *,
+    registry: PackRegistry,
+    config: CleanerConfig,
+    url: str | None = None,
+    site: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    source: dict[str, Any] | None = None,
+) -> Document:
+    """Run the whole pipeline on one text and return the finished document.
+
+    Raises:
+        ValueError: The text is longer than ``config.max_document_chars``.
+        cleaner.rules.registry.UnknownSiteError: ``site`` names no loaded pack.
+    """
+    if len(raw) > config.max_document_chars:
+        raise ValueError(
+            f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
+        )
+    canonical = canonicalize(raw)
+    doc = Document(
+        raw=raw,
+        canonical=canonical,
+        text=canonical,
+        url=url,
+        metadata=dict(metadata or {}),
+        source=dict(source or {}),
+    )
+    doc.steps.append(StepRecord("canonicalize", detail={"changed": canonical != raw}))
+    selected = registry.select(url=url, site=site, text=canonical, timeout=config.regex_timeout)
+    doc.packs = [match for _, match in selected]
+    site_matches = [m for _, m in selected if m.matched_by != "always"]
+    if site_matches:
+        doc.metadata.setdefault("site", site_matches[0].name)
+
+    steps = build_steps([pack for pack, _ in selected], config)
+    records = {step.name: StepRecord(step.name) for step in steps}
+    doc.steps.extend(records.values())
+    offsets = OffsetMap(len(canonical))
+    for pass_no in range(config.max_passes):
+        removed_this_pass = 0
+        for step in steps:
+            paragraphs, starts = paragraphs_of(doc.text)
+            if not paragraphs:
+                break
+            output = step.run(paragraphs, doc)
+            doc.skipped_rules.extend(output.skipped)
+            if output.cuts:
+                added = apply_cuts(doc, offsets, output.cuts, starts)
+                records[step.name].removals += added
+                removed_this_pass += added
+        doc.passes = pass_no + 1
+        if removed_this_pass == 0:
+            break
+
+    title = guess_title(paragraphs_of(doc.text)[0], config.title_max_words)
+    if title is not None:
+        doc.metadata.setdefault("title", title)
+    return doc
