@@ -77,7 +77,9 @@ class Cleaner:
         self.packs: list[Pack] = load_packs(dirs)
         self.registry = PackRegistry(self.packs)
         self._whys = {rule.qualified_id: rule.why for pack in self.packs for rule in pack.rules}
-        self._whys.update({f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()})
+        self._whys.update(
+            {f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()}
+        )
 
     def clean(
         self,
@@ -130,8 +132,9 @@ class Cleaner:
             html = decoded.text
         text, found = _html.extract(html, url=url)
         source["extractor"] = {"name": "trafilatura", "chars": len(text)}
-        return self.clean(text, url=url or found.get("url"), site=site, metadata=found,
-                          source=source)
+        return self.clean(
+            text, url=url or found.get("url"), site=site, metadata=found, source=source
+        )
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""

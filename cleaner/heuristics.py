@@ -12,6 +12,7 @@ new, so cleaning twice gives the same text as cleaning once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,8 +99,8 @@ _EDITOR_NOTE = regex.compile(
     r"(?<=[.!?]['\"’”)]?)\s+(?P<cut>\p{Lu}[\p{Lu}'’]*(?:\s+\p{Lu}[\p{Lu}'’]*){0,3})$",
     regex.V1,
 )
-_QUOTE_OPEN = "“\"‘«„"
-_QUOTE_CLOSE = "”\"’»“"
+_QUOTE_OPEN = '“"‘«„'
+_QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
 
 
@@ -244,21 +245,22 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     found: dict[int, str] = {}
     for i, p in enumerate(paragraphs):
-        if len(p) > 250 or _SENTENCE_END.search(p) and len(p.split()) > 12:
-            continue
+        if len(p) > 250 or _SENTENCE_END.search(p):
+            continue  # links are headlines; a sentence that starts "Next week" is text
         m = _PREV_NEXT.match(p)
         if m is None:
             continue
-        explicit = m.group("sep") or not m.group("rest") or p.split()[1:2] in (
-            ["article"], ["post"], ["story"], ["Article"], ["Post"], ["Story"]
+        explicit = (
+            m.group("sep")
+            or not m.group("rest")
+            or p.split()[1:2]
+            in (["article"], ["post"], ["story"], ["Article"], ["Post"], ["Story"])
         )
         found[i] = "explicit" if explicit else m.group("which").casefold()
     cuts = []
     for i, kind in found.items():
         pair = {found.get(i - 1), found.get(i + 1)}
-        opposite = {"previous", "prev", "older"} if kind in {"next", "newer"} else {
-            "next", "newer"
-        }
+        opposite = {"previous", "prev", "older"} if kind in {"next", "newer"} else {"next", "newer"}
         if kind == "explicit" or pair & opposite or pair & {"explicit"}:
             cuts.append(Cut("generic/prev_next_links", "drop-line", i))
     return cuts
@@ -290,7 +292,7 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """Move a "By Jane Doe" line in the head into ``metadata.author``.
 
-    >>> [c.fields for c in byline(["Title", "By Jane Doe and John Roe, Reuters"],
+    >>> [c.fields for c in byline(["Title", "By Jane Doe and John Roe | Reuters"],
     ...                           Context(CleanerConfig()))]
     [{'author': 'Jane Doe and John Roe'}]
     """
@@ -332,7 +334,7 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 
 
 def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
-    return set(zip(tokens, tokens[1:], strict=False))
+    return set(itertools.pairwise(tokens))
 
 
 def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
@@ -372,7 +374,7 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 
     >>> [c.span for c in editor_note(["It is early, the official said. JEFF OK’D"],
     ...                              Context(CleanerConfig()))]
-    [(31, 40)]
+    [(32, 41)]
     """
     cuts = []
     for i, p in enumerate(paragraphs):

@@ -8,6 +8,7 @@ rule packs, heuristics and provenance.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,13 +50,13 @@ class Decoded:
 
 def _lookup(name: str) -> str | None:
     try:
-        return codecs.lookup(name.decode("ascii", "ignore") if isinstance(name, bytes) else name).name
+        return codecs.lookup(name).name
     except LookupError:
         return None
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False) -> Decoded:
-    """Decode bytes: BOM, then declared charset, then ``<meta charset>``, then UTF-8, then detection.
+    """Decode bytes: BOM, declared charset, ``<meta charset>``, UTF-8, then detection.
 
     Args:
         data: The raw bytes.
@@ -87,11 +88,43 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = False
             return Decoded(data.decode(enc), enc, method)
         except UnicodeDecodeError:
             continue
+    return _detect(data)
+
+
+def looks_like_text(text: str, max_junk: float = 0.02) -> bool:
+    r"""Tell whether decoded text is text: few control, unassigned or private-use characters.
+
+    >>> looks_like_text("Hello, world.\n"), looks_like_text("\x01\x02\ue000abc")
+    (True, False)
+    """
+    if not text:
+        return True
+    sample = text[:65536]
+    junk = sum(
+        1
+        for ch in sample
+        if ch not in "\t\n\r\f" and unicodedata.category(ch) in {"Cc", "Cn", "Co", "Cs"}
+    )
+    return junk <= max_junk * len(sample)
+
+
+def _detect(data: bytes) -> Decoded:
+    """Guess the encoding of bytes that are not UTF-8 and carry no declaration."""
+    head = data[:8192]
     best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        raise DecodeError("cannot decode: not UTF-8 and no encoding fits (binary data?)")
-    encoding = _lookup(best.encoding) or best.encoding
-    return Decoded(str(best), encoding, "detected")
+    wide = best is not None and best.encoding.startswith(("utf_16", "utf_32"))
+    if b"\x00" in head:
+        # NUL bytes: UTF-16/32 text without a BOM, or binary data.
+        if best is not None and wide and looks_like_text(str(best)):
+            return Decoded(str(best), _lookup(best.encoding) or best.encoding, "detected")
+        raise DecodeError("cannot decode: binary data (NUL bytes), not text")
+    if best is not None and not wide and looks_like_text(str(best)):
+        return Decoded(str(best), _lookup(best.encoding) or best.encoding, "detected")
+    # Too little text to detect: Windows-1252 is the web's legacy default (WHATWG).
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252", "fallback")
+    except UnicodeDecodeError:
+        raise DecodeError("cannot decode: not UTF-8 and no encoding fits") from None
 
 
 def extract(html: str, *, url: str | None = None) -> tuple[str, dict[str, Any]]:
@@ -114,4 +147,4 @@ def extract(html: str, *, url: str | None = None) -> tuple[str, dict[str, Any]]:
         value = getattr(document, name, None)
         if value:
             found["site_name" if name == "sitename" else name] = value
-    return str(document.text or ""), found
+    return str(getattr(document, "text", "") or ""), found

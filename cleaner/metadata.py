@@ -13,7 +13,7 @@ from dateutil import parser as date_parser
 _SENTENCE_END = regex.compile(r"[.!?:;,]['\"’”)]*$")
 _HAS_DIGIT_AND_LETTER = regex.compile(r"(?=.*\d)(?=.*\p{L})")
 # A fixed default fills in what a date string leaves out, so parsing is deterministic.
-_DEFAULT_DATE = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - dates here carry no zone
+_DEFAULT_DATE = dt.datetime(2000, 1, 1)  # dates here carry no time zone
 
 
 def parse_date(text: str) -> str | None:

@@ -95,9 +95,7 @@ def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: l
     added = 0
     for span in spans:
         for start, end in offsets.to_canonical(span.start, span.end):
-            doc.removals.append(
-                Removal(span.rule, span.kind, start, end, doc.canonical[start:end])
-            )
+            doc.removals.append(Removal(span.rule, span.kind, start, end, doc.canonical[start:end]))
             added += 1
     pieces = []
     pos = 0

@@ -98,7 +98,7 @@ def _trim_mask(line: str, trims: list[Cut]) -> list[int] | None:
     owner = [-1] * len(line)
     for k, cut in enumerate(trims):
         assert cut.span is not None
-        start, end = cut.span
+        start, end = max(cut.span[0], 0), min(cut.span[1], len(line))
         # Never split a base character from its combining marks: that would
         # leave text that NFC would recompose differently.
         while 0 < start < len(line) and unicodedata.combining(line[start]):
@@ -140,8 +140,8 @@ def resolve(text: str, starts: Sequence[int], cuts: Sequence[Cut]) -> list[Span]
 
     >>> text = "Title\\n\\nREAD ALSO: x\\n\\nBody. NOTE\\n"
     >>> cuts = [Cut("r/a", "drop-line", 1), Cut("r/b", "trim", 2, (6, 10))]
-    >>> [(s.start, s.end) for s in resolve(text, [0, 7, 22], cuts)]
-    [(7, 22), (27, 32)]
+    >>> [(s.start, s.end) for s in resolve(text, [0, 7, 21], cuts)]
+    [(7, 21), (26, 31)]
     """
     count = len(starts)
     ends = [

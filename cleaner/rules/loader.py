@@ -90,7 +90,8 @@ def _compile(source: str, where: str, *, multiline: bool = False) -> regex.Patte
 def _rule(raw: LineDict, pack_name: str, filename: str) -> Rule:
     rule_id = raw["id"]
     where = f"{filename}:{raw.line}: rule {rule_id!r}"
-    pattern = _compile(raw["pattern"], where)
+    pattern_line = raw.key_lines.get("pattern", raw.line)
+    pattern = _compile(raw["pattern"], f"{filename}:{pattern_line}: rule {rule_id!r}")
     action = raw["action"]
     if action == "extract" and not pattern.groupindex:
         raise RulePackError(f"{where}: an extract rule needs named groups, e.g. (?P<date>...)")
@@ -159,8 +160,11 @@ def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
 
     match = raw.get("match", {})
     fingerprints = tuple(
-        _compile(fp, f"{filename}:{_line_of(raw, ['match', 'fingerprints'])}: fingerprint {i}",
-                 multiline=True)
+        _compile(
+            fp,
+            f"{filename}:{_line_of(raw, ['match', 'fingerprints'])}: fingerprint {i}",
+            multiline=True,
+        )
         for i, fp in enumerate(match.get("fingerprints", ()))
     )
     min_fp = match.get("min_fingerprints", min(len(fingerprints), 2) or 1)

@@ -31,19 +31,21 @@ class PackYAMLError(ValueError):
 class _LineLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             mark = event.start_mark
             raise yaml.MarkedYAMLError(
                 problem="aliases are not allowed in rule packs", problem_mark=mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> LineDict:
+    def construct_mapping(  # type: ignore[override]
+        self, node: MappingNode, deep: bool = False
+    ) -> LineDict:
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise yaml.MarkedYAMLError(
                     problem=f"keys must be strings, not {type(key).__name__}",
@@ -53,14 +55,14 @@ class _LineLoader(yaml.SafeLoader):
                 raise yaml.MarkedYAMLError(
                     problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
                 )
-            mapping[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,  # type: ignore[arg-type]
+    _LineLoader.construct_mapping,
 )
 
 
@@ -77,7 +79,7 @@ def load_yaml(data: bytes | str, filename: str) -> Any:
     if len(data) > MAX_PACK_BYTES:
         raise PackYAMLError(f"{filename}: {len(data)} bytes, over the {MAX_PACK_BYTES} limit")
     try:
-        return yaml.load(data, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(data, Loader=_LineLoader)  # _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}" if mark else filename

@@ -1,0 +1,199 @@
+"""Command line: parses arguments, calls the API, prints.
+
+Exit codes: 0 all inputs cleaned; 1 some inputs failed (each reported);
+2 usage or configuration error (e.g. an invalid rule pack) before any work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cleaner import Cleaner, RulePackError, UnknownSiteError, __version__
+from cleaner.batch import InputError, Summary, clean_file, discover, write_outputs
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong arguments or configuration; reported before any work."""
+
+
+def _rules_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        action="append",
+        default=[],
+        type=Path,
+        help="a folder of extra rule packs (repeatable); a pack with a bundled name replaces it",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``cleaner`` command."""
+    parser = argparse.ArgumentParser(
+        prog="cleaner",
+        description="Turn scraped articles into canonical clean text with provenance.",
+    )
+    parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    clean = sub.add_parser(
+        "clean",
+        help="clean files and folders",
+        description="Clean text (.txt) and HTML (.html, .htm, .html.gz) "
+        "files; folders are walked recursively.",
+    )
+    clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
+    clean.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="output folder: OUT/<path>.txt (text) and OUT/<path>.json "
+        "(provenance); without it a single file is printed to stdout",
+    )
+    _rules_args(clean)
+    clean.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
+    clean.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    explain = sub.add_parser("explain", help="show each removal with its rule and why")
+    explain.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="an input document, or a .json provenance file written by clean",
+    )
+    _rules_args(explain)
+    explain.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
+
+    rules = sub.add_parser("rules", help="rule-pack tools")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    listing = rules_sub.add_parser("list", help="packs, versions, rule counts, match conditions")
+    _rules_args(listing)
+    return parser
+
+
+def _cleaner(rules: Sequence[Path]) -> Cleaner:
+    try:
+        return Cleaner(rules)
+    except RulePackError as exc:
+        raise UsageError(f"invalid rule pack: {exc}") from None
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Clean every input; report failures and a summary."""
+    missing = [str(s) for s in args.sources if not s.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.output is None and (len(args.sources) > 1 or args.sources[0].is_dir()):
+        raise UsageError("several inputs need an output folder: add -o OUT")
+    if args.output is not None and args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"{args.output}: output must be a folder")
+    cleaner = _cleaner(args.rules)
+    if args.site is not None and args.site not in cleaner.registry.packs:
+        raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
+    summary = Summary()
+    for task in discover(args.sources, args.output):
+        try:
+            result, size = clean_file(cleaner, task.source, site=args.site)
+        except (InputError, ValueError) as exc:
+            summary.fail(task.display, exc)
+            print(f"cleaner: {task.display}: {exc}", file=sys.stderr)
+            continue
+        summary.add(result, size)
+        if task.text_out is None:
+            sys.stdout.write(result.text)
+        else:
+            write_outputs(task, result)
+    if args.output is not None and not args.quiet:
+        _print_summary(summary, args.output)
+    return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _print_summary(summary: Summary, out: Path, top: int = 10) -> None:
+    print(
+        f"cleaned {summary.documents} document(s) into {out}: "
+        f"{summary.bytes_in:,} bytes in, {summary.bytes_out:,} bytes out, "
+        f"{sum(summary.removals.values())} removal(s), {summary.failed} failed",
+        file=sys.stderr,
+    )
+    for rule, count in summary.removals.most_common(top):
+        print(f"  {count:6d}  {rule}", file=sys.stderr)
+    for error in summary.errors:
+        print(f"  FAILED {error['path']}: {error['type']}: {error['message']}", file=sys.stderr)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print each removal of one document with its rule id and why."""
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    record: dict[str, Any]
+    if path.suffix == ".json":
+        try:
+            record = json.loads(path.read_text("utf-8"))["provenance"]
+        except (ValueError, KeyError) as exc:
+            raise UsageError(f"{path}: not a provenance file written by cleaner ({exc})") from None
+    else:
+        try:
+            result, _ = clean_file(_cleaner(args.rules), path, site=args.site)
+        except InputError as exc:
+            print(f"cleaner: {path}: {exc}", file=sys.stderr)
+            return EXIT_FAILURES
+        record = result.provenance
+    packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
+    print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
+    for r in record["removals"]:
+        snippet = r["text"].strip().replace("\n", " ⏎ ")
+        if len(snippet) > 100:
+            snippet = snippet[:97] + "..."
+        print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
+        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    removed: {snippet}")
+    for skip in record.get("skipped_rules", []):
+        print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
+    return EXIT_OK
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    """Print a table of the loaded packs."""
+    cleaner = _cleaner(args.rules)
+    rows = [("PACK", "VERSION", "RULES", "MATCH")]
+    for pack in sorted(cleaner.packs, key=lambda p: (not p.always, p.name)):
+        match = []
+        if pack.always:
+            match.append("always")
+        if pack.domains:
+            match.append("domains: " + ", ".join(pack.domains))
+        if pack.fingerprints:
+            match.append(f"fingerprints: {pack.min_fingerprints} of {len(pack.fingerprints)}")
+        rows.append((pack.name, pack.version, str(len(pack.rules)), "; ".join(match)))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3])
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    commands = {"clean": cmd_clean, "explain": cmd_explain}
+    try:
+        if args.command == "rules":
+            return cmd_rules_list(args)
+        return commands[args.command](args)
+    except UsageError as exc:
+        print(f"cleaner: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Fixture cases for rule packs: discovery and checking, shared by tests and tools.
+
+A case is ``fixtures/<pack>/<case>.in.txt`` with, optionally:
+
+* ``<case>.out.txt``: the expected clean text; without it the input must come
+  out unchanged (a negative case);
+* ``<case>.removals.json``: the expected removals, a list of
+  ``{"rule", "kind", "text"}`` objects in order;
+* ``<case>.url``: a URL to clean the input with (one line); without it the
+  pack named by the folder is forced, except for packs that always apply.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner import Cleaner
+from cleaner.canonical import canonicalize
+from cleaner.document import Result
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One fixture case."""
+
+    pack: str
+    name: str
+    input: Path
+
+    @property
+    def id(self) -> str:
+        """The case id shown by pytest, ``<pack>::<case>``."""
+        return f"{self.pack}::{self.name}"
+
+    def sibling(self, suffix: str) -> Path:
+        """Return the path of the case's file with ``suffix`` (e.g. ``.out.txt``)."""
+        return self.input.with_name(self.name + suffix)
+
+
+def discover_cases(fixtures: Path) -> list[Case]:
+    """Return every case under ``fixtures``, sorted by pack and name."""
+    cases = []
+    for path in sorted(fixtures.glob("*/*.in.txt")):
+        cases.append(Case(path.parent.name, path.name.removesuffix(".in.txt"), path))
+    return cases
+
+
+def run_case(cleaner: Cleaner, case: Case) -> Result:
+    """Clean a case's input the way its files say."""
+    text = case.input.read_text("utf-8")
+    url_file = case.sibling(".url")
+    if url_file.exists():
+        return cleaner.clean(text, url=url_file.read_text("utf-8").strip())
+    pack = cleaner.registry.packs.get(case.pack)
+    site = None if pack is None or pack.always else case.pack
+    return cleaner.clean(text, site=site)
+
+
+def expected_text(case: Case) -> str:
+    """Return the expected clean text of a case (the canonical input for a negative case)."""
+    out = case.sibling(".out.txt")
+    if out.exists():
+        return out.read_text("utf-8")
+    return canonicalize(case.input.read_text("utf-8"))
+
+
+def expected_removals(case: Case) -> list[dict[str, Any]] | None:
+    """Return the golden removals of a case, if it has them."""
+    path = case.sibling(".removals.json")
+    if not path.exists():
+        return None
+    data: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def removal_summary(result: Result) -> list[dict[str, Any]]:
+    """Return the removals in the form golden files use."""
+    return [{"rule": r.rule, "kind": r.kind, "text": r.text} for r in result.removals]

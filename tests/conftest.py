@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cleaner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SEEDS = ROOT / "samples" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def default() -> cleaner.Cleaner:
+    return cleaner.default_cleaner()
+
+
+@pytest.fixture(scope="session")
+def generic_only(tmp_path_factory: pytest.TempPathFactory) -> cleaner.Cleaner:
+    """A cleaner with the generic pack and heuristics but no site packs."""
+    folder = tmp_path_factory.mktemp("generic-only")
+    (folder / "generic.yaml").write_bytes((ROOT / "rules" / "generic.yaml").read_bytes())
+    return cleaner.Cleaner([folder], bundled=False)
