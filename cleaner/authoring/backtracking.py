@@ -97,9 +97,11 @@ def _item_nullable(op: Any, av: Any) -> bool:
         return _nullable(av)
     if name == "BRANCH":
         return any(_nullable(alt) for alt in av[1])
-    if name in {"AT", "ASSERT", "ASSERT_NOT"}:
-        return True
-    return False
+    return name in {"AT", "ASSERT", "ASSERT_NOT"}
+
+
+def _in_range(low: int, high: int) -> Callable[[str], bool]:
+    return lambda ch: low <= ord(ch) <= high
 
 
 def _set_predicate(items: Sequence[Any]) -> Callable[[str], bool]:
@@ -110,9 +112,9 @@ def _set_predicate(items: Sequence[Any]) -> Callable[[str], bool]:
         if name == "NEGATE":
             negate = True
         elif name == "LITERAL":
-            tests.append(lambda ch, c=chr(av): ch == c)
+            tests.append(chr(av).__eq__)
         elif name == "RANGE":
-            tests.append(lambda ch, lo=av[0], hi=av[1]: lo <= ord(ch) <= hi)
+            tests.append(_in_range(av[0], av[1]))
         elif name == "CATEGORY":
             tests.append(_CATEGORIES.get(_name(av), lambda ch: True))
         else:

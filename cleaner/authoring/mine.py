@@ -79,8 +79,8 @@ def normalise(line: str) -> str:
 def key_pattern(key: str) -> str:
     """Return an anchored, case-insensitive pattern matching every line with ``key``.
 
-    >>> key_pattern("posted <date> | share")
-    '(?i)^posted (?:\\\\d{1,4}[-/.]\\\\d{1,2}[-/.]\\\\d{1,4}(?:t\\\\d{1,2}:\\\\d{2}(?::\\\\d{2})?z?)?) \\\\| share$'
+    >>> print(key_pattern("<num> views | share"))
+    (?i)^(?:\\d+(?:[.,]\\d+)*(?:st|nd|rd|th)?) views \\| share$
     """
     masks = dict(MASKS)
     parts = []
