@@ -98,20 +98,28 @@ class LineStats:
 
     Attributes:
         documents: How many documents contain it.
-        regions: Where it sits: ``head``, ``body`` or ``tail``.
+        all_head: Every occurrence is in a document's head.
+        all_tail: Every occurrence is in a document's tail.
         examples: The smallest distinct original lines (at most ``keep``).
         max_chars: The longest original line.
     """
 
     documents: int = 0
-    regions: set[str] = field(default_factory=set)
+    all_head: bool = True
+    all_tail: bool = True
     examples: list[str] = field(default_factory=list)
     max_chars: int = 0
+
+    @property
+    def where(self) -> str:
+        """The rule's ``where``: ``head``, ``tail``, or ``any`` for the body."""
+        return "head" if self.all_head else "tail" if self.all_tail else "any"
 
     def merge(self, other: LineStats, keep: int = 2) -> None:
         """Add another document's (or batch's) observations; order does not matter."""
         self.documents += other.documents
-        self.regions |= other.regions
+        self.all_head &= other.all_head
+        self.all_tail &= other.all_tail
         self.examples = sorted(set(self.examples) | set(other.examples))[:keep]
         self.max_chars = max(self.max_chars, other.max_chars)
 
@@ -142,13 +150,13 @@ class MineOptions:
     regions: CleanerConfig = field(default_factory=CleanerConfig)
 
 
-def region(index: int, count: int, config: CleanerConfig) -> str:
-    """Return where paragraph ``index`` of ``count`` sits, as the rule engine sees it."""
-    if index < config.head_lines:
-        return "head"
-    if index >= count * config.tail_fraction:
-        return "tail"
-    return "body"
+def region(index: int, count: int, config: CleanerConfig) -> tuple[bool, bool]:
+    """Tell whether paragraph ``index`` of ``count`` is in the head and in the tail.
+
+    The same definitions as the rule engine's ``where``; in a short document
+    a paragraph can be in both.
+    """
+    return index < config.head_lines, index >= count * config.tail_fraction
 
 
 def scan(text: str, options: MineOptions) -> dict[str, LineStats]:
@@ -163,7 +171,9 @@ def scan(text: str, options: MineOptions) -> dict[str, LineStats]:
         if len(_LETTER.findall(_PLACEHOLDER.sub("", key))) < options.min_letters:
             continue
         stats = found.setdefault(key, LineStats(documents=1))
-        stats.regions.add(region(index, len(paragraphs), options.regions))
+        in_head, in_tail = region(index, len(paragraphs), options.regions)
+        stats.all_head &= in_head
+        stats.all_tail &= in_tail
         stats.examples = sorted({*stats.examples, paragraph})[:2]
         stats.max_chars = max(stats.max_chars, len(paragraph))
     return found
@@ -208,10 +218,6 @@ def _rule_id(key: str, taken: set[str]) -> str:
     return rule_id
 
 
-def _where(regions: set[str]) -> str:
-    return next(iter(regions)) if len(regions) == 1 and "body" not in regions else "any"
-
-
 def mine_texts(
     texts: Iterable[str], site: str, options: MineOptions | None = None, *, workers: int = 1
 ) -> Mined:
@@ -245,12 +251,12 @@ def mine_texts(
         key=lambda item: (-item[1].documents, item[0]),
     )[: options.max_rules]
     order = {"head": 0, "any": 1, "tail": 2}
-    selected.sort(key=lambda item: (order[_where(item[1].regions)], -item[1].documents, item[0]))
+    selected.sort(key=lambda item: (order[item[1].where], -item[1].documents, item[0]))
     name = site_name(site)
     taken: set[str] = set()
     rules = []
     for key, stats in selected:
-        where = _where(stats.regions)
+        where = stats.where
         place = {"head": "the head", "tail": "the tail"}.get(where, "the body")
         rules.append(
             {
