@@ -24,7 +24,7 @@ class Article:
 
 
 def _sentence(rng: random.Random) -> str:
-    words = rng.sample(WORDS, 9) + [f"{rng.randint(1, 999)}"]
+    words = [*rng.sample(WORDS, 9), f"{rng.randint(1, 999)}"]
     rng.shuffle(words)
     return " ".join(words).capitalize() + "."
 
