@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+_PLAIN = re.compile(r"[a-z][a-z0-9_.-]*")
+_KEYWORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
 _PLAIN_KEYS = ("id", "action", "where", "max_chars", "lines", "block_max_chars")
 
 
@@ -16,9 +19,11 @@ def quote(text: str) -> str:
 
     >>> quote(r"^\\d+ it's$")
     "'^\\\\d+ it''s$'"
-    >>> quote("tab\\there")
-    '"tab\\\\there"'
+    >>> quote("tab\\there"), quote("drop-line")
+    ('"tab\\\\there"', 'drop-line')
     """
+    if _PLAIN.fullmatch(text) and text not in _KEYWORDS:
+        return text
     if text.isprintable():
         return "'" + text.replace("'", "''") + "'"
     return json.dumps(text, ensure_ascii=False)
