@@ -15,6 +15,7 @@ from typing import Any
 
 from cleaner import Cleaner, RulePackError, UnknownSiteError, __version__
 from cleaner.batch import InputError, Summary, clean_file, discover, write_outputs
+from cleaner.rules.loader import bundled_rules_dir
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
     listing = rules_sub.add_parser("list", help="packs, versions, rule counts, match conditions")
     _rules_args(listing)
+    add_authoring_commands(sub, rules_sub)
     return parser
 
 
@@ -180,11 +182,155 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- Rule-pack authoring and audit: rules lint/test/new/docs, mine, report. -----------
+
+
+def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
+    """Add the authoring subcommands; each sets ``handler`` to its function."""
+    paths: dict[str, Any] = {"nargs": "*", "type": Path, "metavar": "PATH"}
+    lint = rules_sub.add_parser("lint", help="check packs; report every problem")
+    lint.add_argument("paths", **paths, help="packs or folders of packs (default: bundled)")
+    lint.set_defaults(handler=cmd_rules_lint)
+    test = rules_sub.add_parser("test", help="run packs' inline examples and fixtures")
+    test.add_argument("paths", **paths, help="packs or folders of packs (default: bundled)")
+    test.add_argument("--fixtures", type=Path, metavar="DIR", help="folder of fixture cases")
+    test.set_defaults(handler=cmd_rules_test)
+    new = rules_sub.add_parser("new", help="scaffold a pack and a failing fixture pair")
+    new.add_argument("site", metavar="SITE", help="the site's domain, e.g. example.com")
+    new.add_argument(
+        "--from",
+        dest="samples",
+        nargs="+",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="sample documents of the site (text)",
+    )
+    new.add_argument("-o", "--output", type=Path, default=Path("rules"), metavar="RULES_DIR")
+    new.add_argument("--fixtures", type=Path, default=Path("fixtures"), metavar="DIR")
+    new.set_defaults(handler=cmd_rules_new)
+    docs = rules_sub.add_parser("docs", help="print a Markdown table of every rule")
+    _rules_args(docs)
+    docs.set_defaults(handler=cmd_rules_docs)
+    mine = sub.add_parser("mine", help="propose a pack from a folder of one site's documents")
+    mine.add_argument("folder", type=Path, metavar="FOLDER")
+    mine.add_argument("--site", metavar="NAME", help="pack name (default: the folder's name)")
+    mine.add_argument(
+        "--min-share",
+        type=float,
+        default=0.3,
+        metavar="SHARE",
+        help="minimum share of documents a line recurs in (default 0.3)",
+    )
+    mine.add_argument("--workers", type=int, default=1, metavar="N")
+    mine.add_argument("-o", "--output", type=Path, required=True, metavar="PACK.yaml")
+    mine.set_defaults(handler=cmd_mine)
+    report = sub.add_parser("report", help="static HTML report over cleaned output")
+    report.add_argument("source", type=Path, metavar="OUT", help="output folder or .jsonl file")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="report.html")
+    report.set_defaults(handler=cmd_report)
+
+
+def cmd_rules_lint(args: argparse.Namespace) -> int:
+    """Print every finding in the packs; exit 1 if there is any."""
+    from cleaner.authoring.lint import lint_paths  # noqa: PLC0415 - only this command needs it
+
+    try:
+        findings = lint_paths(args.paths or [bundled_rules_dir()])
+    except RulePackError as exc:
+        raise UsageError(str(exc)) from None
+    for finding in findings:
+        print(f"{finding}  [{finding.code}]")
+    print(f"{len(findings)} finding(s)", file=sys.stderr)
+    return EXIT_FAILURES if findings else EXIT_OK
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    """Run inline examples and fixture cases; print PASS/FAIL per case."""
+    from cleaner.authoring.ruletest import run_tests  # noqa: PLC0415
+
+    passed = failed = 0
+    try:
+        for outcome in run_tests(args.paths, args.fixtures):
+            print(f"{'PASS' if outcome.ok else 'FAIL'}  {outcome.name}")
+            for failure in outcome.failures:
+                print("      " + failure.replace("\n", "\n      "))
+            passed, failed = passed + outcome.ok, failed + (not outcome.ok)
+    except RulePackError as exc:
+        raise UsageError(f"invalid rule pack: {exc}") from None
+    print(f"{passed} passed, {failed} failed", file=sys.stderr)
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
+def cmd_rules_new(args: argparse.Namespace) -> int:
+    """Scaffold a pack and a failing fixture pair."""
+    from cleaner.authoring.scaffold import ScaffoldError, scaffold  # noqa: PLC0415
+
+    try:
+        made = scaffold(args.site, args.samples, args.output, args.fixtures)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {made.pack} ({made.rules} mined rule(s), {made.fingerprints} fingerprint(s))")
+    print(f"wrote {made.fixture_in} and {made.fixture_out} (fails until you edit it)")
+    return EXIT_OK
+
+
+def cmd_rules_docs(args: argparse.Namespace) -> int:
+    """Print the rule reference as Markdown."""
+    from cleaner.authoring.docs import rule_table  # noqa: PLC0415
+
+    sys.stdout.write(rule_table(_cleaner(args.rules).packs))
+    return EXIT_OK
+
+
+def cmd_mine(args: argparse.Namespace) -> int:
+    """Mine a folder of one site's documents into a proposed pack."""
+    from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
+    from cleaner.batch import write_atomic  # noqa: PLC0415
+
+    if not 0 < args.min_share <= 1:
+        raise UsageError("--min-share must be in (0, 1]")
+    try:
+        mined, text, errors = mine_folder(
+            args.folder, args.site, MineOptions(min_share=args.min_share), workers=args.workers
+        )
+    except MineError as exc:
+        raise UsageError(str(exc)) from None
+    for error in errors:
+        print(f"cleaner: {error}", file=sys.stderr)
+    write_atomic(args.output, text)
+    print(
+        f"mined {mined.documents} document(s): {len(mined.pack['rules'])} rule(s) "
+        f"written to {args.output}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURES if errors else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report over a cleaned output folder or a JSONL file."""
+    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.report import collect, render  # noqa: PLC0415
+
+    try:
+        data = collect(args.source)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    write_atomic(args.output, render(data, title=f"cleaner report: {args.source.name}"))
+    print(
+        f"{len(data.documents)} document(s), {len(data.errors)} unreadable: {args.output}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURES if data.errors else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     commands = {"clean": cmd_clean, "explain": cmd_explain}
     try:
+        if getattr(args, "handler", None) is not None:
+            return int(args.handler(args))
         if args.command == "rules":
             return cmd_rules_list(args)
         return commands[args.command](args)

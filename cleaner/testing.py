@@ -1,4 +1,4 @@
-"""Fixture cases for rule packs: discovery and checking, shared by tests and tools.
+"""Fixture cases and inline examples: discovery and checking, shared by tests and tools.
 
 A case is ``fixtures/<pack>/<case>.in.txt`` with, optionally:
 
@@ -12,6 +12,7 @@ A case is ``fixtures/<pack>/<case>.in.txt`` with, optionally:
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 from cleaner import Cleaner
 from cleaner.canonical import canonicalize
 from cleaner.document import Result
+from cleaner.provenance import restore
+from cleaner.rules.model import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +82,57 @@ def expected_removals(case: Case) -> list[dict[str, Any]] | None:
 def removal_summary(result: Result) -> list[dict[str, Any]]:
     """Return the removals in the form golden files use."""
     return [{"rule": r.rule, "kind": r.kind, "text": r.text} for r in result.removals]
+
+
+def example_failures(rule: Rule) -> list[str]:
+    """Check a rule's inline examples; return one message per failing example.
+
+    A ``remove`` example must be matched (within ``max_chars``), and a ``trim``
+    rule must leave something of it; a ``keep`` example must not be matched.
+    A rule with no examples fails: every rule documents what it removes.
+    """
+    if not (rule.examples_remove or rule.examples_keep):
+        return ["a rule needs at least one example"]
+    failures = []
+    for example in rule.examples_remove:
+        fits = rule.max_chars is None or len(example) <= rule.max_chars
+        match = rule.pattern.search(example, timeout=1.0) if fits else None
+        if match is None:
+            failures.append(f"should remove: {example!r}")
+        elif rule.action == "trim" and match.span() == (0, len(example)):
+            failures.append(f"trim removes the whole paragraph: {example!r}")
+    for example in rule.examples_keep:
+        fits = rule.max_chars is None or len(example) <= rule.max_chars
+        if fits and rule.pattern.search(example, timeout=1.0):
+            failures.append(f"should keep: {example!r}")
+    return failures
+
+
+def case_failures(cleaner: Cleaner, case: Case) -> list[str]:
+    """Check a fixture case; return one message per failed expectation.
+
+    Checks the expected text (shown as a diff), the golden removals if any,
+    that the removals restore the canonical input, and that cleaning the
+    output again changes nothing.
+    """
+    result = run_case(cleaner, case)
+    failures = []
+    expected = expected_text(case)
+    if result.text != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            result.text.splitlines(keepends=True),
+            fromfile=f"{case.id} expected",
+            tofile=f"{case.id} got",
+        )
+        failures.append("text differs:\n" + "".join(diff).rstrip("\n"))
+    golden = expected_removals(case)
+    if golden is not None and removal_summary(result) != golden:
+        failures.append("removals differ from " + case.sibling(".removals.json").name)
+    if restore(result) != canonicalize(case.input.read_text("utf-8")):
+        failures.append("restoring the removals does not give the canonical input")
+    pack = cleaner.registry.packs.get(case.pack)
+    site = None if pack is None or pack.always else case.pack
+    if cleaner.clean(result.text, site=site).text != result.text:
+        failures.append("cleaning the output again changes it")
+    return failures

@@ -7,18 +7,14 @@ Adding a case is adding files: ``fixtures/<pack>/<case>.in.txt`` plus an optiona
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 import cleaner
 from cleaner.heuristics import HEURISTICS
-from cleaner.testing import (
-    Case,
-    discover_cases,
-    expected_removals,
-    expected_text,
-    removal_summary,
-    run_case,
-)
+from cleaner.testing import Case, case_failures, discover_cases, example_failures, run_case
 from tests.conftest import FIXTURES
 
 CASES = discover_cases(FIXTURES)
@@ -33,20 +29,8 @@ def test_fixtures_exist() -> None:
 @pytest.mark.rules_suite
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture_case(case: Case, default: cleaner.Cleaner) -> None:
-    result = run_case(default, case)
-    assert result.text == expected_text(case)
-    golden = expected_removals(case)
-    if golden is not None:
-        assert removal_summary(result) == golden
-    # Every case also checks the invariants on real-looking text.
-    assert cleaner.restore(result) == cleaner.canonicalize(case.input.read_text("utf-8"))
-    assert run_case_text(default, result.text, case) == result.text
-
-
-def run_case_text(engine: cleaner.Cleaner, text: str, case: Case) -> str:
-    pack = engine.registry.packs.get(case.pack)
-    site = None if pack is None or pack.always else case.pack
-    return engine.clean(text, site=site).text
+    # Expected text, golden removals, replay onto the canonical input, idempotence.
+    assert case_failures(default, case) == []
 
 
 @pytest.mark.rules_suite
@@ -65,12 +49,23 @@ def test_every_fixture_folder_names_a_pack() -> None:
 
 @pytest.mark.parametrize(("pack", "rule"), RULES, ids=[r.qualified_id for _, r in RULES])
 def test_rule_examples(pack: object, rule: cleaner.rules.Rule) -> None:
-    assert rule.examples_remove or rule.examples_keep, "a rule needs at least one example"
-    for example in rule.examples_remove:
-        fits = rule.max_chars is None or len(example) <= rule.max_chars
-        assert fits and rule.pattern.search(example), f"should remove: {example!r}"
-        if rule.action == "trim":
-            assert rule.pattern.search(example).span() != (0, len(example))
-    for example in rule.examples_keep:
-        fits = rule.max_chars is None or len(example) <= rule.max_chars
-        assert not (fits and rule.pattern.search(example)), f"should keep: {example!r}"
+    assert example_failures(rule) == []
+
+
+def test_case_failures_reports_a_wrong_expectation(tmp_path: Path) -> None:
+    folder = tmp_path / "generic"
+    folder.mkdir()
+    (folder / "x.in.txt").write_text("Spread the love\n\nBody text of the article.\n")
+    (folder / "x.out.txt").write_text("Spread the love\n\nBody text of the article.\n")
+    [case] = discover_cases(tmp_path)
+    [failure] = case_failures(cleaner.default_cleaner(), case)
+    assert failure.startswith("text differs:") and "-Spread the love" in failure
+
+
+def test_example_failures_reports_each_bad_example() -> None:
+    rule = PACKS[0].rules[0]
+    bad = replace(rule, examples_remove=("no match here at all",), examples_keep=())
+    assert example_failures(bad) == ["should remove: 'no match here at all'"]
+    assert example_failures(replace(bad, examples_remove=())) == [
+        "a rule needs at least one example"
+    ]

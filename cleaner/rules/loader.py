@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jsonschema
 import regex
@@ -29,6 +30,65 @@ _EMPTY_PROBES = ("", " ", "a", "Hello, world.", "1")
 
 class RulePackError(ValueError):
     """A rule pack is invalid; the message names the file, the line and the rule."""
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a rule pack.
+
+    The loader raises on the first ``error``; ``cleaner rules lint`` reports all
+    findings, errors and warnings alike.
+
+    Attributes:
+        file: The pack file, as named to the user.
+        line: The line the problem is on.
+        message: What is wrong.
+        rule: The id of the rule concerned, if any.
+        code: A short name for the kind of problem (``schema``, ``duplicate-id``...).
+        severity: ``error`` stops the pack from loading; ``warning`` does not.
+    """
+
+    file: str
+    line: int
+    message: str
+    rule: str | None = None
+    code: str = "schema"
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        rule = f" rule {self.rule!r}:" if self.rule is not None else ""
+        return f"{self.file}:{self.line}:{rule} {self.message}"
+
+
+@dataclass(slots=True)
+class CheckedPack:
+    """A pack's parsed YAML, its compiled patterns and every problem found.
+
+    Attributes:
+        filename: The pack file, as named to the user.
+        raw: The parsed document (``None`` if it is not a YAML mapping).
+        findings: Every problem, in file order within each layer of checks.
+        patterns: Compiled rule patterns, by the rule's index in ``rules``.
+        fingerprints: Compiled fingerprints, in order (only if all compiled).
+    """
+
+    filename: str
+    raw: LineDict | None = None
+    findings: list[Finding] = field(default_factory=list)
+    patterns: dict[int, regex.Pattern[str]] = field(default_factory=dict)
+    fingerprints: list[regex.Pattern[str]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that stop the pack from loading."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    def add(self, line: int, message: str, *, rule: str | None = None, code: str) -> None:
+        """Record an error."""
+        self.findings.append(Finding(self.filename, line, message, rule, code))
 
 
 @cache
@@ -55,7 +115,14 @@ def _line_of(data: Any, path: Iterable[Any]) -> int:
     return line
 
 
-def _matches_empty(pattern: regex.Pattern[str]) -> bool:
+def matches_empty(pattern: regex.Pattern[str]) -> bool:
+    """Tell whether a pattern matches the empty string on any of a few probes.
+
+    A zero-width match removes nothing but fires on every paragraph.
+
+    >>> matches_empty(compile_pattern("x*")), matches_empty(compile_pattern("^x+$"))
+    (True, False)
+    """
     return any(
         (m := pattern.search(probe, timeout=1.0)) is not None and m.end() == m.start()
         for probe in _EMPTY_PROBES
@@ -77,28 +144,148 @@ def compile_pattern(source: str, *, multiline: bool = False) -> regex.Pattern[st
     return regex.compile(source, flags)
 
 
-def _compile(source: str, where: str, *, multiline: bool = False) -> regex.Pattern[str]:
+def _check_pattern(
+    checked: CheckedPack,
+    source: str,
+    line: int,
+    *,
+    rule: str | None = None,
+    label: str = "pattern",
+    multiline: bool = False,
+) -> regex.Pattern[str] | None:
+    """Compile one pattern, recording why it is unusable; ``None`` if it is."""
     try:
         pattern = compile_pattern(source, multiline=multiline)
     except regex.error as exc:
-        raise RulePackError(f"{where}: pattern does not compile: {exc}") from None
-    if _matches_empty(pattern):
-        raise RulePackError(f"{where}: pattern {source!r} matches the empty string")
+        checked.add(line, f"{label} does not compile: {exc}", rule=rule, code="pattern-compile")
+        return None
+    if matches_empty(pattern):
+        checked.add(
+            line, f"{label} {source!r} matches the empty string", rule=rule, code="empty-match"
+        )
+        return None
     return pattern
 
 
-def _rule(raw: LineDict, pack_name: str, filename: str) -> Rule:
-    rule_id = raw["id"]
-    where = f"{filename}:{raw.line}: rule {rule_id!r}"
-    pattern_line = raw.key_lines.get("pattern", raw.line)
-    pattern = _compile(raw["pattern"], f"{filename}:{pattern_line}: rule {rule_id!r}")
+def _check_schema(checked: CheckedPack, raw: LineDict) -> None:
+    for error in sorted(
+        jsonschema.Draft202012Validator(pack_schema()).iter_errors(raw),
+        key=lambda e: list(map(str, e.absolute_path)),
+    ):
+        path_items = list(error.absolute_path)
+        rule = None
+        if len(path_items) >= 2 and path_items[0] == "rules":
+            rule_raw = raw["rules"][path_items[1]]
+            if isinstance(rule_raw, dict) and isinstance(rule_raw.get("id"), str):
+                rule = rule_raw["id"]
+        location = "/".join(map(str, path_items)) or "(top level)"
+        checked.add(
+            _line_of(raw, error.absolute_path),
+            f"{location}: {error.message}",
+            rule=rule,
+            code="schema",
+        )
+
+
+def _check_rules(checked: CheckedPack, raw: LineDict) -> None:
+    rules = raw.get("rules")
+    if not isinstance(rules, list):
+        return
+    seen: dict[str, int] = {}
+    for index, rule_raw in enumerate(rules):
+        if not isinstance(rule_raw, LineDict):
+            continue
+        rule_id = rule_raw.get("id") if isinstance(rule_raw.get("id"), str) else None
+        aliases = rule_raw.get("aliases", [])
+        ids = [rule_id, *(aliases if isinstance(aliases, list) else [])]
+        for rid in ids:
+            if not isinstance(rid, str):
+                continue
+            if rid in seen:
+                checked.add(
+                    rule_raw.line,
+                    f"duplicate id (first used on line {seen[rid]})",
+                    rule=rid,
+                    code="duplicate-id",
+                )
+            else:
+                seen[rid] = rule_raw.line
+        source = rule_raw.get("pattern")
+        if not isinstance(source, str) or not source:
+            continue
+        line = rule_raw.key_lines.get("pattern", rule_raw.line)
+        pattern = _check_pattern(checked, source, line, rule=rule_id)
+        if pattern is None:
+            continue
+        checked.patterns[index] = pattern
+        if rule_raw.get("action") == "extract" and not pattern.groupindex:
+            checked.add(
+                rule_raw.line,
+                "an extract rule needs named groups, e.g. (?P<date>...)",
+                rule=rule_id,
+                code="extract-groups",
+            )
+
+
+def _check_match(checked: CheckedPack, raw: LineDict) -> None:
+    match = raw.get("match")
+    if not isinstance(match, LineDict):
+        return
+    fingerprints = match.get("fingerprints", [])
+    if not isinstance(fingerprints, list):
+        return
+    line = _line_of(raw, ["match", "fingerprints"])
+    compiled = [
+        _check_pattern(checked, fp, line, label=f"fingerprint {i}: pattern", multiline=True)
+        for i, fp in enumerate(fingerprints)
+        if isinstance(fp, str) and fp
+    ]
+    checked.fingerprints = [p for p in compiled if p is not None]
+    min_fp = match.get("min_fingerprints")
+    if isinstance(min_fp, int) and fingerprints and min_fp > len(fingerprints):
+        checked.add(
+            _line_of(raw, ["match", "min_fingerprints"]),
+            f"min_fingerprints {min_fp} exceeds the {len(fingerprints)} fingerprints",
+            code="fingerprints",
+        )
+
+
+def check_pack(data: bytes, filename: str) -> CheckedPack:
+    """Run every load-time check on a pack's bytes and collect all problems.
+
+    The checks run in layers: YAML, the JSON Schema (shape), then what the
+    schema cannot express (unique ids and aliases, patterns that compile and
+    do not match the empty string, extract rules with named groups,
+    fingerprints).  Later layers skip the parts an earlier layer found
+    malformed, so one mistake is reported once.
+
+    Args:
+        data: The file's bytes.
+        filename: Name used in findings.
+    """
+    checked = CheckedPack(filename)
+    try:
+        raw = load_yaml(data, filename)
+    except PackYAMLError as exc:
+        message = str(exc).removeprefix(f"{filename}:").removeprefix(f"{exc.line}:").strip()
+        checked.add(exc.line, message, code="yaml")
+        return checked
+    if not isinstance(raw, LineDict):
+        checked.add(1, "a rule pack is a mapping with name, version, rules", code="schema")
+        return checked
+    checked.raw = raw
+    _check_schema(checked, raw)
+    _check_rules(checked, raw)
+    _check_match(checked, raw)
+    return checked
+
+
+def _rule(raw: LineDict, pattern: regex.Pattern[str], pack_name: str) -> Rule:
     action = raw["action"]
-    if action == "extract" and not pattern.groupindex:
-        raise RulePackError(f"{where}: an extract rule needs named groups, e.g. (?P<date>...)")
     examples = raw.get("examples", {})
     return Rule(
-        id=rule_id,
-        qualified_id=f"{pack_name}/{rule_id}",
+        id=raw["id"],
+        qualified_id=f"{pack_name}/{raw['id']}",
         action=action,
         pattern=pattern,
         why=raw["why"],
@@ -122,57 +309,20 @@ def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
         path: Where the pack came from, kept on the pack.
 
     Raises:
-        RulePackError: The pack is invalid; the message names file, line and rule.
+        RulePackError: The pack is invalid; the message (the first problem
+            found by :func:`check_pack`) names file, line and rule.
     """
-    try:
-        raw = load_yaml(data, filename)
-    except PackYAMLError as exc:
-        raise RulePackError(str(exc)) from None
-    if not isinstance(raw, LineDict):
-        raise RulePackError(f"{filename}:1: a rule pack is a mapping with name, version, rules")
-    for error in sorted(
-        jsonschema.Draft202012Validator(pack_schema()).iter_errors(raw),
-        key=lambda e: list(map(str, e.absolute_path)),
-    ):
-        line = _line_of(raw, error.absolute_path)
-        rule = ""
-        path_items = list(error.absolute_path)
-        if len(path_items) >= 2 and path_items[0] == "rules":
-            rule_raw = raw["rules"][path_items[1]]
-            if isinstance(rule_raw, dict) and "id" in rule_raw:
-                rule = f" rule {rule_raw['id']!r}:"
-        location = "/".join(map(str, path_items)) or "(top level)"
-        raise RulePackError(f"{filename}:{line}:{rule} {location}: {error.message}")
-
+    checked = check_pack(data, filename)
+    if checked.errors:
+        raise RulePackError(str(checked.errors[0]))
+    raw = checked.raw
+    assert raw is not None  # no errors: the document is a valid mapping
     name = raw["name"]
-    seen: dict[str, int] = {}
-    rules = []
-    for rule_raw in raw["rules"]:
-        ids = [rule_raw["id"], *rule_raw.get("aliases", ())]
-        for rid in ids:
-            if rid in seen:
-                raise RulePackError(
-                    f"{filename}:{rule_raw.line}: rule {rid!r}: duplicate id "
-                    f"(first used on line {seen[rid]})"
-                )
-            seen[rid] = rule_raw.line
-        rules.append(_rule(rule_raw, name, filename))
-
-    match = raw.get("match", {})
-    fingerprints = tuple(
-        _compile(
-            fp,
-            f"{filename}:{_line_of(raw, ['match', 'fingerprints'])}: fingerprint {i}",
-            multiline=True,
-        )
-        for i, fp in enumerate(match.get("fingerprints", ()))
+    rules = tuple(
+        _rule(rule_raw, checked.patterns[i], name) for i, rule_raw in enumerate(raw["rules"])
     )
-    min_fp = match.get("min_fingerprints", min(len(fingerprints), 2) or 1)
-    if fingerprints and min_fp > len(fingerprints):
-        raise RulePackError(
-            f"{filename}:{_line_of(raw, ['match', 'min_fingerprints'])}: "
-            f"min_fingerprints {min_fp} exceeds the {len(fingerprints)} fingerprints"
-        )
+    match = raw.get("match", {})
+    fingerprints = tuple(checked.fingerprints)
     return Pack(
         name=name,
         version=str(raw["version"]),
@@ -181,9 +331,9 @@ def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
         sha256=hashlib.sha256(data).hexdigest(),
         domains=tuple(d.lower().removeprefix("www.") for d in match.get("domains", ())),
         fingerprints=fingerprints,
-        min_fingerprints=min_fp,
+        min_fingerprints=match.get("min_fingerprints", min(len(fingerprints), 2) or 1),
         always=bool(raw.get("always", False)),
-        rules=tuple(rules),
+        rules=rules,
     )
 
 

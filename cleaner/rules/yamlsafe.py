@@ -25,7 +25,15 @@ class LineDict(dict[str, Any]):
 
 
 class PackYAMLError(ValueError):
-    """A YAML document could not be read; the message names file and line."""
+    """A YAML document could not be read; the message names file and line.
+
+    Attributes:
+        line: The line of the problem (1 when it has no position).
+    """
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -83,6 +91,7 @@ def load_yaml(data: bytes | str, filename: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise PackYAMLError(f"{where}: {exc.problem or exc.context}") from None
+        line = mark.line + 1 if mark else 1
+        raise PackYAMLError(f"{where}: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise PackYAMLError(f"{filename}: {exc}") from None

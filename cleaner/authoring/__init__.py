@@ -1,0 +1,1 @@
+"""Rule-pack authoring and audit tools: lint, inline tests, scaffolding, mining, docs."""
