@@ -85,7 +85,7 @@ _UNSETTLED_CHAR = re.compile(
 # alternative holds one that is neither "common" (curly apostrophe, dashes) nor a
 # lowercase or uppercase Cyrillic letter that only counts next to rarer ones;
 # "Ђ" (in "вЂ") is the one such character spelled out on its own.  Windows
-# around these anchors find every match (tests/test_canonical_speed.py checks
+# around these anchors find every match (tests/test_canonical_equivalence.py checks
 # this against the expression's structure).
 _COMMON_CLASSES = ("common", "lower_common", "upper_common")
 _MOJIBAKE_ANCHOR = re.compile(
