@@ -17,14 +17,26 @@ Each fix is a pure ``str -> str`` function.  The paragraph is the unit of work:
 fixes never look across paragraph boundaries, so dropping a paragraph can never
 change how another one is canonicalized, which is what keeps cleaning
 idempotent.
+
+ftfy is by far the most expensive part (about 1 ms per 3 KB article), and almost
+every line of real text is left alone by it.  :func:`canonicalize` therefore
+screens first and calls ftfy only on lines that one of its fixes could change
+(:func:`ftfy_leaves_unchanged`); the output is identical to
+:func:`canonicalize_reference`, which always calls ftfy, and the test suite
+checks that on corpora and generated mojibake.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
+from collections.abc import Callable
 
 import ftfy
 import regex
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+from ftfy.chardata import CONTROL_CHARS, HTML_ENTITY_RE, LIGATURES
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     # Always decode entities: the "auto" mode decides per document, so dropping a
@@ -44,6 +56,65 @@ _SPACES = regex.compile(r"[\s\p{Zs}]+")
 # none of its fixes applies to them (entities need "&", escapes need control bytes).
 _PLAIN_ASCII = regex.compile(r"[\x20-\x25\x27-\x7e]*")
 _MAX_ROUNDS = 4
+
+# Characters that some fix of FTFY_CONFIG rewrites or removes wherever they stand:
+# control characters, C1 controls (mojibake and NEXT LINE), Latin ligatures,
+# surrogates, line breaks and the escape that starts terminal codes.  HTML
+# entities and mojibake need context and are checked separately.
+_FTFY_CHARS = "".join(
+    sorted(
+        {chr(c) for c in CONTROL_CHARS}
+        | {chr(c) for c in LIGATURES}
+        | {chr(c) for c in range(0x80, 0xA0)}
+        | {"\x1b", "\r", "\u2028", "\u2029"}
+    )
+)
+_SURROGATES = "\ud800-\udfff"
+# ftfy also works line by line, so a "\n" is left to it as well.
+_FTFY_CHAR = re.compile(f"[{re.escape(_FTFY_CHARS)}{_SURROGATES}\n]")
+# Every space character normalize_spaces rewrites (all are in the BMP, below U+3001).
+_ODD_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if _SPACES.match(ch) and ch not in " \n")
+# A line needs work when it holds any of the ftfy characters, an invisible
+# character or a space other than U+0020 (or "\n" between lines).  The standard
+# library's scan of one character class is much faster than the regex module's.
+_UNSETTLED_CHAR = re.compile(
+    f"[{re.escape(_FTFY_CHARS + _ODD_SPACES)}{_SURROGATES}{_INVISIBLE.pattern[1:-1]}]"
+)
+# ftfy's badness expression (at most _BADNESS_WIDTH characters per match) only
+# matches around a character of its classes or spelled out in it.  Every
+# alternative holds one that is neither "common" (curly apostrophe, dashes) nor a
+# lowercase or uppercase Cyrillic letter that only counts next to rarer ones;
+# "Ђ" (in "вЂ") is the one such character spelled out on its own.  Windows
+# around these anchors find every match (tests/test_canonical_equivalence.py checks
+# this against the expression's structure).
+_COMMON_CLASSES = ("common", "lower_common", "upper_common")
+_MOJIBAKE_ANCHOR = re.compile(
+    "["
+    + "".join(v for k, v in MOJIBAKE_CATEGORIES.items() if k not in _COMMON_CLASSES)
+    + "".join(
+        sorted(
+            c
+            for c in BADNESS_RE.pattern
+            if not c.isascii()
+            and not re.match(
+                "[" + "".join(MOJIBAKE_CATEGORIES[k] for k in _COMMON_CLASSES) + "]", c
+            )
+        )
+    )
+    + "Ђ]"
+)
+# Any character the expression names, and the few that make a match on their own:
+# every other alternative needs two of _MOJIBAKE_CHARS side by side.
+_MOJIBAKE_CHARS = re.compile(
+    "["
+    + "".join(MOJIBAKE_CATEGORIES.values())
+    + "".join(sorted({c for c in BADNESS_RE.pattern if not c.isascii()}))
+    + "]"
+)
+_MOJIBAKE_LONE = re.compile("[\x80-\x9fŒœÂÃ]")
+_MOJIBAKE_PAIR = re.compile(_MOJIBAKE_CHARS.pattern * 2)
+_BADNESS_WIDTH = 7
+_MAX_SEGMENT = int(FTFY_CONFIG.max_decode_length)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -66,15 +137,70 @@ def remove_invisible_chars(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def looks_like_mojibake(line: str) -> bool:
+    """Tell whether ftfy would see mojibake in ``line``; the same as ``ftfy.badness.is_bad``.
+
+    ``is_bad`` tries its long alternation at every position; here it only runs
+    in short windows around the characters it can match, which is exact because
+    every match holds one of them and is at most ``_BADNESS_WIDTH`` long.
+
+    >>> looks_like_mojibake("It’s “fine” — really."), looks_like_mojibake("doesnâ€™t")
+    (False, True)
+    """
+    if _MOJIBAKE_LONE.search(line) is None and _MOJIBAKE_PAIR.search(line) is None:
+        return False
+    windows: list[tuple[int, int]] = []
+    for found in _MOJIBAKE_ANCHOR.finditer(line):
+        lo = max(found.start() - _BADNESS_WIDTH + 1, 0)
+        hi = min(found.start() + _BADNESS_WIDTH, len(line))
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    # Searching with pos/endpos keeps "^" anchored at the real start of the line.
+    return any(
+        (_MOJIBAKE_LONE.search(line, lo, hi) or _MOJIBAKE_PAIR.search(line, lo, hi))
+        and BADNESS_RE.search(line, lo, hi)
+        for lo, hi in windows
+    )
+
+
+def ftfy_leaves_unchanged(text: str) -> bool:
+    """Tell cheaply whether ``ftfy.fix_text(text, FTFY_CONFIG)`` would return ``text``.
+
+    True only when no fix of the configuration can apply: no character that a fix
+    rewrites, no HTML entity, already NFC, and no mojibake ftfy would detect.
+
+    >>> ftfy_leaves_unchanged("Plain “quoted” text & more"), ftfy_leaves_unchanged("&amp;")
+    (True, False)
+    """
+    if len(text) > _MAX_SEGMENT or _FTFY_CHAR.search(text) is not None:
+        return False
+    if "&" in text and HTML_ENTITY_RE.search(text) is not None:
+        return False
+    return text.isascii() or (
+        unicodedata.is_normalized("NFC", text) and not looks_like_mojibake(text)
+    )
+
+
+def fix_encoding_reference(text: str) -> str:
+    """Repair mojibake, entities and control characters with ftfy, always calling it.
+
+    >>> fix_encoding_reference("The Mona Lisa doesnÃ¢â‚¬â„¢t have eyebrows &amp; more.")
+    'The Mona Lisa doesn’t have eyebrows & more.'
+    """
+    return str(ftfy.fix_text(text, FTFY_CONFIG))
+
+
 def fix_encoding(text: str) -> str:
-    """Repair mojibake, entities and control characters with ftfy.
+    """Repair mojibake, entities and control characters; ftfy runs only if it would act.
 
     >>> fix_encoding("The Mona Lisa doesnÃ¢â‚¬â„¢t have eyebrows &amp; more.")
     'The Mona Lisa doesn’t have eyebrows & more.'
     """
-    if _PLAIN_ASCII.fullmatch(text):
+    if ftfy_leaves_unchanged(text):
         return text
-    return str(ftfy.fix_text(text, FTFY_CONFIG))
+    return fix_encoding_reference(text)
 
 
 def normalize_spaces(text: str) -> str:
@@ -86,13 +212,17 @@ def normalize_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
-def canonical_paragraphs(line: str) -> list[str]:
+def canonical_paragraphs(line: str, fix: Callable[[str], str] = fix_encoding) -> list[str]:
     """Return the canonical paragraphs one input line turns into.
 
     Fixes run until the line stops changing, because one fix can expose work for
     another (a repaired mojibake sequence may decode to a line break or a no-break
     space).  A line that repairs into several lines is split and each part is
     treated the same way.
+
+    Args:
+        line: One line of input (no line breaks).
+        fix: The encoding repair; :func:`fix_encoding_reference` gives the reference.
 
     >>> canonical_paragraphs("  Hello\\u00a0 world  ")
     ['Hello world']
@@ -104,7 +234,7 @@ def canonical_paragraphs(line: str) -> list[str]:
         changed = False
         out: list[str] = []
         for part in parts:
-            fixed = normalize_spaces(fix_encoding(remove_invisible_chars(part)))
+            fixed = normalize_spaces(fix(remove_invisible_chars(part)))
             pieces = [p for p in split_paragraphs(fixed)] if fixed else []
             if len(pieces) > 1:
                 pieces = [normalize_spaces(p) for p in pieces]
@@ -129,6 +259,35 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 
+def is_settled(text: str) -> bool:
+    """Tell whether every line of ``text`` is already canonical and left alone by ftfy.
+
+    Lines are separated by ``"\\n"`` only.  Each line of such a text is its own
+    canonical form (an empty line yields nothing), which is what lets
+    :func:`canonicalize` skip the per-line fixes for most real text.
+
+    >>> is_settled("It’s “fine”.\\n\\nNext line."), is_settled("two  spaces")
+    (True, False)
+    """
+    if _UNSETTLED_CHAR.search(text) is not None:
+        return False
+    if "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    if "&" in text and HTML_ENTITY_RE.search(text) is not None:
+        return False
+    if text.isascii():
+        return True
+    # NFC never composes across a line break, so the whole text can be checked at once.
+    if not unicodedata.is_normalized("NFC", text):
+        return False
+    if _MOJIBAKE_LONE.search(text) is None and _MOJIBAKE_PAIR.search(text) is None:
+        return True
+    # ftfy reads each line on its own ("^" in its badness expression means line start).
+    return not any(
+        len(line) > _MAX_SEGMENT or looks_like_mojibake(line) for line in text.split("\n")
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _canonical_line(line: str) -> tuple[str, ...]:
     # Navigation, share and footer lines repeat across a site's pages: cache them.
@@ -138,17 +297,40 @@ def _canonical_line(line: str) -> tuple[str, ...]:
 def canonicalize(text: str) -> str:
     """Return the canonical form of ``text`` (see the module docstring).
 
+    The same as :func:`canonicalize_reference`, faster: a text whose lines are all
+    settled (:func:`is_settled`) only has its empty lines dropped, and otherwise
+    each settled line is kept as it is and only the others go through the fixes.
+
     >>> canonicalize("Title\\r\\n\\r\\n\\r\\n  First  paragraph.\\nSecond.")
     'Title\\n\\nFirst paragraph.\\n\\nSecond.\\n'
     >>> canonicalize(canonicalize("caf\\u0065\\u0301 &amp; cr\\u00e8me")) == "café & crème\\n"
     True
     """
+    if len(text) <= _MAX_SEGMENT and is_settled(text):
+        return join_paragraphs([line for line in text.split("\n") if line])
     paragraphs: list[str] = []
     for line in split_paragraphs(text):
-        if len(line) <= 512:
-            paragraphs.extend(_canonical_line(line))
-        else:
+        if len(line) > 512:
             paragraphs.extend(canonical_paragraphs(line))
+        elif is_settled(line):
+            if line:
+                paragraphs.append(line)
+        else:
+            paragraphs.extend(_canonical_line(line))
+    return join_paragraphs(paragraphs)
+
+
+def canonicalize_reference(text: str) -> str:
+    """Return the canonical form of ``text`` the slow, obvious way: ftfy on every line.
+
+    This is the definition :func:`canonicalize` is tested against.
+
+    >>> canonicalize_reference("  a\\u00a0 b &amp; c\\r\\n") == "a b & c\\n"
+    True
+    """
+    paragraphs: list[str] = []
+    for line in split_paragraphs(text):
+        paragraphs.extend(canonical_paragraphs(line, fix_encoding_reference))
     return join_paragraphs(paragraphs)
 
 

@@ -161,10 +161,11 @@ def run(
     records = {step.name: StepRecord(step.name) for step in steps}
     doc.steps.extend(records.values())
     offsets = OffsetMap(len(canonical))
+    # The paragraphs are split again only after a step changed the text.
+    paragraphs, starts = paragraphs_of(doc.text)
     for pass_no in range(config.max_passes):
         removed_this_pass = 0
         for step in steps:
-            paragraphs, starts = paragraphs_of(doc.text)
             if not paragraphs:
                 break
             output = step.run(paragraphs, doc)
@@ -173,11 +174,12 @@ def run(
                 added = apply_cuts(doc, offsets, output.cuts, starts)
                 records[step.name].removals += added
                 removed_this_pass += added
+                paragraphs, starts = paragraphs_of(doc.text)
         doc.passes = pass_no + 1
         if removed_this_pass == 0:
             break
 
-    title = guess_title(paragraphs_of(doc.text)[0], config.title_max_words)
+    title = guess_title(paragraphs, config.title_max_words)
     if title is not None:
         doc.metadata.setdefault("title", title)
     return doc

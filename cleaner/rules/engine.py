@@ -10,8 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex
+
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
+from cleaner.rules.compiled import pack_screen
 from cleaner.rules.model import Pack, Rule
 
 
@@ -46,8 +49,20 @@ def extracted_fields(groups: dict[str, str | None]) -> dict[str, Any]:
     return {k: v.strip() for k, v in groups.items() if v is not None and v.strip()}
 
 
+def _no_rule_matches(screen: regex.Pattern[str], line: str, timeout: float) -> bool:
+    """Tell whether the screen proves that no rule matches; a timeout proves nothing."""
+    try:
+        return screen.search(line, timeout=timeout) is None
+    except TimeoutError:
+        return False
+
+
 def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
+
+    A paragraph that the pack's combined screen (:func:`cleaner.rules.compiled.pack_screen`)
+    does not match is skipped at the cost of one search; the others go through
+    the rules in pack order.
 
     Args:
         pack: The compiled pack.
@@ -58,12 +73,16 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
         The proposed cuts and the rules skipped because a match timed out.
     """
     outcome = PackOutcome()
+    screen = pack_screen(pack)
     disabled: set[str] = set()
     count = len(paragraphs)
     index = 0
     while index < count:
         line = paragraphs[index]
         advance = 1
+        if screen is not None and _no_rule_matches(screen, line, config.regex_timeout):
+            index += 1
+            continue
         for rule in pack.rules:
             if rule.qualified_id in disabled or not in_region(rule, index, count, config):
                 continue

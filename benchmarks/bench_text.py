@@ -1,0 +1,168 @@
+"""Throughput and memory of the text and HTML paths, as ratios to baselines run alongside.
+
+Rows (single process, each corpus in a fresh interpreter so peak memory is its own):
+
+* text path (``Cleaner.clean``: canonical text, rules, heuristics, provenance) on
+  ``samples/seeds`` repeated and on ``../shared/eval/dev-text``, next to
+  ``ftfy.fix_text`` alone and to ``canonicalize_reference`` on the same documents;
+* HTML path (``Cleaner.clean_html``) next to ``trafilatura.extract`` alone on
+  ``../shared/eval/dev``;
+* scaling: 1k, 10k, 100k documents streamed from a generator built on the seeds.
+
+The canonical line cache is cleared before every document, so repeated seeds
+are measured cold.  Usage: ``python benchmarks/bench_text.py [--shared PATH]
+[--sizes 1000,10000,100000] [--seed-mb 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+
+import ftfy
+import trafilatura
+from common import (
+    SEEDS,
+    in_fresh_process,
+    megabytes,
+    peak_rss_mb,
+    read_html,
+    read_texts,
+    repeat_to,
+    shared_dir,
+    table,
+    timed,
+)
+
+import cleaner
+from cleaner import canonical
+
+TARGET_TEXT_MBS = 25.0
+TARGET_TEXT_VS_FTFY = 8.0
+TARGET_CANONICAL_VS_REFERENCE = 20.0
+TARGET_HTML_OVERHEAD = 0.10
+
+
+def _cold() -> None:
+    canonical._canonical_line.cache_clear()
+
+
+def text_row(name: str, docs: list[str]) -> list[object]:
+    engine = cleaner.Cleaner()
+    engine.clean(docs[0])  # warm up: compile patterns, load packs
+    size = megabytes(docs)
+    t_clean = timed(engine.clean, docs, _cold)
+    t_ftfy = timed(ftfy.fix_text, docs, _cold)
+    t_canon = timed(canonical.canonicalize, docs, _cold)
+    t_ref = timed(canonical.canonicalize_reference, docs, _cold)
+    return [
+        name,
+        len(docs),
+        f"{size:.2f}",
+        f"{size / t_clean:.2f}",
+        f"{len(docs) / t_clean:.0f}",
+        f"{size / t_ftfy:.2f}",
+        f"{t_ftfy / t_clean:.2f}x",
+        f"{size / t_canon:.1f}",
+        f"{t_ref / t_canon:.1f}x",
+        f"{peak_rss_mb():.0f}",
+    ]
+
+
+def html_row(pages: list[bytes]) -> list[object]:
+    engine = cleaner.Cleaner()
+    engine.clean_html(pages[0])
+    trafilatura.extract(pages[0])
+    t_clean = timed(engine.clean_html, pages, _cold)
+    t_traf = timed(trafilatura.extract, pages, _cold)
+    return [
+        "html: dev",
+        len(pages),
+        f"{megabytes(pages):.2f}",
+        f"{len(pages) / t_clean:.1f}",
+        f"{len(pages) / t_traf:.1f}",
+        f"{(t_clean - t_traf) / t_traf:+.1%}",
+        f"{peak_rss_mb():.0f}",
+    ]
+
+
+def generated(count: int) -> Iterator[str]:
+    """Yield ``count`` documents: the seeds in turn, each headed by its own line."""
+    seeds = read_texts(SEEDS)
+    for i in range(count):
+        yield f"Report {i}: update from the newsroom.\n\n{seeds[i % len(seeds)]}"
+
+
+def scaling_row(count: int) -> list[object]:
+    engine = cleaner.Cleaner()
+    chars = 0
+    start = time.perf_counter()
+    for doc in generated(count):
+        chars += len(engine.clean(doc).text)
+    seconds = time.perf_counter() - start
+    return [count, f"{seconds:.1f}", f"{count / seconds:.0f}", f"{peak_rss_mb():.0f}"]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", default=None, help="the shared data folder")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--seed-mb", type=float, default=2.0)
+    args, _ = parser.parse_known_args(argv)
+    shared = shared_dir(["--shared", args.shared] if args.shared else [])
+
+    rows = [in_fresh_process(text_row, "text: seeds", repeat_to(read_texts(SEEDS), args.seed_mb))]
+    dev_text, dev_html = shared / "eval" / "dev-text", shared / "eval" / "dev"
+    notes = []
+    if dev_text.is_dir():
+        rows.append(in_fresh_process(text_row, "text: dev-text", read_texts(dev_text)))
+    else:
+        notes.append(f"dev-text rows skipped: {dev_text} not found")
+    headers = [
+        "corpus", "docs", "MB", "MB/s", "docs/s", "ftfy MB/s", "vs ftfy",
+        "canon MB/s", "canon vs ref", "peak MB",
+    ]  # fmt: skip
+    print("Text path, single process (cold line cache)")
+    print(table(headers, rows))
+    print(
+        f"targets: text >= {TARGET_TEXT_MBS} MB/s and >= {TARGET_TEXT_VS_FTFY}x ftfy.fix_text; "
+        f"canonical >= {TARGET_CANONICAL_VS_REFERENCE}x canonicalize_reference"
+    )
+    print()
+    if dev_html.is_dir():
+        print("HTML path vs trafilatura.extract alone, single process")
+        print(
+            table(
+                [
+                    "corpus",
+                    "docs",
+                    "MB",
+                    "clean_html docs/s",
+                    "extract docs/s",
+                    "overhead",
+                    "peak MB",
+                ],
+                [in_fresh_process(html_row, read_html(dev_html))],
+            )
+        )
+        print(f"target: overhead <= {TARGET_HTML_OVERHEAD:.0%}")
+        print()
+    else:
+        notes.append(f"HTML rows skipped: {dev_html} not found")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    print("Scaling: documents streamed from a generator, each size in a fresh process")
+    print(
+        table(
+            ["docs", "seconds", "docs/s", "peak MB"],
+            [in_fresh_process(scaling_row, n) for n in sizes],
+        )
+    )
+    for note in notes:
+        print(f"note: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
