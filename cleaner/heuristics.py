@@ -13,6 +13,7 @@ new, so cleaning twice gives the same text as cleaning once.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,32 @@ _EDITOR_NOTE = regex.compile(
 _QUOTE_OPEN = '“"‘«„'
 _QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
+_HEADLINE_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_INNER_SENTENCE = regex.compile(r"\p{Ll}{2}[.!?]\s+\p{Lu}", regex.V1)
+_POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*\p{L}", regex.V1)
+# A line that is only the heading of a comment section, in the languages of the
+# pages we clean.  Bare "Reactions"/"Responses" are left out: articles use them
+# as subheadings; with a count ("12 Responses") they are comment counters.
+_COMMENT_HEADER = regex.compile(
+    r"^(?:"
+    r"(?:\d+\s+|all\s+|user\s+|reader\s+|readers['’]?\s+|top\s+(?:rated\s+)?|latest\s+|newest\s+)?"
+    r"comments?(?:\s*\(\d+\))?"
+    r"|\d+\s+(?:responses?|replies|reactions?)(?:\s+to\s+.{1,200})?"
+    r"|\d+\s+thoughts?\s+on\s+.{1,200}"
+    r"|(?:\d+\s+)?(?:comentários?|comentarios?|commenti|kommentare?|commentaires?|"
+    r"комментари[йия]|коментар[ія]|komentar|reacties|kommentarer|komentarze|yorumlar|댓글|コメント)"
+    r"(?:\s*\(\d+\))?"
+    r"|leave\s+a\s+(?:reply|comment|response)|post\s+(?:a\s+)?comment(?:\s*\(\+\))?"
+    r"|add\s+(?:a|your)\s+comment|write\s+a\s+comment|(?:show|view|load|see|read)\s+(?:all\s+)?"
+    r"(?:\d+\s+)?comments?|loading\s+comments|join\s+(?:the\s+)?(?:discussion|conversation)"
+    r"|want\s+to\s+join\s+the\s+discussion\??|comment\s+on\s+this\s+(?:story|article|post)"
+    r"|comments\s+(?:are\s+closed|powered\s+by\s+\w+)|you\s+must\s+(?:be\s+)?log(?:ged)?\s*in"
+    r"\s+to\s+post\s+a\s+comment|tinggalkan\s+balasan|deixe\s+(?:um|seu)\s+comentário"
+    r"|lascia\s+un\s+commento|deja\s+(?:un|tu)\s+comentario|laisser\s+un\s+commentaire"
+    r"|schreibe(?:n\s+sie)?\s+einen\s+kommentar|оставить\s+комментарий"
+    r")\s*[:.!…]*$",
+    regex.IGNORECASE | regex.V1,
+)
 
 
 def words(text: str) -> list[str]:
@@ -313,23 +340,40 @@ def _key(text: str) -> str:
 
 
 def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
-    """Drop a paragraph that repeats an earlier one (duplicated titles, captions).
+    """Drop a paragraph that repeats one shortly before it (duplicated titles, captions).
+
+    Extraction duplicates sit close to their first copy: a title rendered twice,
+    a caption above and below its image.  Repeats are the article's own when
+    they are far apart (a recipe for each day of a meal plan), when the line is
+    a list item or the attribution of an embedded post ("— Name (@handle)"), or
+    when a line occurs more than ``duplicate_max_copies`` times (the same
+    interview question put to several people): those all stay.
 
     >>> [c.line for c in duplicate_paragraph(["US Carried Out Air Strikes", "US Carried Out "
     ...     "Air Strikes", "Body."], Context(CleanerConfig()))]
     [1]
+    >>> duplicate_paragraph(["What inspired you?", "A.", "What inspired you?", "B.",
+    ...                      "What inspired you?", "C."], Context(CleanerConfig()))
+    []
     """
-    seen: set[str] = set()
+    cfg = ctx.config
+    keys = [
+        _key(p)
+        if len(p) >= cfg.duplicate_min_chars
+        and not _POST_ATTRIBUTION.match(p)
+        and not _BULLET.match(p)
+        else ""
+        for p in paragraphs
+    ]
+    copies = Counter(k for k in keys if k)
+    last_seen: dict[str, int] = {}
     cuts = []
-    for i, p in enumerate(paragraphs):
-        if len(p) < ctx.config.duplicate_min_chars:
+    for i, key in enumerate(keys):
+        if not key or copies[key] > cfg.duplicate_max_copies:
             continue
-        key = _key(p)
-        if not key:
-            continue
-        if key in seen:
+        if key in last_seen and i - last_seen[key] <= cfg.duplicate_window:
             cuts.append(Cut("generic/duplicate_paragraph", "drop-line", i))
-        seen.add(key)
+        last_seen.setdefault(key, i)
     return cuts
 
 
@@ -390,6 +434,76 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     return cuts
 
 
+def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Cut from a comment-section heading to the end, once article text came before it.
+
+    Comment threads are often longer than the post, so the heading may sit in
+    the first half of the document; what guards the article is that at least
+    one body paragraph (``comment_body_min_words`` words) precedes the heading.
+    A heading with nothing after it is dropped the same way.
+
+    >>> paras = ["Title", "Comments", "The council voted on Monday to close the old "
+    ...          "library for good.", "3 Comments", "Great post!", "Thanks for sharing."]
+    >>> [c.line for c in comment_thread(paras, Context(CleanerConfig()))]
+    [3, 4, 5]
+    """
+    seen_body = False
+    for i, p in enumerate(paragraphs):
+        if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):
+            return [Cut("generic/comment_thread", "truncate", j) for j in range(i, len(paragraphs))]
+        seen_body = seen_body or len(p.split()) >= ctx.config.comment_body_min_words
+    return []
+
+
+def _looks_like_headline(text: str, max_words: int) -> bool:
+    """A short line without closing punctuation that is not a list item or a quote."""
+    return (
+        2 <= len(text.split()) <= max_words
+        and not _HEADLINE_END.search(text)
+        and not _BULLET.match(text)
+        and text[:1] not in _QUOTE_OPEN
+        and not _INNER_SENTENCE.search(text)
+    )
+
+
+def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Move the headline at the top of the text into ``metadata.title``.
+
+    The article body does not include its headline, yet extractors often
+    emit it as the first line.  When the title is known (HTML metadata, the
+    caller), the lines in the head that repeat it are dropped.  Otherwise the
+    first line is taken as the headline when it reads like one (short, no
+    closing punctuation) and the line after it is a body sentence; that last
+    condition makes the cut stable, since what becomes the first line is then
+    a sentence, never a headline.
+
+    >>> cuts = headline(["Rail strike called off", "Train drivers called off a strike on "
+    ...                  "Thursday after talks."], Context(CleanerConfig()))
+    >>> [(c.line, c.kind, c.fields) for c in cuts]
+    [(0, 'extract', {'title': 'Rail strike called off'})]
+    >>> [c.line for c in headline(["Rail strike called off", "Body.", "Rail Strike Called Off"],
+    ...                            Context(CleanerConfig(), {"title": "Rail strike called off"}))]
+    [0, 2]
+    """
+    cfg = ctx.config
+    title = ctx.metadata.get("title")
+    if isinstance(title, str) and _key(title):
+        wanted = _key(title)
+        return [
+            Cut("generic/headline", "drop-line", i)
+            for i, p in enumerate(paragraphs[: cfg.head_lines])
+            if _key(p) == wanted
+        ]
+    if len(paragraphs) < 2:
+        return []
+    first, second = paragraphs[0], paragraphs[1]
+    if not _looks_like_headline(first, cfg.title_max_words):
+        return []
+    if _looks_like_headline(second, cfg.title_max_words):
+        return []
+    return [Cut("generic/headline", "extract", 0, fields={"title": first})]
+
+
 HEURISTICS: dict[str, Heuristic] = {
     h.__name__: h
     for h in (
@@ -404,6 +518,8 @@ HEURISTICS: dict[str, Heuristic] = {
         duplicate_paragraph,
         pull_quote,
         editor_note,
+        comment_thread,
+        headline,
     )
 }
 """Every detector by name, in the order the pipeline runs them."""
