@@ -37,6 +37,8 @@ class CleanerConfig:
             of its first copy; farther repeats are the article's structure.
         comment_body_min_words: A comment-section heading cuts the rest of the
             document only after a paragraph of at least this many words.
+        crosslink_min_words: Fewest words of an all-capital line, after a body
+            sentence, that is dropped as a link to another story.
         tail_fraction: Comment-section and footer markers only truncate when they
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents longer than this are refused with an
@@ -57,5 +59,6 @@ class CleanerConfig:
     duplicate_max_copies: int = 2
     duplicate_window: int = 20
     comment_body_min_words: int = 10
+    crosslink_min_words: int = 7
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000

@@ -181,9 +181,16 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """Drop runs of short bulleted items above the article body (site menus).
 
+    Menu entries are names ("Live", "Audio Only"), so every longer word of an
+    item is capitalised; a short list the article opens with ("- Bugs fixed",
+    "- Better Android support") is not a menu.
+
     >>> [c.line for c in nav_menu(["• Live", "• Audio Only", "Title", "x " * 20 + "."],
     ...                           Context(CleanerConfig()))]
     [0, 1]
+    >>> nav_menu(["What is new?", "- Bugs fixed", "- Better Android support"],
+    ...          Context(CleanerConfig()))
+    []
     """
     limit = min(_body_start(paragraphs), ctx.config.head_lines)
     cuts: list[Cut] = []
@@ -195,6 +202,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             and len(words(p)) <= 4
             and not _SENTENCE_END.search(p)
             and len(p) <= 40
+            and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
         if is_item:
             run.append(i)
@@ -217,9 +225,13 @@ def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         if len(p) > 100:
             continue
         parts = _BREADCRUMB_SEP.split(strip_bullet(p))
-        if 2 <= len(parts) <= 7 and all(
-            1 <= len(part.split()) <= 4 and (part[:1].isupper() or part[:1].isdigit())
-            for part in parts
+        if (
+            2 <= len(parts) <= 7
+            and all(
+                1 <= len(part.split()) <= 4 and (part[:1].isupper() or part[:1].isdigit())
+                for part in parts
+            )
+            and not all(part[:1].isdigit() for part in parts)
         ):
             cuts.append(Cut("generic/breadcrumbs", "drop-line", i))
     return cuts
@@ -456,9 +468,23 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 
 
 def _looks_like_headline(text: str, max_words: int) -> bool:
-    """A short line without closing punctuation that is not a list item or a quote."""
+    """A short line without closing punctuation that is not a list item or a quote.
+
+    Lines in capitals are section calls or shouted subheadings more often than
+    headlines, and a line with several ``label: value`` pairs is a spec box.
+
+    >>> _looks_like_headline("Rail strike called off after talks", 30)
+    True
+    >>> _looks_like_headline("CLICK FOR FULL STATE SWIM RESULTS", 30)
+    False
+    >>> _looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
+    False
+    """
+    letters = [c for c in text if c.isalpha()]
     return (
         2 <= len(text.split()) <= max_words
+        and any(c.islower() for c in letters)
+        and text.count(": ") < 2
         and not _HEADLINE_END.search(text)
         and not _BULLET.match(text)
         and text[:1] not in _QUOTE_OPEN
@@ -504,6 +530,40 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     return [Cut("generic/headline", "extract", 0, fields={"title": first})]
 
 
+def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop headlines of other stories set in capitals between paragraphs.
+
+    Some sites insert links to other stories as all-capital lines ("SEAN SPICER
+    ELIMINATED FROM 'DANCING WITH THE STARS'") after a paragraph.  Article
+    subheadings in capitals are short ("FORD MUSTANG MACH E"), so only lines of
+    at least ``crosslink_min_words`` words without closing punctuation that
+    follow a body sentence are dropped.
+
+    >>> paras = ["The show lost another contestant on Monday night, the network said.",
+    ...          "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS' AFTER LONG RUN",
+    ...          "TOYOTA RAV4 PRIME"]
+    >>> [c.line for c in capital_crosslink(paras, Context(CleanerConfig()))]
+    [1]
+    """
+    cfg = ctx.config
+    cuts = []
+    for i in range(1, len(paragraphs)):
+        p = paragraphs[i]
+        letters = [c for c in p if c.isalpha()]
+        if (
+            len(p.split()) < cfg.crosslink_min_words
+            or len(p.split()) > cfg.title_max_words
+            or _HEADLINE_END.search(p)
+            or not letters
+            or any(c.islower() for c in letters)
+        ):
+            continue
+        before = paragraphs[i - 1]
+        if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+            cuts.append(Cut("generic/capital_crosslink", "drop-line", i))
+    return cuts
+
+
 HEURISTICS: dict[str, Heuristic] = {
     h.__name__: h
     for h in (
@@ -520,6 +580,7 @@ HEURISTICS: dict[str, Heuristic] = {
         editor_note,
         comment_thread,
         headline,
+        capital_crosslink,
     )
 }
 """Every detector by name, in the order the pipeline runs them."""
