@@ -39,6 +39,10 @@ class CleanerConfig:
             document only after a paragraph of at least this many words.
         crosslink_min_words: Fewest words of an all-capital line, after a body
             sentence, that is dropped as a link to another story.
+        edge_lines: Date and time stamps are dropped only among this many
+            paragraphs at the start and at the end of the document.
+        timestamp_max_other_words: Words other than date words, numbers and
+            connectives that a line may have and still count as a stamp.
         tail_fraction: Comment-section and footer markers only truncate when they
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents longer than this are refused with an
@@ -60,5 +64,7 @@ class CleanerConfig:
     duplicate_window: int = 20
     comment_body_min_words: int = 10
     crosslink_min_words: int = 7
+    edge_lines: int = 3
+    timestamp_max_other_words: int = 2
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000

@@ -68,9 +68,8 @@ _SECTION_LABELS = frozenset(
     africa|americas|latin america|middle east|uk|india|china|australia|canada|climate|
     environment|education|crime|law|security|defense|defence|military|media|sponsored|
     advertisement|advertising|partner content|press release|op-ed|letters|review|reviews|
-    interview|explainer|fact check|obituaries|weather|science & tech|business & economy""".split(
-        "|"
-    )
+    interview|explainer|fact check|obituaries|weather|science & tech|business & economy|
+    categories|categorias|categorías|categorie|kategorien""".split("|")
 )
 _CREDIT = regex.compile(
     r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
@@ -105,7 +104,7 @@ _QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
 _HEADLINE_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
 _INNER_SENTENCE = regex.compile(r"\p{Ll}{2}[.!?]\s+\p{Lu}", regex.V1)
-_POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*\p{L}", regex.V1)
+_POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*[\p{L}\p{N}]", regex.V1)
 # A line that is only the heading of a comment section, in the languages of the
 # pages we clean.  Bare "Reactions"/"Responses" are left out: articles use them
 # as subheadings; with a count ("12 Responses") they are comment counters.
@@ -314,7 +313,9 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     [(1, '2021-06-28')]
     """
     cuts = []
-    for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
+    # A date after the first body paragraph is content (a schedule), not the stamp.
+    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    for i, p in enumerate(paragraphs[:limit]):
         if len(p) > 100:
             continue
         m = _DATE_LINE.match(p)
@@ -564,6 +565,73 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     return cuts
 
 
+_MONTHS = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december|janeiro|fevereiro|março|abril|maio|junho|"
+    "julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|"
+    "septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    "settembre|ottobre|dicembre|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|"
+    "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+_DATE_TOKEN = regex.compile(
+    rf"\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\b\d{{1,2}}:\d{{2}}\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b",
+    regex.IGNORECASE | regex.V1,
+)
+_DATE_FILLER = regex.compile(
+    rf"^(?:\d+(?:st|nd|rd|th)?|{_MONTHS}|updated?|published|posted|modified|first|last|on|at|"
+    r"am|pm|a\.m|p\.m|gmt|utc|[ecmp][sd]t|bst|cet|ist|hrs|ago|hours?|minutes?|de|às|em|le|"
+    r"il|am|um|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|"
+    r"sun|segunda|terça|quarta|quinta|sexta|sábado|domingo|feira|lunes|martes|miércoles|jueves|"
+    r"viernes|publicado|atualizado|actualizado|aggiornato|pubblicato|veröffentlicht|"
+    r"aktualisiert|mis|à|jour|by)$",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+def _is_timestamp(text: str, max_other_words: int) -> bool:
+    """A line that is mostly a date or time ("sexta-feira, 22 de outubro de 2010 às 20:13").
+
+    >>> _is_timestamp("Updated at 1:23 p.m. ET", 3)
+    True
+    >>> _is_timestamp("Concerts run from 29 November to 20 January in the old hall", 3)
+    False
+    """
+    if _POST_ATTRIBUTION.match(text) or not _DATE_TOKEN.search(text):
+        return False
+    tokens = regex.findall(r"[\p{L}\p{N}]+(?:\.[\p{L}])*\.?", strip_bullet(text))
+    other = [t for t in tokens if not _DATE_FILLER.match(t.rstrip("."))]
+    return len(tokens) <= 16 and len(other) <= max_other_words
+
+
+def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop date and time stamps in the first and last few paragraphs.
+
+    Publication and update stamps sit at the edges of the text, in any
+    language ("기사입력 :[ 2018-08-25 15:24 ]", "Updated at 1:23 p.m.").  Inside
+    the article, lines of dates are content (a schedule, a list of races), so
+    only ``edge_lines`` paragraphs at each end are looked at, and only those
+    before the first or after the last body paragraph.
+
+    >>> body = "The story of the day, told at length in one paragraph of more than fifteen words."
+    >>> paras = ["sexta-feira, 22 de outubro de 2010 às 20:13", body, "The race calendar:",
+    ...          "29 November 2018", body, "Updated at 1:23 p.m."]
+    >>> [c.line for c in edge_timestamp(paras, Context(CleanerConfig()))]
+    [0, 5]
+    """
+    n, edge = len(paragraphs), ctx.config.edge_lines
+    body_words = ctx.config.comment_body_min_words
+    first_body = _body_start(paragraphs, body_words)
+    last_body = n - 1 - _body_start(paragraphs[::-1], body_words)
+    return [
+        Cut("generic/edge_timestamp", "drop-line", i)
+        for i, p in enumerate(paragraphs)
+        if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
+        and len(p) <= 120
+        and _is_timestamp(p, ctx.config.timestamp_max_other_words)
+    ]
+
+
 HEURISTICS: dict[str, Heuristic] = {
     h.__name__: h
     for h in (
@@ -579,6 +647,7 @@ HEURISTICS: dict[str, Heuristic] = {
         pull_quote,
         editor_note,
         comment_thread,
+        edge_timestamp,
         headline,
         capital_crosslink,
     )
