@@ -13,6 +13,7 @@ new, so cleaning twice gives the same text as cleaning once.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,9 +68,8 @@ _SECTION_LABELS = frozenset(
     africa|americas|latin america|middle east|uk|india|china|australia|canada|climate|
     environment|education|crime|law|security|defense|defence|military|media|sponsored|
     advertisement|advertising|partner content|press release|op-ed|letters|review|reviews|
-    interview|explainer|fact check|obituaries|weather|science & tech|business & economy""".split(
-        "|"
-    )
+    interview|explainer|fact check|obituaries|weather|science & tech|business & economy|
+    categories|categorias|categorías|categorie|kategorien""".split("|")
 )
 _CREDIT = regex.compile(
     r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
@@ -102,6 +102,32 @@ _EDITOR_NOTE = regex.compile(
 _QUOTE_OPEN = '“"‘«„'
 _QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
+_HEADLINE_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_INNER_SENTENCE = regex.compile(r"\p{Ll}{2}[.!?]\s+\p{Lu}", regex.V1)
+_POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*[\p{L}\p{N}]", regex.V1)
+# A line that is only the heading of a comment section, in the languages of the
+# pages we clean.  Bare "Reactions"/"Responses" are left out: articles use them
+# as subheadings; with a count ("12 Responses") they are comment counters.
+_COMMENT_HEADER = regex.compile(
+    r"^(?:"
+    r"(?:\d+\s+|all\s+|user\s+|reader\s+|readers['’]?\s+|top\s+(?:rated\s+)?|latest\s+|newest\s+)?"
+    r"comments?(?:\s*\(\d+\))?"
+    r"|\d+\s+(?:responses?|replies|reactions?)(?:\s+to\s+.{1,200})?"
+    r"|\d+\s+thoughts?\s+on\s+.{1,200}"
+    r"|(?:\d+\s+)?(?:comentários?|comentarios?|commenti|kommentare?|commentaires?|"
+    r"комментари[йия]|коментар[ія]|komentar|reacties|kommentarer|komentarze|yorumlar|댓글|コメント)"
+    r"(?:\s*\(\d+\))?"
+    r"|leave\s+a\s+(?:reply|comment|response)|post\s+(?:a\s+)?comment(?:\s*\(\+\))?"
+    r"|add\s+(?:a|your)\s+comment|write\s+a\s+comment|(?:show|view|load|see|read)\s+(?:all\s+)?"
+    r"(?:\d+\s+)?comments?|loading\s+comments|join\s+(?:the\s+)?(?:discussion|conversation)"
+    r"|want\s+to\s+join\s+the\s+discussion\??|comment\s+on\s+this\s+(?:story|article|post)"
+    r"|comments\s+(?:are\s+closed|powered\s+by\s+\w+)|you\s+must\s+(?:be\s+)?log(?:ged)?\s*in"
+    r"\s+to\s+post\s+a\s+comment|tinggalkan\s+balasan|deixe\s+(?:um|seu)\s+comentário"
+    r"|lascia\s+un\s+commento|deja\s+(?:un|tu)\s+comentario|laisser\s+un\s+commentaire"
+    r"|schreibe(?:n\s+sie)?\s+einen\s+kommentar|оставить\s+комментарий"
+    r")\s*[:.!…]*$",
+    regex.IGNORECASE | regex.V1,
+)
 
 
 def words(text: str) -> list[str]:
@@ -154,9 +180,16 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """Drop runs of short bulleted items above the article body (site menus).
 
+    Menu entries are names ("Live", "Audio Only"), so every longer word of an
+    item is capitalised; a short list the article opens with ("- Bugs fixed",
+    "- Better Android support") is not a menu.
+
     >>> [c.line for c in nav_menu(["• Live", "• Audio Only", "Title", "x " * 20 + "."],
     ...                           Context(CleanerConfig()))]
     [0, 1]
+    >>> nav_menu(["What is new?", "- Bugs fixed", "- Better Android support"],
+    ...          Context(CleanerConfig()))
+    []
     """
     limit = min(_body_start(paragraphs), ctx.config.head_lines)
     cuts: list[Cut] = []
@@ -168,6 +201,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             and len(words(p)) <= 4
             and not _SENTENCE_END.search(p)
             and len(p) <= 40
+            and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
         if is_item:
             run.append(i)
@@ -190,9 +224,13 @@ def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         if len(p) > 100:
             continue
         parts = _BREADCRUMB_SEP.split(strip_bullet(p))
-        if 2 <= len(parts) <= 7 and all(
-            1 <= len(part.split()) <= 4 and (part[:1].isupper() or part[:1].isdigit())
-            for part in parts
+        if (
+            2 <= len(parts) <= 7
+            and all(
+                1 <= len(part.split()) <= 4 and (part[:1].isupper() or part[:1].isdigit())
+                for part in parts
+            )
+            and not all(part[:1].isdigit() for part in parts)
         ):
             cuts.append(Cut("generic/breadcrumbs", "drop-line", i))
     return cuts
@@ -275,7 +313,9 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     [(1, '2021-06-28')]
     """
     cuts = []
-    for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
+    # A date after the first body paragraph is content (a schedule), not the stamp.
+    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    for i, p in enumerate(paragraphs[:limit]):
         if len(p) > 100:
             continue
         m = _DATE_LINE.match(p)
@@ -313,23 +353,40 @@ def _key(text: str) -> str:
 
 
 def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
-    """Drop a paragraph that repeats an earlier one (duplicated titles, captions).
+    """Drop a paragraph that repeats one shortly before it (duplicated titles, captions).
+
+    Extraction duplicates sit close to their first copy: a title rendered twice,
+    a caption above and below its image.  Repeats are the article's own when
+    they are far apart (a recipe for each day of a meal plan), when the line is
+    a list item or the attribution of an embedded post ("— Name (@handle)"), or
+    when a line occurs more than ``duplicate_max_copies`` times (the same
+    interview question put to several people): those all stay.
 
     >>> [c.line for c in duplicate_paragraph(["US Carried Out Air Strikes", "US Carried Out "
     ...     "Air Strikes", "Body."], Context(CleanerConfig()))]
     [1]
+    >>> duplicate_paragraph(["What inspired you?", "A.", "What inspired you?", "B.",
+    ...                      "What inspired you?", "C."], Context(CleanerConfig()))
+    []
     """
-    seen: set[str] = set()
+    cfg = ctx.config
+    keys = [
+        _key(p)
+        if len(p) >= cfg.duplicate_min_chars
+        and not _POST_ATTRIBUTION.match(p)
+        and not _BULLET.match(p)
+        else ""
+        for p in paragraphs
+    ]
+    copies = Counter(k for k in keys if k)
+    last_seen: dict[str, int] = {}
     cuts = []
-    for i, p in enumerate(paragraphs):
-        if len(p) < ctx.config.duplicate_min_chars:
+    for i, key in enumerate(keys):
+        if not key or copies[key] > cfg.duplicate_max_copies:
             continue
-        key = _key(p)
-        if not key:
-            continue
-        if key in seen:
+        if key in last_seen and i - last_seen[key] <= cfg.duplicate_window:
             cuts.append(Cut("generic/duplicate_paragraph", "drop-line", i))
-        seen.add(key)
+        last_seen.setdefault(key, i)
     return cuts
 
 
@@ -390,6 +447,191 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     return cuts
 
 
+def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Cut from a comment-section heading to the end, once article text came before it.
+
+    Comment threads are often longer than the post, so the heading may sit in
+    the first half of the document; what guards the article is that at least
+    one body paragraph (``comment_body_min_words`` words) precedes the heading.
+    A heading with nothing after it is dropped the same way.
+
+    >>> paras = ["Title", "Comments", "The council voted on Monday to close the old "
+    ...          "library for good.", "3 Comments", "Great post!", "Thanks for sharing."]
+    >>> [c.line for c in comment_thread(paras, Context(CleanerConfig()))]
+    [3, 4, 5]
+    """
+    seen_body = False
+    for i, p in enumerate(paragraphs):
+        if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):
+            return [Cut("generic/comment_thread", "truncate", j) for j in range(i, len(paragraphs))]
+        seen_body = seen_body or len(p.split()) >= ctx.config.comment_body_min_words
+    return []
+
+
+def _looks_like_headline(text: str, max_words: int) -> bool:
+    """A short line without closing punctuation that is not a list item or a quote.
+
+    Lines in capitals are section calls or shouted subheadings more often than
+    headlines, and a line with several ``label: value`` pairs is a spec box.
+
+    >>> _looks_like_headline("Rail strike called off after talks", 30)
+    True
+    >>> _looks_like_headline("CLICK FOR FULL STATE SWIM RESULTS", 30)
+    False
+    >>> _looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
+    False
+    """
+    letters = [c for c in text if c.isalpha()]
+    return (
+        2 <= len(text.split()) <= max_words
+        and any(c.islower() for c in letters)
+        and text.count(": ") < 2
+        and not _HEADLINE_END.search(text)
+        and not _BULLET.match(text)
+        and text[:1] not in _QUOTE_OPEN
+        and not _INNER_SENTENCE.search(text)
+    )
+
+
+def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Move the headline at the top of the text into ``metadata.title``.
+
+    The article body does not include its headline, yet extractors often
+    emit it as the first line.  When the title is known (HTML metadata, the
+    caller), the lines in the head that repeat it are dropped.  Otherwise the
+    first line is taken as the headline when it reads like one (short, no
+    closing punctuation) and the line after it is a body sentence; that last
+    condition makes the cut stable, since what becomes the first line is then
+    a sentence, never a headline.
+
+    >>> cuts = headline(["Rail strike called off", "Train drivers called off a strike on "
+    ...                  "Thursday after talks."], Context(CleanerConfig()))
+    >>> [(c.line, c.kind, c.fields) for c in cuts]
+    [(0, 'extract', {'title': 'Rail strike called off'})]
+    >>> [c.line for c in headline(["Rail strike called off", "Body.", "Rail Strike Called Off"],
+    ...                            Context(CleanerConfig(), {"title": "Rail strike called off"}))]
+    [0, 2]
+    """
+    cfg = ctx.config
+    title = ctx.metadata.get("title")
+    if isinstance(title, str) and _key(title):
+        wanted = _key(title)
+        return [
+            Cut("generic/headline", "drop-line", i)
+            for i, p in enumerate(paragraphs[: cfg.head_lines])
+            if _key(p) == wanted
+        ]
+    if len(paragraphs) < 2:
+        return []
+    first, second = paragraphs[0], paragraphs[1]
+    if not _looks_like_headline(first, cfg.title_max_words):
+        return []
+    if _looks_like_headline(second, cfg.title_max_words):
+        return []
+    return [Cut("generic/headline", "extract", 0, fields={"title": first})]
+
+
+def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop headlines of other stories set in capitals between paragraphs.
+
+    Some sites insert links to other stories as all-capital lines ("SEAN SPICER
+    ELIMINATED FROM 'DANCING WITH THE STARS'") after a paragraph.  Article
+    subheadings in capitals are short ("FORD MUSTANG MACH E"), so only lines of
+    at least ``crosslink_min_words`` words without closing punctuation that
+    follow a body sentence are dropped.
+
+    >>> paras = ["The show lost another contestant on Monday night, the network said.",
+    ...          "SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS' AFTER LONG RUN",
+    ...          "TOYOTA RAV4 PRIME"]
+    >>> [c.line for c in capital_crosslink(paras, Context(CleanerConfig()))]
+    [1]
+    """
+    cfg = ctx.config
+    cuts = []
+    for i in range(1, len(paragraphs)):
+        p = paragraphs[i]
+        letters = [c for c in p if c.isalpha()]
+        if (
+            len(p.split()) < cfg.crosslink_min_words
+            or len(p.split()) > cfg.title_max_words
+            or _HEADLINE_END.search(p)
+            or not letters
+            or any(c.islower() for c in letters)
+        ):
+            continue
+        before = paragraphs[i - 1]
+        if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+            cuts.append(Cut("generic/capital_crosslink", "drop-line", i))
+    return cuts
+
+
+_MONTHS = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december|janeiro|fevereiro|março|abril|maio|junho|"
+    "julho|agosto|setembro|outubro|novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|"
+    "septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    "settembre|ottobre|dicembre|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|"
+    "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+_DATE_TOKEN = regex.compile(
+    rf"\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\b\d{{1,2}}:\d{{2}}\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b",
+    regex.IGNORECASE | regex.V1,
+)
+_DATE_FILLER = regex.compile(
+    rf"^(?:\d+(?:st|nd|rd|th)?|{_MONTHS}|updated?|published|posted|modified|first|last|on|at|"
+    r"am|pm|a\.m|p\.m|gmt|utc|[ecmp][sd]t|bst|cet|ist|hrs|ago|hours?|minutes?|de|às|em|le|"
+    r"il|am|um|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|"
+    r"sun|segunda|terça|quarta|quinta|sexta|sábado|domingo|feira|lunes|martes|miércoles|jueves|"
+    r"viernes|publicado|atualizado|actualizado|aggiornato|pubblicato|veröffentlicht|"
+    r"aktualisiert|mis|à|jour|by)$",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+def _is_timestamp(text: str, max_other_words: int) -> bool:
+    """A line that is mostly a date or time ("sexta-feira, 22 de outubro de 2010 às 20:13").
+
+    >>> _is_timestamp("Updated at 1:23 p.m. ET", 3)
+    True
+    >>> _is_timestamp("Concerts run from 29 November to 20 January in the old hall", 3)
+    False
+    """
+    if _POST_ATTRIBUTION.match(text) or not _DATE_TOKEN.search(text):
+        return False
+    tokens = regex.findall(r"[\p{L}\p{N}]+(?:\.[\p{L}])*\.?", strip_bullet(text))
+    other = [t for t in tokens if not _DATE_FILLER.match(t.rstrip("."))]
+    return len(tokens) <= 16 and len(other) <= max_other_words
+
+
+def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop date and time stamps in the first and last few paragraphs.
+
+    Publication and update stamps sit at the edges of the text, in any
+    language ("기사입력 :[ 2018-08-25 15:24 ]", "Updated at 1:23 p.m.").  Inside
+    the article, lines of dates are content (a schedule, a list of races), so
+    only ``edge_lines`` paragraphs at each end are looked at, and only those
+    before the first or after the last body paragraph.
+
+    >>> body = "The story of the day, told at length in one paragraph of more than fifteen words."
+    >>> paras = ["sexta-feira, 22 de outubro de 2010 às 20:13", body, "The race calendar:",
+    ...          "29 November 2018", body, "Updated at 1:23 p.m."]
+    >>> [c.line for c in edge_timestamp(paras, Context(CleanerConfig()))]
+    [0, 5]
+    """
+    n, edge = len(paragraphs), ctx.config.edge_lines
+    body_words = ctx.config.comment_body_min_words
+    first_body = _body_start(paragraphs, body_words)
+    last_body = n - 1 - _body_start(paragraphs[::-1], body_words)
+    return [
+        Cut("generic/edge_timestamp", "drop-line", i)
+        for i, p in enumerate(paragraphs)
+        if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
+        and len(p) <= 120
+        and _is_timestamp(p, ctx.config.timestamp_max_other_words)
+    ]
+
+
 HEURISTICS: dict[str, Heuristic] = {
     h.__name__: h
     for h in (
@@ -404,6 +646,10 @@ HEURISTICS: dict[str, Heuristic] = {
         duplicate_paragraph,
         pull_quote,
         editor_note,
+        comment_thread,
+        edge_timestamp,
+        headline,
+        capital_crosslink,
     )
 }
 """Every detector by name, in the order the pipeline runs them."""

@@ -21,9 +21,11 @@ def test_result_fields_and_provenance_shape() -> None:
     result = cleaner.clean(ARTICLE)
     assert "Share this:" not in result.text
     assert "READ ALSO" not in result.text
-    assert result.text.startswith("Budget passes after long debate\n\n")
+    # The headline is not article body: it moves to metadata, recorded as an extract.
+    assert result.text.startswith("The council approved the budget")
     assert result.metadata["title"] == "Budget passes after long debate"
     assert [r.rule for r in result.removals] == [
+        "generic/headline",
         "generic/share_prompt",
         "generic/related_link_line",
     ]
@@ -101,7 +103,8 @@ def test_extract_action_fills_metadata_without_overriding() -> None:
     result = cleaner.clean(text, site="telesurenglish.net")
     assert result.metadata["date"] == "2021-06-28"
     assert result.metadata["date_text"] == "28 June 2021"
-    assert [r.kind for r in result.removals] == ["extract"]
+    assert [r.kind for r in result.removals] == ["extract", "extract"]
+    assert result.metadata["title"] == "Title here"
 
 
 def test_clean_html_extracts_and_records_decoding() -> None:

@@ -59,7 +59,7 @@ def test_single_file_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Back to top button" not in out
-    assert out.startswith("U.S. military airstrikes target militias")
+    assert out.startswith("WASHINGTON – The U.S. military launched airstrikes")
 
 
 def test_output_inside_source_is_not_reread(seeds: Path) -> None:
