@@ -21,6 +21,10 @@ class CleanerConfig:
             where navigation, labels and duplicated titles sit.
         short_line_words: A paragraph of at most this many words is "short"
             (labels, bylines, menu items).
+        keep_headline: Keep the headline as the first paragraph of the text (its
+            copy still goes to ``metadata.title``).  By default the text is the
+            article body, as in the HTML path and in article-body gold data, and
+            the headline moves to ``metadata.title`` as a recorded removal.
         title_max_words: A first paragraph longer than this is not a title.
         headline_body_min_words: Without a known title, the first line is moved
             to ``metadata.title`` only when the line after it is a sentence of
@@ -55,6 +59,7 @@ class CleanerConfig:
     generic_rules: bool = True
     head_lines: int = 12
     short_line_words: int = 6
+    keep_headline: bool = False
     title_max_words: int = 30
     headline_body_min_words: int = 8
     pull_quote_min_words: int = 6

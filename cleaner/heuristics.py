@@ -513,6 +513,8 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     [0, 2]
     """
     cfg = ctx.config
+    if cfg.keep_headline:
+        return []
     title = ctx.metadata.get("title")
     if isinstance(title, str) and _key(title):
         wanted = _key(title)

@@ -149,3 +149,12 @@ def test_catastrophic_pattern_times_out_and_is_recorded(tmp_path: Path) -> None:
     assert result.provenance["skipped_rules"][0]["rule"] == "slow/evil"
     assert result.provenance["skipped_rules"][0]["reason"] == "timeout"
     assert result.text == "a" * 40 + "!\n\nBody.\n"
+
+
+def test_keep_headline_option_keeps_the_title_in_the_text() -> None:
+    engine = cleaner.Cleaner(config=cleaner.CleanerConfig(keep_headline=True))
+    result = engine.clean(ARTICLE)
+    assert result.text.startswith("Budget passes after long debate\n\n")
+    assert result.metadata["title"] == "Budget passes after long debate"
+    assert cleaner.clean(ARTICLE).metadata["title"] == "Budget passes after long debate"
+    assert not cleaner.clean(ARTICLE).text.startswith("Budget passes")
