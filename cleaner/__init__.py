@@ -31,6 +31,7 @@ from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
 from cleaner.heuristics import HEURISTICS
+from cleaner.htmlrules import HTML_HEURISTICS, HtmlRemoval, apply_heuristics, apply_pack_rules
 from cleaner.provenance import restore
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
@@ -80,6 +81,17 @@ class Cleaner:
         self._whys.update(
             {f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()}
         )
+        self._whys.update(
+            {f"generic/{name}": _first_line(h.__doc__) for name, h in HTML_HEURISTICS.items()}
+        )
+        for pack in self.packs:
+            for action in ("strip", "strip_id_or_class", "body"):
+                self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
+        self._extraction = _html.ExtractionOptions(
+            favor_precision=self.config.html_favor_precision,
+            favor_recall=self.config.html_favor_recall,
+            fast=self.config.html_fast,
+        )
 
     def clean(
         self,
@@ -120,21 +132,40 @@ class Cleaner:
         """Extract the main text of an HTML page, then clean it like :meth:`clean`.
 
         Bytes are decoded from their BOM, ``<meta charset>``, UTF-8 or, failing
-        those, detection; how is recorded in ``provenance["source"]``.
+        those, detection; how is recorded in ``provenance["source"]``.  Metadata
+        (title, author, date, site name, language, URL) comes from the untouched
+        page; then the packs' ``html:`` rules and the generic HTML heuristics
+        remove elements, each recorded in ``provenance["html_removals"]``; then
+        trafilatura extracts the main text, which is cleaned like any text.
 
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
+            UnknownSiteError: ``site`` names no loaded pack.
         """
         source: dict[str, Any] = {"format": "html"}
         if isinstance(html, bytes):
             decoded = _html.decode_bytes(html, html=True)
             source["decoding"] = decoded.to_dict()
             html = decoded.text
-        text, found = _html.extract(html, url=url)
+        removals: list[HtmlRemoval] = []
+        text, found = "", {}
+        tree = _html.parse(html)
+        if tree is not None:
+            found = _html.page_metadata(tree, url)
+            page_url = url or found.get("url")
+            for pack, _ in self.registry.select(url=page_url, site=site, text=""):
+                if pack.html:
+                    removals += apply_pack_rules(tree, pack.name, pack.html)
+            removals += apply_heuristics(tree, self.config)
+            text = _html.extract_text(tree, url=page_url, options=self._extraction)
         source["extractor"] = {"name": "trafilatura", "chars": len(text)}
-        return self.clean(
+        result = self.clean(
             text, url=url or found.get("url"), site=site, metadata=found, source=source
         )
+        result.provenance["html_removals"] = [r.to_dict() for r in removals]
+        for rule in {r.rule for r in removals}:
+            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        return result
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""

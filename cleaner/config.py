@@ -31,6 +31,18 @@ class CleanerConfig:
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents longer than this are refused with an
             error rather than silently truncated.
+        html_heuristics: The generic HTML heuristics to run before extraction
+            (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
+        html_widget_max_share: ``html_widgets`` keeps an element holding more
+            than this share of the page's paragraph text.
+        html_link_density: ``html_link_lists``: least share of a block's text
+            that is link text.
+        html_link_min_links: ``html_link_lists``: fewest links in a block.
+        html_link_max_prose_words: ``html_link_lists``: a block holding a
+            paragraph this long is prose and is kept.
+        html_favor_precision: Extract with trafilatura's precision focus.
+        html_favor_recall: Extract with trafilatura's recall focus.
+        html_fast: Skip trafilatura's fallback extractors.
     """
 
     regex_timeout: float = 0.5
@@ -45,3 +57,11 @@ class CleanerConfig:
     duplicate_min_chars: int = 20
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
+    html_heuristics: tuple[str, ...] = ("html_widgets", "html_link_lists", "html_captions")
+    html_widget_max_share: float = 0.2
+    html_link_density: float = 0.8
+    html_link_min_links: int = 3
+    html_link_max_prose_words: int = 25
+    html_favor_precision: bool = False
+    html_favor_recall: bool = False
+    html_fast: bool = False
