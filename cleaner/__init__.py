@@ -30,6 +30,7 @@ from cleaner._version import __version__
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
+from cleaner.extraction import BLOCK_FILTER_WHYS, extract_main
 from cleaner.heuristics import HEURISTICS
 from cleaner.htmlrules import HTML_HEURISTICS, HtmlRemoval, apply_heuristics, apply_pack_rules
 from cleaner.provenance import restore
@@ -87,11 +88,7 @@ class Cleaner:
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
-        self._extraction = _html.ExtractionOptions(
-            favor_precision=self.config.html_favor_precision,
-            favor_recall=self.config.html_favor_recall,
-            fast=self.config.html_fast,
-        )
+        self._whys.update(BLOCK_FILTER_WHYS)
 
     def clean(
         self,
@@ -156,9 +153,13 @@ class Cleaner:
             for pack, _ in self.registry.select(url=page_url, site=site, text=""):
                 if pack.html:
                     removals += apply_pack_rules(tree, pack.name, pack.html)
-            removals += apply_heuristics(tree, self.config)
-            text = _html.extract_text(tree, url=page_url, options=self._extraction)
-        source["extractor"] = {"name": "trafilatura", "chars": len(text)}
+            removals += apply_heuristics(tree, self.config, found)
+            extracted = extract_main(tree, url=page_url, config=self.config)
+            removals += extracted.removals
+            text = extracted.text
+            source["extractor"] = {"name": "trafilatura", "chars": len(text), **extracted.detail}
+        else:
+            source["extractor"] = {"name": "trafilatura", "chars": 0, "merge": "no document"}
         result = self.clean(
             text, url=url or found.get("url"), site=site, metadata=found, source=source
         )

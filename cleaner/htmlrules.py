@@ -14,7 +14,9 @@ heuristics of :data:`HTML_HEURISTICS`, each recorded as ``generic/html_<name>``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import difflib
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +135,20 @@ def apply_pack_rules(root: HtmlElement, pack: str, rules: HtmlRules) -> list[Htm
     return removals
 
 
-HtmlHeuristic = Callable[[HtmlElement, CleanerConfig], list[tuple[str, HtmlElement]]]
+@dataclass(frozen=True, slots=True)
+class HtmlContext:
+    """What an HTML heuristic may consult besides the page.
+
+    Attributes:
+        config: Thresholds.
+        metadata: The page's metadata, read before any removal (title...).
+    """
+
+    config: CleanerConfig
+    metadata: Mapping[str, Any]
+
+
+HtmlHeuristic = Callable[[HtmlElement, HtmlContext], list[tuple[str, HtmlElement]]]
 """A detector: shown the page, it returns ``(selector, element)`` pairs to remove."""
 
 _SPLIT = regex.compile(r"[-_\s:]+|(?<=\p{Ll})(?=\p{Lu})")
@@ -160,7 +175,7 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(text_length(p) for p in element.iter("p"))
 
 
-def html_widgets(root: HtmlElement, config: CleanerConfig) -> list[tuple[str, HtmlElement]]:
+def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
     """Share, social, related, newsletter and comment widgets named by their class or id.
 
     An element holding more than ``html_widget_max_share`` of the page's
@@ -172,7 +187,7 @@ def html_widgets(root: HtmlElement, config: CleanerConfig) -> list[tuple[str, Ht
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
         hits = class_tokens(element) & WIDGET_TOKENS
-        if hits and _paragraph_chars(element) <= config.html_widget_max_share * total:
+        if hits and _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
             found.append((min(hits), element))
     return found
 
@@ -180,7 +195,7 @@ def html_widgets(root: HtmlElement, config: CleanerConfig) -> list[tuple[str, Ht
 _BLOCKS = ("div", "section", "aside", "ul", "ol", "nav", "table")
 
 
-def html_link_lists(root: HtmlElement, config: CleanerConfig) -> list[tuple[str, HtmlElement]]:
+def html_link_lists(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
     """Blocks whose text is nearly all links: menus, related-story and tag lists.
 
     A block qualifies when at least ``html_link_density`` of its text is link
@@ -188,6 +203,7 @@ def html_link_lists(root: HtmlElement, config: CleanerConfig) -> list[tuple[str,
     holding a paragraph of ``html_link_max_prose_words`` words or more is prose
     with links and is kept.
     """
+    config = ctx.config
     found: list[tuple[str, HtmlElement]] = []
     for element in root.iter(*_BLOCKS):
         total = text_length(element)
@@ -208,12 +224,58 @@ def html_link_lists(root: HtmlElement, config: CleanerConfig) -> list[tuple[str,
     return found
 
 
-def html_captions(root: HtmlElement, config: CleanerConfig) -> list[tuple[str, HtmlElement]]:
+def html_captions(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
     """Figure captions and photo credits (``<figcaption>``), which are not article text."""
     return [("figcaption", e) for e in root.iter("figcaption")]
 
 
+_WORD = regex.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def same_title(heading: str, title: str, min_ratio: float) -> bool:
+    """Tell whether a heading repeats the page title (word sequences alike).
+
+    >>> same_title("Harbour Bridge reopens!", "Harbour bridge reopens", 0.8)
+    True
+    >>> same_title("Harbour bridge reopens", "Harbour bridge reopens | Courier", 0.8)
+    True
+    >>> same_title("More news", "Harbour bridge reopens", 0.8)
+    False
+    """
+    a, b = _words(heading), _words(title)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= min_ratio
+
+
+def html_title(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
+    """Headings that repeat the page title: the headline is metadata, not body text.
+
+    The title (``metadata["title"]``, from ``<meta>``/``<title>``) stays in the
+    result's metadata; only ``<h1>``-``<h3>`` elements whose words match it
+    (``html_title_similarity``) are removed.
+    """
+    title = str(ctx.metadata.get("title") or "")
+    if not title:
+        return []
+    body = root.find("body")
+    if body is None:
+        return []
+    return [
+        (e.tag, e)
+        for e in body.iter("h1", "h2", "h3")
+        if same_title(e.text_content(), title, ctx.config.html_title_similarity)
+    ]
+
+
 HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
+    "html_title": html_title,
     "html_widgets": html_widgets,
     "html_link_lists": html_link_lists,
     "html_captions": html_captions,
@@ -222,19 +284,24 @@ HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
 
 
 def apply_heuristics(
-    root: HtmlElement, config: CleanerConfig, names: Iterable[str] | None = None
+    root: HtmlElement,
+    config: CleanerConfig,
+    metadata: Mapping[str, Any] | None = None,
+    names: Iterable[str] | None = None,
 ) -> list[HtmlRemoval]:
     """Run the generic HTML heuristics on a parsed page, in place.
 
     Args:
         root: The page.
         config: Thresholds.
+        metadata: The page's metadata (the title, for ``html_title``).
         names: Heuristics to run (default: ``config.html_heuristics``).
     """
+    ctx = HtmlContext(config, metadata or {})
     removals: list[HtmlRemoval] = []
     for name in config.html_heuristics if names is None else names:
         by_selector: dict[str, list[HtmlElement]] = {}
-        for selector, element in HTML_HEURISTICS[name](root, config):
+        for selector, element in HTML_HEURISTICS[name](root, ctx):
             by_selector.setdefault(selector, []).append(element)
         for selector, elements in by_selector.items():
             count, chars = remove_elements(root, elements)
