@@ -148,7 +148,7 @@ class Cleaner:
         text, found = "", {}
         tree = _html.parse(html)
         if tree is not None:
-            found = _html.page_metadata(tree, url)
+            found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
             page_url = url or found.get("url")
             for pack, _ in self.registry.select(url=page_url, site=site, text=""):
                 if pack.html:
@@ -160,9 +160,17 @@ class Cleaner:
             source["extractor"] = {"name": "trafilatura", "chars": len(text), **extracted.detail}
         else:
             source["extractor"] = {"name": "trafilatura", "chars": 0, "merge": "no document"}
-        result = self.clean(
-            text, url=url or found.get("url"), site=site, metadata=found, source=source
+        doc = pipeline.run(
+            text,
+            registry=self.registry,
+            config=self.config,
+            url=url or found.get("url"),
+            site=site,
+            metadata=found,
+            source=source,
+            skip_heuristics=self.config.html_skip_heuristics,
         )
+        result = provenance.build(doc, self._whys)
         result.provenance["html_removals"] = [r.to_dict() for r in removals]
         for rule in {r.rule for r in removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))

@@ -33,15 +33,10 @@ class CleanerConfig:
             error rather than silently truncated.
         html_heuristics: The generic HTML heuristics to run before extraction
             (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
-        html_title_similarity: ``html_title``: least word-sequence similarity
-            (difflib ratio) between a heading and the page title.
         html_widget_max_share: ``html_widgets`` keeps an element holding more
             than this share of the page's paragraph text.
-        html_link_density: ``html_link_lists``: least share of a block's text
-            that is link text.
-        html_link_min_links: ``html_link_lists``: fewest links in a block.
-        html_link_max_prose_words: ``html_link_lists``: a block holding a
-            paragraph this long is prose and is kept.
+        html_extensive_date: When the markup declares no date, scan the page
+            text for one (htmldate's extensive search; slower).
         html_fast: Skip trafilatura's fallback extractors in both passes.
         html_combine: Combine a recall and a precision pass of trafilatura
             (:mod:`cleaner.extraction`); off, the recall pass is used alone.
@@ -57,12 +52,10 @@ class CleanerConfig:
         html_link_block_density: ``html_link_blocks``: least link-text share.
         html_boilerplate_max_words: ``html_boilerplate_blocks``: longest block tested.
         html_block_filters: The block filters to run on the extracted tree.
-        html_rescue: Add paragraphs of a split article body found by readability.
-        html_rescue_min_words: Shortest paragraph rescued.
-        html_rescue_max_link_density: Most link text in a rescued paragraph.
-        html_rescue_min_coverage: Least share of our text readability must also
-            have found (it looked at the same article).
-        html_rescue_min_added: Fewest paragraphs to rescue (one is a stray box).
+        html_skip_heuristics: Text heuristics not run on text extracted from
+            HTML.  ``duplicate_paragraph`` targets repeats made by scrapers that
+            concatenate page parts; an extractor emits each element once, so a
+            repeated paragraph in its output is repeated in the article itself.
     """
 
     regex_timeout: float = 0.5
@@ -77,12 +70,9 @@ class CleanerConfig:
     duplicate_min_chars: int = 20
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
-    html_heuristics: tuple[str, ...] = ("html_widgets", "html_link_lists")
-    html_title_similarity: float = 0.8
+    html_heuristics: tuple[str, ...] = ("html_widgets",)
     html_widget_max_share: float = 0.2
-    html_link_density: float = 0.8
-    html_link_min_links: int = 3
-    html_link_max_prose_words: int = 25
+    html_extensive_date: bool = False
     html_fast: bool = False
     html_combine: bool = True
     html_merge_min_ratio: float = 0.2
@@ -98,8 +88,4 @@ class CleanerConfig:
         "html_link_blocks",
         "html_boilerplate_blocks",
     )
-    html_rescue: bool = True
-    html_rescue_min_words: int = 50
-    html_rescue_max_link_density: float = 0.2
-    html_rescue_min_coverage: float = 0.8
-    html_rescue_min_added: int = 2
+    html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph",)

@@ -3,9 +3,8 @@
 trafilatura's precision focus finds where an article starts and ends but drops
 paragraphs inside it; its recall focus keeps those paragraphs but lets
 navigation and teasers in at the edges.  Combining them, then filtering blocks
-on structure the text alone cannot show (link density, the headline), then
-rescuing article paragraphs split across sibling containers, gives better
-text than either pass.  Steps, and why each runs where it does:
+on structure the text alone cannot show (link density, the headline), gives
+better text than either pass.  Steps, and why each runs where it does:
 
 1. **two passes** on the same tree (comments off, links kept so that link
    density can be measured): R = recall focus, P = precision focus;
@@ -17,10 +16,7 @@ text than either pass.  Steps, and why each runs where it does:
    ``generic/html_link_blocks`` (short blocks that are mostly link text),
    ``generic/html_boilerplate_blocks`` (short blocks opening like a share,
    related, newsletter, copyright or credit line);
-4. **split-body rescue**: when a readability-style extraction (which merges
-   sibling containers) agrees with ours, its long link-poor paragraphs that we
-   lack are added, if there are several (articles split by inline ads);
-5. **serialise** with trafilatura's own text output.
+4. **serialise** with trafilatura's own text output.
 
 Nothing here is keyed to a site; thresholds live in
 :class:`cleaner.config.CleanerConfig`.
@@ -29,7 +25,6 @@ Nothing here is keyed to a site; thresholds live in
 from __future__ import annotations
 
 import difflib
-import logging
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -37,15 +32,12 @@ from typing import Any
 
 import regex
 from lxml import etree
-from lxml.html import HtmlElement, fragment_fromstring
+from lxml.html import HtmlElement
 from trafilatura.core import bare_extraction
-from trafilatura.readability_lxml import Document as ReadabilityDocument
 from trafilatura.xml import xmltotxt
 
 from cleaner.config import CleanerConfig
 from cleaner.htmlrules import HtmlRemoval
-
-logging.getLogger("trafilatura.readability_lxml").setLevel(logging.ERROR)
 
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -78,9 +70,6 @@ BLOCK_FILTER_WHYS = {
     "newsletter, copyright or credit line.",
 }
 """The ``why`` of each extraction-stage removal, by rule id."""
-
-_RESCUE_BLOCKS = ("p", "li", "blockquote", "pre", "td", "dd")
-_LEAF_BLOCKS = (*_RESCUE_BLOCKS, "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption")
 
 
 def tokens(text: str) -> list[str]:
@@ -163,7 +152,7 @@ class Extraction:
     Attributes:
         text: The extracted text (empty when nothing was found).
         removals: Blocks the combination and the block filters removed.
-        detail: Facts for provenance (merge decision, paragraphs rescued).
+        detail: Facts for provenance (how the two passes were combined).
     """
 
     text: str
@@ -171,7 +160,8 @@ class Extraction:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, **focus: bool) -> Any:
+def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, *, precision: bool) -> Any:
+    """One trafilatura pass, precision or recall focus, links kept as ``<ref>``."""
     document = bare_extraction(
         tree,
         url=url,
@@ -179,7 +169,8 @@ def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, **focus: bo
         include_tables=True,
         include_links=True,
         fast=config.html_fast,
-        **focus,
+        favor_precision=precision,
+        favor_recall=not precision,
     )
     body = getattr(document, "body", None)
     return body if body is not None and len(body) else None
@@ -195,9 +186,7 @@ def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) 
     return all(w in ptokens for w in words)
 
 
-def span_merge(
-    rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction
-) -> Any:
+def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction) -> Any:
     """Keep the recall body's blocks within the span the precision body covers."""
     if rbody is None or pbody is None:
         extraction.detail["merge"] = "single pass"
@@ -307,89 +296,18 @@ def block_filters(
         extraction.removals.append(HtmlRemoval(f"generic/{name}", selectors[name], count, chars))
 
 
-def readability_blocks(tree: HtmlElement) -> list[tuple[str, float, str]]:
-    """Leaf blocks of a readability-style extraction: (text, link density, tag)."""
-    try:
-        summary = ReadabilityDocument(deepcopy(tree)).summary()
-        article = fragment_fromstring(summary, create_parent="div")
-    except (ValueError, etree.ParserError, TypeError):
-        return []
-    out: list[tuple[str, float, str]] = []
-    for element in article.iter(*_LEAF_BLOCKS):
-        if any(True for _ in element.iterdescendants(*_LEAF_BLOCKS)):
-            continue
-        text = " ".join(element.text_content().split())
-        if not text:
-            continue
-        n = len(_SPACE.sub("", text))
-        linked = sum(len(_SPACE.sub("", a.text_content())) for a in element.iter("a"))
-        out.append((text, linked / n, str(element.tag)))
-    return out
-
-
-def rescue(
-    body: Any, blocks: list[tuple[str, float, str]], config: CleanerConfig, extraction: Extraction
-) -> None:
-    """Add long, link-poor paragraphs found by readability that the body lacks, in place."""
-    if not blocks:
-        return
-    have = _shingles(body_to_text(body))
-    theirs = _shingles("\n".join(t for t, _, _ in blocks))
-    if not have or sum((have & theirs).values()) / sum(have.values()) < config.html_rescue_min_coverage:
-        return
-    ours = units(body)
-    our_shingles = [_shingles(_text(u)) for u in ours]
-    anchor: Any = None
-    additions: list[tuple[Any, str]] = []
-    for text, density, tag in blocks:
-        s = _shingles(text)
-        n = sum(s.values())
-        if not n:
-            continue
-        if sum(v for k, v in s.items() if k in have) / n >= 0.5:
-            for j, uj in enumerate(our_shingles):
-                if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
-                    anchor = ours[j]
-                    break
-            continue
-        if (
-            tag in _RESCUE_BLOCKS
-            and word_length(text) >= config.html_rescue_min_words
-            and density <= config.html_rescue_max_link_density
-        ):
-            additions.append((anchor, text))
-    if len(additions) < config.html_rescue_min_added:
-        return
-    last: dict[int, Any] = {}
-    for anchor_unit, text in additions:
-        paragraph = etree.Element("p")
-        paragraph.text = text
-        key = id(anchor_unit)
-        ref = last.get(key)
-        if ref is None and anchor_unit is None:
-            body.insert(0, paragraph)
-        else:
-            if ref is None:
-                ref = anchor_unit.getparent() if anchor_unit.tag == "item" else anchor_unit
-            ref.addnext(paragraph)
-        last[key] = paragraph
-    extraction.detail["rescued"] = len(additions)
-
-
 def extract_main(tree: HtmlElement, *, url: str | None, config: CleanerConfig) -> Extraction:
     """Extract the main text of a parsed page (the tree is not modified)."""
     extraction = Extraction("")
-    rbody = _pass(tree, url, config, favor_recall=True)
+    rbody = _pass(tree, url, config, precision=False)
     if not config.html_combine:
         extraction.text = body_to_text(rbody)
         extraction.detail["merge"] = "recall pass only"
         return extraction
-    pbody = _pass(tree, url, config, favor_precision=True)
+    pbody = _pass(tree, url, config, precision=True)
     body = span_merge(rbody, pbody, config, extraction)
     if body is None:
         return extraction
     block_filters(body, page_titles(tree), config, extraction)
-    if config.html_rescue:
-        rescue(body, readability_blocks(tree), config, extraction)
     extraction.text = body_to_text(body)
     return extraction

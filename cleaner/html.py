@@ -26,7 +26,6 @@ from typing import Any
 
 import charset_normalizer
 import regex
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
@@ -158,13 +157,16 @@ def parse(html: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
-def page_metadata(tree: HtmlElement, url: str | None = None) -> dict[str, Any]:
+def page_metadata(
+    tree: HtmlElement, url: str | None = None, *, extensive_date: bool = False
+) -> dict[str, Any]:
     """Return the page's metadata fields (title, author, date, site name, language, URL).
 
     Read from the untouched tree (``<meta>``, JSON-LD, ``<title>``, bylines).
-    ``sitename`` is renamed ``site_name``.
+    ``sitename`` is renamed ``site_name``.  ``extensive_date`` also scans the
+    page text for a date when the markup declares none (slower).
     """
-    document = extract_metadata(tree, default_url=url)
+    document = extract_metadata(tree, default_url=url, extensive=extensive_date)
     found: dict[str, Any] = {}
     for name in METADATA_FIELDS:
         value = getattr(document, name, None)
@@ -181,6 +183,8 @@ def _html_lang(tree: HtmlElement) -> str | None:
     >>> _html_lang(parse('<html lang="pt-BR"><body><p>Olá</p></body></html>'))
     'pt'
     """
-    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    lang = (
+        tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    ).strip()
     primary = lang.split("-")[0].split("_")[0].lower()
     return primary if regex.fullmatch(r"[a-z]{2,3}", primary) else None

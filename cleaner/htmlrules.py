@@ -1,8 +1,8 @@
 """HTML-level removals before extraction: pack ``html:`` rules and generic heuristics.
 
 Some noise is plain in the markup and invisible in the extracted text: a share
-bar is a ``<div class="share-buttons">``, a related-links box is a list whose
-text is all links.  Removing such elements before trafilatura runs gives it a
+bar is a ``<div class="share-buttons">``, a newsletter box a
+``<section id="newsletter-signup">``.  Removing such elements before trafilatura runs gives it a
 cleaner page.  Every removal is recorded as an :class:`HtmlRemoval` (rule,
 selector, element count, characters of text removed); they go into the
 provenance as ``html_removals``.
@@ -13,8 +13,6 @@ heuristics of :data:`HTML_HEURISTICS`, each recorded as ``generic/html_<name>``.
 """
 
 from __future__ import annotations
-
-import difflib
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -192,93 +190,8 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
     return found
 
 
-_BLOCKS = ("div", "section", "aside", "ul", "ol", "nav", "table")
-
-
-def html_link_lists(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
-    """Blocks whose text is nearly all links: menus, related-story and tag lists.
-
-    A block qualifies when at least ``html_link_density`` of its text is link
-    text and it holds at least ``html_link_min_links`` links; an element
-    holding a paragraph of ``html_link_max_prose_words`` words or more is prose
-    with links and is kept.
-    """
-    config = ctx.config
-    found: list[tuple[str, HtmlElement]] = []
-    for element in root.iter(*_BLOCKS):
-        total = text_length(element)
-        if total == 0:
-            continue
-        links = element.findall(".//a")
-        if len(links) < config.html_link_min_links:
-            continue
-        linked = sum(text_length(a) for a in links)
-        if linked < config.html_link_density * total:
-            continue
-        if any(
-            len(p.text_content().split()) >= config.html_link_max_prose_words
-            for p in element.iter("p")
-        ):
-            continue
-        found.append(("link-density", element))
-    return found
-
-
-def html_captions(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
-    """Figure captions and photo credits (``<figcaption>``), which are not article text."""
-    return [("figcaption", e) for e in root.iter("figcaption")]
-
-
-_WORD = regex.compile(r"\w+")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def same_title(heading: str, title: str, min_ratio: float) -> bool:
-    """Tell whether a heading repeats the page title (word sequences alike).
-
-    >>> same_title("Harbour Bridge reopens!", "Harbour bridge reopens", 0.8)
-    True
-    >>> same_title("Harbour bridge reopens", "Harbour bridge reopens | Courier", 0.8)
-    True
-    >>> same_title("More news", "Harbour bridge reopens", 0.8)
-    False
-    """
-    a, b = _words(heading), _words(title)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= min_ratio
-
-
-def html_title(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
-    """Headings that repeat the page title: the headline is metadata, not body text.
-
-    The title (``metadata["title"]``, from ``<meta>``/``<title>``) stays in the
-    result's metadata; only ``<h1>``-``<h3>`` elements whose words match it
-    (``html_title_similarity``) are removed.
-    """
-    title = str(ctx.metadata.get("title") or "")
-    if not title:
-        return []
-    body = root.find("body")
-    if body is None:
-        return []
-    return [
-        (e.tag, e)
-        for e in body.iter("h1", "h2", "h3")
-        if same_title(e.text_content(), title, ctx.config.html_title_similarity)
-    ]
-
-
 HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
-    "html_title": html_title,
     "html_widgets": html_widgets,
-    "html_link_lists": html_link_lists,
-    "html_captions": html_captions,
 }
 """The generic HTML heuristics, in the order they run; recorded as ``generic/<name>``."""
 
@@ -294,7 +207,7 @@ def apply_heuristics(
     Args:
         root: The page.
         config: Thresholds.
-        metadata: The page's metadata (the title, for ``html_title``).
+        metadata: The page's metadata, read before any removal.
         names: Heuristics to run (default: ``config.html_heuristics``).
     """
     ctx = HtmlContext(config, metadata or {})
