@@ -189,6 +189,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
         print(f"    why:     {record['rules'].get(r['rule'], '')}")
         print(f"    removed: {snippet}")
+    for html in record.get("html_removals", []):
+        print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
+        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
     return EXIT_OK

@@ -37,7 +37,10 @@ class CleanerConfig:
             than this share of the page's paragraph text.
         html_extensive_date: When the markup declares no date, scan the page
             text for one (htmldate's extensive search; slower).
-        html_fast: Skip trafilatura's fallback extractors in both passes.
+        html_recall_fast: Skip trafilatura's fallback extractors in the recall
+            pass (faster; measured no loss once the passes are combined).
+        html_precision_fast: Skip them in the precision pass (faster, less
+            accurate: the precision pass decides where the article lies).
         html_combine: Combine a recall and a precision pass of trafilatura
             (:mod:`cleaner.extraction`); off, the recall pass is used alone.
         html_merge_min_ratio: A precision pass shorter than this share of the
@@ -73,7 +76,8 @@ class CleanerConfig:
     html_heuristics: tuple[str, ...] = ("html_widgets",)
     html_widget_max_share: float = 0.2
     html_extensive_date: bool = False
-    html_fast: bool = False
+    html_recall_fast: bool = True
+    html_precision_fast: bool = False
     html_combine: bool = True
     html_merge_min_ratio: float = 0.2
     html_merge_min_coverage: float = 0.7

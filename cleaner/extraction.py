@@ -7,7 +7,9 @@ on structure the text alone cannot show (link density, the headline), gives
 better text than either pass.  Steps, and why each runs where it does:
 
 1. **two passes** on the same tree (comments off, links kept so that link
-   density can be measured): R = recall focus, P = precision focus;
+   density can be measured): R = recall focus without trafilatura's fallback
+   extractors (the merge bounds it anyway, and it is faster), P = precision
+   focus with them;
 2. **span merge** (``generic/html_span_merge``): keep R's blocks from the first
    to the last block P also kept; outside that span, keep only long, link-poor
    prose.  Guards: P much shorter than R keeps R; P mostly absent from R uses P;
@@ -168,7 +170,7 @@ def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, *, precisio
         include_comments=False,
         include_tables=True,
         include_links=True,
-        fast=config.html_fast,
+        fast=config.html_precision_fast if precision else config.html_recall_fast,
         favor_precision=precision,
         favor_recall=not precision,
     )

@@ -181,7 +181,7 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
     """
     total = _paragraph_chars(root) or 1
     found: list[tuple[str, HtmlElement]] = []
-    for element in root.iter():
+    for element in root.xpath("//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
         hits = class_tokens(element) & WIDGET_TOKENS

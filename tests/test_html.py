@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 import cleaner
+from cleaner.cli import main
 from cleaner.config import CleanerConfig
 from cleaner.extraction import Extraction, block_filters, span_merge
 from cleaner.html import parse
@@ -198,3 +200,18 @@ def test_span_merge_trims_recall_blocks_outside_the_precision_span() -> None:
     assert extraction.detail["merge"] == "span"
     assert extraction.removals[0].rule == "generic/html_span_merge"
     assert extraction.removals[0].elements == 2
+
+
+def test_cli_cleans_gzipped_html_and_explains_html_removals(
+    article: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "page.html.gz").write_bytes(gzip.compress(article))
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
+    assert "The harbour bridge reopened" in (out / "page.txt").read_text("utf-8")
+    assert main(["explain", str(out / "page.json")]) == 0
+    text = capsys.readouterr().out
+    assert "generic/html_widgets  [html]" in text
+    assert "matched: share" in text
