@@ -59,6 +59,10 @@ class CleanerConfig:
             HTML.  ``duplicate_paragraph`` targets repeats made by scrapers that
             concatenate page parts; an extractor emits each element once, so a
             repeated paragraph in its output is repeated in the article itself.
+            ``nav_menu`` and ``breadcrumbs`` guess page structure from short
+            lines; on HTML the structure is known (link density, widget
+            classes), and what they would still catch are the article's own
+            short lists.
     """
 
     regex_timeout: float = 0.5
@@ -92,4 +96,4 @@ class CleanerConfig:
         "html_link_blocks",
         "html_boilerplate_blocks",
     )
-    html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph",)
+    html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")

@@ -7,13 +7,16 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import cleaner
 from cleaner.cli import main
+from cleaner.canonical import is_canonical
 from cleaner.config import CleanerConfig
 from cleaner.extraction import Extraction, block_filters, span_merge
-from cleaner.html import parse
+from cleaner.html import DecodeError, parse
 from cleaner.htmlrules import HTML_HEURISTICS, apply_heuristics
 from cleaner.provenance import verify
 from cleaner.rules.loader import RulePackError, load_pack
@@ -215,3 +218,27 @@ def test_cli_cleans_gzipped_html_and_explains_html_removals(
     text = capsys.readouterr().out
     assert "generic/html_widgets  [html]" in text
     assert "matched: share" in text
+
+
+fragments = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["<p>", "</p>", "<div class='share'>", "</div>", "<h1>", "</h1>", "<a href=x>"]
+        ),
+        st.text(max_size=60),
+        st.just(LONG),
+    ),
+    max_size=25,
+).map(lambda parts: "<html><body>" + "".join(parts) + "</body></html>")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(fragments, st.binary(max_size=200)))
+def test_any_page_gives_canonical_verified_text_or_a_decode_error(page: str | bytes) -> None:
+    try:
+        result = cleaner.clean_html(page)
+    except DecodeError:
+        assert isinstance(page, bytes)
+        return
+    assert verify(result.provenance, result.text) == []
+    assert is_canonical(result.text)
