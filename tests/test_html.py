@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import cleaner
-from cleaner.cli import main
 from cleaner.canonical import is_canonical
+from cleaner.cli import main
 from cleaner.config import CleanerConfig
 from cleaner.extraction import Extraction, block_filters, span_merge
 from cleaner.html import DecodeError, parse
