@@ -9,8 +9,11 @@ Order, and why:
 3. **pack rules** (:mod:`cleaner.htmlrules`): the site pack's ``html:`` section,
    then the ``always`` packs' (site knowledge first, as for text);
 4. **generic HTML heuristics** (:mod:`cleaner.htmlrules`): structure only HTML
-   shows, such as link density and widget class names;
-5. **extraction** of the main text with trafilatura on the pruned tree.
+   shows, such as share and newsletter widgets named by class or id;
+5. **extraction** of the main text from the pruned tree
+   (:mod:`cleaner.extraction`: two trafilatura passes combined, block filters).
+
+This module does 1 and 2; :meth:`cleaner.Cleaner.clean_html` runs the order.
 
 The extracted text then goes through the same pipeline as plain text
 (:func:`cleaner.pipeline.run`), so HTML and text input share canonical form,
