@@ -181,12 +181,16 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
     """
     total = _paragraph_chars(root) or 1
     found: list[tuple[str, HtmlElement]] = []
+    accepted: set[HtmlElement] = set()
     for element in root.xpath("//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
         hits = class_tokens(element) & WIDGET_TOKENS
-        if hits and _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
+        if not hits or any(a in accepted for a in element.iterancestors()):
+            continue  # inside a widget already removed: nothing more to measure
+        if _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
             found.append((min(hits), element))
+            accepted.add(element)
     return found
 
 
