@@ -55,6 +55,13 @@ class CleanerConfig:
         html_link_block_density: ``html_link_blocks``: least link-text share.
         html_boilerplate_max_words: ``html_boilerplate_blocks``: longest block tested.
         html_block_filters: The block filters to run on the extracted tree.
+        html_rescue: Add paragraphs of a split article body found by
+            readability-lxml (see :func:`cleaner.extraction.rescue`).
+        html_rescue_min_words: Shortest paragraph rescued.
+        html_rescue_max_link_density: Most link text in a rescued paragraph.
+        html_rescue_min_coverage: Least share of our text readability must also
+            have found (it looked at the same article).
+        html_rescue_min_added: Fewest paragraphs to rescue (one is a stray box).
         html_skip_heuristics: Text heuristics not run on text extracted from
             HTML.  ``duplicate_paragraph`` targets repeats made by scrapers that
             concatenate page parts; an extractor emits each element once, so a
@@ -96,4 +103,9 @@ class CleanerConfig:
         "html_link_blocks",
         "html_boilerplate_blocks",
     )
+    html_rescue: bool = True
+    html_rescue_min_words: int = 50
+    html_rescue_max_link_density: float = 0.2
+    html_rescue_min_coverage: float = 0.8
+    html_rescue_min_added: int = 2
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")

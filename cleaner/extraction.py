@@ -18,7 +18,10 @@ better text than either pass.  Steps, and why each runs where it does:
    ``generic/html_link_blocks`` (short blocks that are mostly link text),
    ``generic/html_boilerplate_blocks`` (short blocks opening like a share,
    related, newsletter, copyright or credit line);
-4. **serialise** with trafilatura's own text output.
+4. **split-body rescue**: when readability-lxml's article (which merges
+   sibling containers) covers most of ours, its long link-poor paragraphs that
+   we lack are added, if there are several (articles split by inline ads);
+5. **serialise** with trafilatura's own text output.
 
 Nothing here is keyed to a site; thresholds live in
 :class:`cleaner.config.CleanerConfig`.
@@ -27,6 +30,7 @@ Nothing here is keyed to a site; thresholds live in
 from __future__ import annotations
 
 import difflib
+import logging
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -34,12 +38,17 @@ from typing import Any
 
 import regex
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, fromstring
+from readability import Document as ReadabilityDocument
+from readability.readability import Unparseable
 from trafilatura.core import bare_extraction
 from trafilatura.xml import xmltotxt
 
 from cleaner.config import CleanerConfig
 from cleaner.htmlrules import HtmlRemoval
+
+# readability logs every page it finds hard; the rescue is optional, so stay quiet.
+logging.getLogger("readability.readability").setLevel(logging.ERROR)
 
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -63,6 +72,9 @@ BOILERPLATE = regex.compile(
     regex.IGNORECASE | regex.VERBOSE,
 )
 """Openings of short blocks that are page furniture, not article text."""
+
+_RESCUE_BLOCKS = ("p", "li", "blockquote", "pre", "td", "dd")
+_LEAF_BLOCKS = (*_RESCUE_BLOCKS, "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption")
 
 BLOCK_FILTER_WHYS = {
     "generic/html_span_merge": "Outside the article span found by trafilatura's precision pass.",
@@ -154,7 +166,8 @@ class Extraction:
     Attributes:
         text: The extracted text (empty when nothing was found).
         removals: Blocks the combination and the block filters removed.
-        detail: Facts for provenance (how the two passes were combined).
+        detail: Facts for provenance (how the passes were combined, paragraphs
+            rescued).
     """
 
     text: str
@@ -298,6 +311,82 @@ def block_filters(
         extraction.removals.append(HtmlRemoval(f"generic/{name}", selectors[name], count, chars))
 
 
+def readability_blocks(tree: HtmlElement) -> list[tuple[str, float, str]]:
+    """Leaf blocks of readability-lxml's article: (text, link density, tag).
+
+    readability keeps sibling containers of its best candidate, so it finds
+    article paragraphs split into several containers by inline ads.
+    """
+    try:
+        summary = ReadabilityDocument(deepcopy(tree)).summary(html_partial=True)
+        article = fromstring(summary)
+    except (ValueError, etree.ParserError, TypeError, Unparseable):
+        return []
+    out: list[tuple[str, float, str]] = []
+    for element in article.iter(*_LEAF_BLOCKS):
+        if any(True for _ in element.iterdescendants(*_LEAF_BLOCKS)):
+            continue
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        n = len(_SPACE.sub("", text))
+        linked = sum(len(_SPACE.sub("", a.text_content())) for a in element.iter("a"))
+        out.append((text, linked / n, str(element.tag)))
+    return out
+
+
+def rescue(
+    body: Any, blocks: list[tuple[str, float, str]], config: CleanerConfig, extraction: Extraction
+) -> None:
+    """Add long, link-poor paragraphs found by readability that the body lacks, in place."""
+    if not blocks:
+        return
+    have = _shingles(body_to_text(body))
+    theirs = _shingles("\n".join(t for t, _, _ in blocks))
+    if (
+        not have
+        or sum((have & theirs).values()) / sum(have.values()) < config.html_rescue_min_coverage
+    ):
+        return
+    ours = units(body)
+    our_shingles = [_shingles(_text(u)) for u in ours]
+    anchor: Any = None
+    additions: list[tuple[Any, str]] = []
+    for text, density, tag in blocks:
+        s = _shingles(text)
+        n = sum(s.values())
+        if not n:
+            continue
+        if sum(v for k, v in s.items() if k in have) / n >= 0.5:
+            for j, uj in enumerate(our_shingles):
+                if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
+                    anchor = ours[j]
+                    break
+            continue
+        if (
+            tag in _RESCUE_BLOCKS
+            and word_length(text) >= config.html_rescue_min_words
+            and density <= config.html_rescue_max_link_density
+        ):
+            additions.append((anchor, text))
+    if len(additions) < config.html_rescue_min_added:
+        return
+    last: dict[int, Any] = {}
+    for anchor_unit, text in additions:
+        paragraph = etree.Element("p")
+        paragraph.text = text
+        key = id(anchor_unit)
+        ref = last.get(key)
+        if ref is None and anchor_unit is None:
+            body.insert(0, paragraph)
+        else:
+            if ref is None:
+                ref = anchor_unit.getparent() if anchor_unit.tag == "item" else anchor_unit
+            ref.addnext(paragraph)
+        last[key] = paragraph
+    extraction.detail["rescued"] = len(additions)
+
+
 def extract_main(tree: HtmlElement, *, url: str | None, config: CleanerConfig) -> Extraction:
     """Extract the main text of a parsed page (the tree is not modified)."""
     extraction = Extraction("")
@@ -311,5 +400,7 @@ def extract_main(tree: HtmlElement, *, url: str | None, config: CleanerConfig) -
     if body is None:
         return extraction
     block_filters(body, page_titles(tree), config, extraction)
+    if config.html_rescue:
+        rescue(body, readability_blocks(tree), config, extraction)
     extraction.text = body_to_text(body)
     return extraction

@@ -15,7 +15,7 @@ import cleaner
 from cleaner.canonical import is_canonical
 from cleaner.cli import main
 from cleaner.config import CleanerConfig
-from cleaner.extraction import Extraction, block_filters, span_merge
+from cleaner.extraction import Extraction, block_filters, rescue, span_merge
 from cleaner.html import DecodeError, parse
 from cleaner.htmlrules import HTML_HEURISTICS, apply_heuristics
 from cleaner.provenance import verify
@@ -242,3 +242,19 @@ def test_any_page_gives_canonical_verified_text_or_a_decode_error(page: str | by
         return
     assert verify(result.provenance, result.text) == []
     assert is_canonical(result.text)
+
+
+def test_rescue_adds_split_body_paragraphs_after_their_neighbour() -> None:
+    first, last = f"{LONG}first", f"{LONG}last"
+    words = "river council budget winter ferry harbour cable deck lane tide storm quay".split()
+    extra = [" ".join(words[(n + i) % len(words)] for i in range(60)) + "." for n in (1, 5)]
+    body = _body(f"<p>{first}</p><p>{last}</p>")
+    blocks = [(first, 0.0, "p"), (extra[0], 0.0, "p"), (extra[1], 0.0, "p"), (last, 0.0, "p")]
+    extraction = Extraction("")
+    rescue(body, blocks, CleanerConfig(), extraction)
+    assert [p.text for p in body] == [first, *extra, last]
+    assert extraction.detail["rescued"] == 2
+    # One stray paragraph is not enough: it is more likely a box than the article.
+    body = _body(f"<p>{first}</p><p>{last}</p>")
+    rescue(body, blocks[:2] + blocks[3:], CleanerConfig(), Extraction(""))
+    assert [p.text for p in body] == [first, last]
