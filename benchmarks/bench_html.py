@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_html.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  Prints docs/s of
-cleaner's HTML path (default options and single-pass), each beside
+cleaner's HTML path (default options, without the readability rescue, single-pass), each beside
 ``trafilatura.extract`` at default settings timed in the same run, and the ratio.
 """
 
@@ -27,6 +27,7 @@ def main() -> None:
     print(f"{'system':<20} {'F1':>6} {'docs/s':>8} {'trafilatura docs/s':>19} {'ratio':>6}")
     for name, config in [
         ("cleaner", cleaner.CleanerConfig()),
+        ("cleaner no rescue", cleaner.CleanerConfig(html_rescue=False)),
         ("cleaner single-pass", cleaner.CleanerConfig(html_combine=False)),
     ]:
         engine = cleaner.Cleaner(config=config)
