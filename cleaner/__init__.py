@@ -30,7 +30,9 @@ from cleaner._version import __version__
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
+from cleaner.extraction import BLOCK_FILTER_WHYS, extract_main
 from cleaner.heuristics import HEURISTICS
+from cleaner.htmlrules import HTML_HEURISTICS, HtmlRemoval, apply_heuristics, apply_pack_rules
 from cleaner.provenance import restore
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
@@ -80,6 +82,13 @@ class Cleaner:
         self._whys.update(
             {f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()}
         )
+        self._whys.update(
+            {f"generic/{name}": _first_line(h.__doc__) for name, h in HTML_HEURISTICS.items()}
+        )
+        for pack in self.packs:
+            for action in ("strip", "strip_id_or_class", "body"):
+                self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
+        self._whys.update(BLOCK_FILTER_WHYS)
 
     def clean(
         self,
@@ -120,21 +129,52 @@ class Cleaner:
         """Extract the main text of an HTML page, then clean it like :meth:`clean`.
 
         Bytes are decoded from their BOM, ``<meta charset>``, UTF-8 or, failing
-        those, detection; how is recorded in ``provenance["source"]``.
+        those, detection; how is recorded in ``provenance["source"]``.  Metadata
+        (title, author, date, site name, language, URL) comes from the untouched
+        page; then the packs' ``html:`` rules and the generic HTML heuristics
+        remove elements, each recorded in ``provenance["html_removals"]``; then
+        trafilatura extracts the main text, which is cleaned like any text.
 
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
+            UnknownSiteError: ``site`` names no loaded pack.
         """
         source: dict[str, Any] = {"format": "html"}
         if isinstance(html, bytes):
             decoded = _html.decode_bytes(html, html=True)
             source["decoding"] = decoded.to_dict()
             html = decoded.text
-        text, found = _html.extract(html, url=url)
-        source["extractor"] = {"name": "trafilatura", "chars": len(text)}
-        return self.clean(
-            text, url=url or found.get("url"), site=site, metadata=found, source=source
+        removals: list[HtmlRemoval] = []
+        text, found = "", {}
+        tree = _html.parse(html)
+        if tree is not None:
+            found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
+            page_url = url or found.get("url")
+            for pack, _ in self.registry.select(url=page_url, site=site, text=""):
+                if pack.html:
+                    removals += apply_pack_rules(tree, pack.name, pack.html)
+            removals += apply_heuristics(tree, self.config, found)
+            extracted = extract_main(tree, url=page_url, config=self.config)
+            removals += extracted.removals
+            text = extracted.text
+            source["extractor"] = {"name": "trafilatura", "chars": len(text), **extracted.detail}
+        else:
+            source["extractor"] = {"name": "trafilatura", "chars": 0, "merge": "no document"}
+        doc = pipeline.run(
+            text,
+            registry=self.registry,
+            config=self.config,
+            url=url or found.get("url"),
+            site=site,
+            metadata=found,
+            source=source,
+            skip_heuristics=self.config.html_skip_heuristics,
         )
+        result = provenance.build(doc, self._whys)
+        result.provenance["html_removals"] = [r.to_dict() for r in removals]
+        for rule in {r.rule for r in removals}:
+            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        return result
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""

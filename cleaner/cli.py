@@ -15,6 +15,8 @@ from typing import Any
 
 from cleaner import Cleaner, RulePackError, UnknownSiteError, __version__
 from cleaner.batch import InputError, Summary, clean_file, discover, write_outputs
+from cleaner.evaluate import EvalError, evaluate, render
+from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
@@ -78,6 +80,38 @@ def build_parser() -> argparse.ArgumentParser:
     listing = rules_sub.add_parser("list", help="packs, versions, rule counts, match conditions")
     _rules_args(listing)
     add_authoring_commands(sub, rules_sub)
+
+    importer = rules_sub.add_parser(
+        "import-ftr",
+        help="convert ftr-site-config .txt files into rule packs",
+        description="Convert ftr-site-config (Full-Text RSS / wallabag) site configs into "
+        "YAML rule packs with an html: section (strip, strip_id_or_class, body).",
+    )
+    importer.add_argument("source", type=Path, metavar="FILE_OR_DIR")
+    importer.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+
+    evaluation = sub.add_parser(
+        "eval",
+        help="score cleaner on an evaluation set beside a baseline",
+        description="Score cleaner on a folder of <id>.html.gz pages with gold.jsonl "
+        "(beside trafilatura.extract at default settings), or on a folder of <id>.txt "
+        "files (beside the text as is), with the shingle metric of the article-extraction "
+        "benchmark.",
+    )
+    evaluation.add_argument("directory", type=Path, metavar="DIR")
+    evaluation.add_argument(
+        "--gold",
+        type=Path,
+        metavar="FILE",
+        help="gold JSON Lines (default: DIR/gold.jsonl for HTML, DIR/../dev/gold.jsonl for text)",
+    )
+    evaluation.add_argument(
+        "--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
+    )
+    evaluation.add_argument(
+        "--no-baseline", action="store_true", help="score cleaner alone, without the baseline"
+    )
+    _rules_args(evaluation)
     return parser
 
 
@@ -158,6 +192,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
         print(f"    why:     {record['rules'].get(r['rule'], '')}")
         print(f"    removed: {snippet}")
+    for html in record.get("html_removals", []):
+        print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
+        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
     return EXIT_OK
@@ -324,14 +362,57 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_FAILURES if data.errors else EXIT_OK
 
 
+def cmd_rules_import_ftr(args: argparse.Namespace) -> int:
+    """Convert ftr-site-config files into rule packs; report each pack written."""
+    source: Path = args.source
+    if not source.exists():
+        raise UsageError(f"no such file or folder: {source}")
+    if args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"{args.output}: output must be a folder")
+    failed = 0
+    for outcome in import_ftr(source, args.output):
+        if outcome.error is not None:
+            failed += 1
+            print(f"cleaner: {outcome.source}: {outcome.error}", file=sys.stderr)
+        else:
+            print(f"{outcome.source} -> {outcome.target}")
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score cleaner (and the baseline) on an evaluation set; print the table."""
+    if args.resamples < 0:
+        raise UsageError("--resamples must be 0 or more")
+    engine = _cleaner(args.rules)
+    try:
+        evaluation = evaluate(
+            args.directory,
+            gold_path=args.gold,
+            cleaner=engine,
+            resamples=args.resamples,
+            baseline=not args.no_baseline,
+        )
+    except EvalError as exc:
+        raise UsageError(str(exc)) from None
+    print(render(evaluation))
+    failed = False
+    for run in evaluation.systems:
+        for pid, error in run.errors.items():
+            failed = True
+            print(f"cleaner: {run.name}: page {pid}: {error}", file=sys.stderr)
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
-    commands = {"clean": cmd_clean, "explain": cmd_explain}
+    commands = {"clean": cmd_clean, "explain": cmd_explain, "eval": cmd_eval}
     try:
         if getattr(args, "handler", None) is not None:
             return int(args.handler(args))
         if args.command == "rules":
+            if args.rules_command == "import-ftr":
+                return cmd_rules_import_ftr(args)
             return cmd_rules_list(args)
         return commands[args.command](args)
     except UsageError as exc:

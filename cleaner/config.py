@@ -51,6 +51,45 @@ class CleanerConfig:
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents longer than this are refused with an
             error rather than silently truncated.
+        html_heuristics: The generic HTML heuristics to run before extraction
+            (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
+        html_widget_max_share: ``html_widgets`` keeps an element holding more
+            than this share of the page's paragraph text.
+        html_extensive_date: When the markup declares no date, scan the page
+            text for one (htmldate's extensive search; slower).
+        html_recall_fast: Skip trafilatura's fallback extractors in the recall
+            pass (faster; measured no loss once the passes are combined).
+        html_precision_fast: Skip them in the precision pass (faster, less
+            accurate: the precision pass decides where the article lies).
+        html_combine: Combine a recall and a precision pass of trafilatura
+            (:mod:`cleaner.extraction`); off, the recall pass is used alone.
+        html_merge_min_ratio: A precision pass shorter than this share of the
+            recall pass is ignored (it missed the article).
+        html_merge_min_coverage: A precision pass less covered than this by the
+            recall pass replaces it (they found different things).
+        html_merge_keep_words: Outside the precision span, blocks of at least
+            this many words ...
+        html_merge_keep_link_density: ... and at most this link density stay.
+        html_headline_blocks: ``html_headline`` looks at this many leading blocks.
+        html_link_block_max_words: ``html_link_blocks``: longest block tested.
+        html_link_block_density: ``html_link_blocks``: least link-text share.
+        html_boilerplate_max_words: ``html_boilerplate_blocks``: longest block tested.
+        html_block_filters: The block filters to run on the extracted tree.
+        html_rescue: Add paragraphs of a split article body found by
+            readability-lxml (see :func:`cleaner.extraction.rescue`).
+        html_rescue_min_words: Shortest paragraph rescued.
+        html_rescue_max_link_density: Most link text in a rescued paragraph.
+        html_rescue_min_coverage: Least share of our text readability must also
+            have found (it looked at the same article).
+        html_rescue_min_added: Fewest paragraphs to rescue (one is a stray box).
+        html_skip_heuristics: Text heuristics not run on text extracted from
+            HTML.  ``duplicate_paragraph`` targets repeats made by scrapers that
+            concatenate page parts; an extractor emits each element once, so a
+            repeated paragraph in its output is repeated in the article itself.
+            ``nav_menu`` and ``breadcrumbs`` guess page structure from short
+            lines; on HTML the structure is known (link density, widget
+            classes), and what they would still catch are the article's own
+            short lists.
     """
 
     regex_timeout: float = 0.5
@@ -73,3 +112,28 @@ class CleanerConfig:
     timestamp_max_other_words: int = 2
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
+    html_heuristics: tuple[str, ...] = ("html_widgets",)
+    html_widget_max_share: float = 0.2
+    html_extensive_date: bool = False
+    html_recall_fast: bool = True
+    html_precision_fast: bool = False
+    html_combine: bool = True
+    html_merge_min_ratio: float = 0.2
+    html_merge_min_coverage: float = 0.7
+    html_merge_keep_words: int = 60
+    html_merge_keep_link_density: float = 0.3
+    html_headline_blocks: int = 4
+    html_link_block_max_words: int = 15
+    html_link_block_density: float = 0.7
+    html_boilerplate_max_words: int = 25
+    html_block_filters: tuple[str, ...] = (
+        "html_headline",
+        "html_link_blocks",
+        "html_boilerplate_blocks",
+    )
+    html_rescue: bool = True
+    html_rescue_min_words: int = 50
+    html_rescue_max_link_density: float = 0.2
+    html_rescue_min_coverage: float = 0.8
+    html_rescue_min_added: int = 2
+    html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")

@@ -1,4 +1,19 @@
-"""HTML in: decoding bytes, main-content extraction with trafilatura, metadata.
+"""HTML in: decoding bytes, HTML-level rules, main-content extraction, metadata.
+
+Order, and why:
+
+1. **decode** bytes (BOM, declared charset, ``<meta charset>``, UTF-8,
+   detection) and **parse** once with lxml;
+2. **metadata** from the untouched page, so stripping an element never loses
+   the title, author or date it carried;
+3. **pack rules** (:mod:`cleaner.htmlrules`): the site pack's ``html:`` section,
+   then the ``always`` packs' (site knowledge first, as for text);
+4. **generic HTML heuristics** (:mod:`cleaner.htmlrules`): structure only HTML
+   shows, such as share and newsletter widgets named by class or id;
+5. **extraction** of the main text from the pruned tree
+   (:mod:`cleaner.extraction`: two trafilatura passes combined, block filters).
+
+This module does 1 and 2; :meth:`cleaner.Cleaner.clean_html` runs the order.
 
 The extracted text then goes through the same pipeline as plain text
 (:func:`cleaner.pipeline.run`), so HTML and text input share canonical form,
@@ -14,7 +29,10 @@ from typing import Any
 
 import charset_normalizer
 import regex
-import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -127,24 +145,49 @@ def _detect(data: bytes) -> Decoded:
         raise DecodeError("cannot decode: not UTF-8 and no encoding fits") from None
 
 
-def extract(html: str, *, url: str | None = None) -> tuple[str, dict[str, Any]]:
-    """Extract the main text and metadata of an HTML page with trafilatura.
+def parse(html: str) -> HtmlElement | None:
+    """Parse a page into an lxml tree (``None`` when there is no document).
 
-    Returns:
-        The text (empty when nothing was found) and the metadata fields found.
+    >>> parse("<html><body><p>Hi</p></body></html>").tag
+    'html'
     """
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-    )
-    if document is None:
-        return "", {}
+    if not html.strip():
+        return None
+    try:
+        tree = load_html(html)
+    except (ValueError, etree.ParserError):
+        return None
+    return tree if isinstance(tree, HtmlElement) else None
+
+
+def page_metadata(
+    tree: HtmlElement, url: str | None = None, *, extensive_date: bool = False
+) -> dict[str, Any]:
+    """Return the page's metadata fields (title, author, date, site name, language, URL).
+
+    Read from the untouched tree (``<meta>``, JSON-LD, ``<title>``, bylines).
+    ``sitename`` is renamed ``site_name``.  ``extensive_date`` also scans the
+    page text for a date when the markup declares none (slower).
+    """
+    document = extract_metadata(tree, default_url=url, extensive=extensive_date)
     found: dict[str, Any] = {}
     for name in METADATA_FIELDS:
         value = getattr(document, name, None)
         if value:
             found["site_name" if name == "sitename" else name] = value
-    return str(getattr(document, "text", "") or ""), found
+    if "language" not in found and (lang := _html_lang(tree)):
+        found["language"] = lang
+    return found
+
+
+def _html_lang(tree: HtmlElement) -> str | None:
+    """The ``lang`` attribute of ``<html>``, reduced to its primary subtag.
+
+    >>> _html_lang(parse('<html lang="pt-BR"><body><p>Olá</p></body></html>'))
+    'pt'
+    """
+    lang = (
+        tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    ).strip()
+    primary = lang.split("-")[0].split("_")[0].lower()
+    return primary if regex.fullmatch(r"[a-z]{2,3}", primary) else None

@@ -20,7 +20,7 @@ records the removals in canonical coordinates and counts them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,13 +111,17 @@ def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: l
     return added
 
 
-def build_steps(packs: Sequence[Pack], config: CleanerConfig) -> list[Step]:
+def build_steps(
+    packs: Sequence[Pack], config: CleanerConfig, skip_heuristics: Collection[str] = ()
+) -> list[Step]:
     """Return the steps that run after canonicalization, in order."""
     steps = [pack_step(p, config) for p in packs if not p.always]
     if config.generic_rules:
         steps += [pack_step(p, config) for p in packs if p.always]
     if config.heuristics:
-        steps += [heuristic_step(name, config) for name in HEURISTICS]
+        steps += [
+            heuristic_step(name, config) for name in HEURISTICS if name not in skip_heuristics
+        ]
     return steps
 
 
@@ -130,8 +134,12 @@ def run(
     site: str | None = None,
     metadata: dict[str, Any] | None = None,
     source: dict[str, Any] | None = None,
+    skip_heuristics: Collection[str] = (),
 ) -> Document:
     """Run the whole pipeline on one text and return the finished document.
+
+    ``skip_heuristics`` names heuristics not to run (see
+    ``CleanerConfig.html_skip_heuristics``).
 
     Raises:
         ValueError: The text is longer than ``config.max_document_chars``.
@@ -157,7 +165,7 @@ def run(
     if site_matches:
         doc.metadata.setdefault("site", site_matches[0].name)
 
-    steps = build_steps([pack for pack, _ in selected], config)
+    steps = build_steps([pack for pack, _ in selected], config, skip_heuristics)
     records = {step.name: StepRecord(step.name) for step in steps}
     doc.steps.extend(records.values())
     offsets = OffsetMap(len(canonical))

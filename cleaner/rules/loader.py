@@ -19,8 +19,9 @@ from typing import Any, Literal
 
 import jsonschema
 import regex
+from lxml import etree
 
-from cleaner.rules.model import Pack, Rule
+from cleaner.rules.model import HtmlRules, HtmlXPath, Pack, Rule
 from cleaner.rules.yamlsafe import LineDict, PackYAMLError, load_yaml
 
 # Probes for patterns that match nothing but still "match": a zero-width match
@@ -300,6 +301,40 @@ def _rule(raw: LineDict, pattern: regex.Pattern[str], pack_name: str) -> Rule:
     )
 
 
+def compile_xpath(source: str, where: str) -> etree.XPath:
+    """Compile an XPath of a pack's ``html:`` section; it must select elements.
+
+    Raises:
+        RulePackError: The expression does not compile; the message starts with ``where``.
+
+    >>> compile_xpath("//div[@id='share']", "x").path
+    "//div[@id='share']"
+    """
+    try:
+        return etree.XPath(source)
+    except etree.XPathSyntaxError as exc:
+        raise RulePackError(f"{where}: XPath {source!r} does not compile: {exc}") from None
+
+
+def _html_rules(raw: LineDict, filename: str) -> HtmlRules:
+    section = raw.get("html")
+    if not section:
+        return HtmlRules()
+    line = _line_of(raw, ["html"])
+
+    def xpaths(key: str) -> tuple[HtmlXPath, ...]:
+        key_line = section.key_lines.get(key, line) if isinstance(section, LineDict) else line
+        return tuple(
+            HtmlXPath(
+                source, compile_xpath(source, f"{filename}:{key_line}: html.{key}[{i}]"), key_line
+            )
+            for i, source in enumerate(section.get(key, ()))
+        )
+
+    tokens = tuple(section.get("strip_id_or_class", ()))
+    return HtmlRules(strip=xpaths("strip"), strip_id_or_class=tokens, body=xpaths("body"))
+
+
 def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
     """Validate and compile one pack from the bytes of its YAML file.
 
@@ -333,7 +368,8 @@ def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
         fingerprints=fingerprints,
         min_fingerprints=match.get("min_fingerprints", min(len(fingerprints), 2) or 1),
         always=bool(raw.get("always", False)),
-        rules=rules,
+        rules=tuple(rules),
+        html=_html_rules(raw, filename),
     )
 
 

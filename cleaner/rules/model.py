@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import regex
+from lxml import etree
 
 from cleaner.document import Kind
 
@@ -49,6 +50,43 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class HtmlXPath:
+    """One compiled XPath of a pack's ``html:`` section.
+
+    Attributes:
+        source: The expression as written in the pack.
+        xpath: The compiled expression.
+        line: Line of the expression in its pack file.
+    """
+
+    source: str
+    xpath: etree.XPath
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    """A pack's HTML-level rules, applied to the parsed page before extraction.
+
+    Modelled on the ftr-site-config directives of Full-Text RSS and wallabag.
+
+    Attributes:
+        strip: Elements matching any of these XPaths are removed (``strip:``).
+        strip_id_or_class: Elements whose ``id`` or ``class`` attribute contains
+            one of these strings are removed (``strip_id_or_class:``).
+        body: XPaths of the article body, tried in order; the first that
+            matches limits extraction to the matched elements (``body:``).
+    """
+
+    strip: tuple[HtmlXPath, ...] = ()
+    strip_id_or_class: tuple[str, ...] = ()
+    body: tuple[HtmlXPath, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.strip or self.strip_id_or_class or self.body)
+
+
+@dataclass(frozen=True, slots=True)
 class Pack:
     """A loaded, validated rule pack.
 
@@ -63,6 +101,7 @@ class Pack:
         min_fingerprints: How many fingerprints must match.
         always: Applied to every document (generic packs).
         rules: The rules, in the order they are tried.
+        html: HTML-level rules applied before extraction (HTML input only).
     """
 
     name: str
@@ -75,3 +114,4 @@ class Pack:
     min_fingerprints: int = 1
     always: bool = False
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    html: HtmlRules = field(default_factory=HtmlRules)

@@ -1,0 +1,48 @@
+"""Speed of the HTML path against trafilatura.extract, both measured in this process.
+
+Usage: python benchmarks/bench_html.py [DIR] [--pages N]
+
+DIR defaults to ``../shared/eval/dev`` beside the repository.  Prints docs/s of
+cleaner's HTML path (default options, without the readability rescue, single-pass), each beside
+``trafilatura.extract`` at default settings timed in the same run, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import cleaner
+from cleaner.evaluate import evaluate, load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("directory", nargs="?", type=Path, default=ROOT.parent / "shared/eval/dev")
+    parser.add_argument("--pages", type=int, default=60, help="first N page ids (sorted)")
+    args = parser.parse_args()
+    ids = sorted(load_gold(args.directory / "gold.jsonl"))[: args.pages]
+    print(f"{'system':<20} {'F1':>6} {'docs/s':>8} {'trafilatura docs/s':>19} {'ratio':>6}")
+    for name, config in [
+        ("cleaner", cleaner.CleanerConfig()),
+        ("cleaner no rescue", cleaner.CleanerConfig(html_rescue=False)),
+        ("cleaner single-pass", cleaner.CleanerConfig(html_combine=False)),
+    ]:
+        engine = cleaner.Cleaner(config=config)
+        evaluation = evaluate(args.directory, cleaner=engine, ids=ids, resamples=0)
+        ours, base = evaluation.system("cleaner"), evaluation.system("trafilatura")
+        ratio = ours.docs_per_second / base.docs_per_second
+        print(
+            f"{name:<20} {ours.report.means.f1:6.3f} {ours.docs_per_second:8.1f} "
+            f"{base.docs_per_second:19.1f} {ratio:6.2f}"
+        )
+    print(
+        f"({len(ids)} pages; trafilatura.extract at default settings: "
+        f"F1 {base.report.means.f1:.3f})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,406 @@
+"""Main-content extraction: two trafilatura passes combined, then block filters.
+
+trafilatura's precision focus finds where an article starts and ends but drops
+paragraphs inside it; its recall focus keeps those paragraphs but lets
+navigation and teasers in at the edges.  Combining them, then filtering blocks
+on structure the text alone cannot show (link density, the headline), gives
+better text than either pass.  Steps, and why each runs where it does:
+
+1. **two passes** on the same tree (comments off, links kept so that link
+   density can be measured): R = recall focus without trafilatura's fallback
+   extractors (the merge bounds it anyway, and it is faster), P = precision
+   focus with them;
+2. **span merge** (``generic/html_span_merge``): keep R's blocks from the first
+   to the last block P also kept; outside that span, keep only long, link-poor
+   prose.  Guards: P much shorter than R keeps R; P mostly absent from R uses P;
+3. **block filters** on the merged tree: ``generic/html_headline`` (a block
+   among the first few repeating the page title: the headline is metadata),
+   ``generic/html_link_blocks`` (short blocks that are mostly link text),
+   ``generic/html_boilerplate_blocks`` (short blocks opening like a share,
+   related, newsletter, copyright or credit line);
+4. **split-body rescue**: when readability-lxml's article (which merges
+   sibling containers) covers most of ours, its long link-poor paragraphs that
+   we lack are added, if there are several (articles split by inline ads);
+5. **serialise** with trafilatura's own text output.
+
+Nothing here is keyed to a site; thresholds live in
+:class:`cleaner.config.CleanerConfig`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections import Counter
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+from lxml import etree
+from lxml.html import HtmlElement, fromstring
+from readability import Document as ReadabilityDocument
+from readability.readability import Unparseable
+from trafilatura.core import bare_extraction
+from trafilatura.xml import xmltotxt
+
+from cleaner.config import CleanerConfig
+from cleaner.htmlrules import HtmlRemoval
+
+# readability logs every page it finds hard; the rescue is optional, so stay quiet.
+logging.getLogger("readability.readability").setLevel(logging.ERROR)
+
+_WORD = regex.compile(r"\w+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_SPACE = regex.compile(r"\s+")
+
+BOILERPLATE = regex.compile(
+    r"""^\W*(
+    related(\s+(posts?|articles?|stories|coverage|content|reading))?\b | read\s+(more|also|next)\b
+    | see\s+(more|also)\b | also\s+(read|see|on)\b | more\s*(:|from|on|stories|news)\b | more\W*$
+    | don'?t\s+miss\b | click\s+here\b | sign\s*(up|in)\b | subscribe\b
+    | follow\s+(us|@|the|our|him|her)\b | share\s+(this|on|via)\b | like\s+this\s+(story|article)
+    | comments?\W*$ | \d+\s+comments?\b | copyright\b | © | all\s+rights\s+reserved | tags?\s*:
+    | tags\W*$ | filed\s+under\b | advertisement\W*$ | newsletter\b | get\s+the\s+.*\s+app\b
+    | download\s+the\s+.*\s+app\b | explore\s+further\b | recommended\b | trending\b
+    | most\s+(read|popular|viewed)\b | popular\s+on\b | you\s+(may|might)\s+also\s+like
+    | (additional\s+)?reporting\s+by\b | editing\s+by\b | written\s+by\b | write\s+to\b
+    | contact\s+(the\s+)?(writer|author|reporter)\b | email\s+\S+\s+at\b
+    | photo(graph)?s?\s*(:|by|credit)\b | image\s*(:|by|credit)\b | credit\s*: | source\s*:
+    | print\s+article\b | order\s+reprints\b | thanks?\s+(you\s+)?for\s+(signing|subscribing)
+    )""",
+    regex.IGNORECASE | regex.VERBOSE,
+)
+"""Openings of short blocks that are page furniture, not article text."""
+
+_RESCUE_BLOCKS = ("p", "li", "blockquote", "pre", "td", "dd")
+_LEAF_BLOCKS = (*_RESCUE_BLOCKS, "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption")
+
+BLOCK_FILTER_WHYS = {
+    "generic/html_span_merge": "Outside the article span found by trafilatura's precision pass.",
+    "generic/html_headline": "A leading block repeating the page title: the headline is metadata.",
+    "generic/html_link_blocks": "A short block that is mostly link text (menus, teasers, tags).",
+    "generic/html_boilerplate_blocks": "A short block opening like a share, related, "
+    "newsletter, copyright or credit line.",
+}
+"""The ``why`` of each extraction-stage removal, by rule id."""
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case ``\\w+`` tokens.
+
+    >>> tokens("Hello, World 2")
+    ['hello', 'world', '2']
+    """
+    return _WORD.findall(text.casefold())
+
+
+def word_length(text: str) -> float:
+    """Word count; a CJK character counts half a word (those scripts have no spaces).
+
+    >>> word_length("two words"), word_length("東京都")
+    (2.0, 2.5)
+    """
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(text)) + cjk / 2
+
+
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    t = _WORD.findall(text)
+    return Counter(tuple(t[i : i + n]) for i in range(max(1, len(t) - n + 1)) if t[i : i + n])
+
+
+def _text(element: Any) -> str:
+    return "".join(element.itertext())
+
+
+def link_density(element: Any) -> float:
+    """Share of an extracted block's visible characters inside links (``<ref>``)."""
+    n = len(_SPACE.sub("", _text(element)))
+    if not n:
+        return 0.0
+    linked = sum(len(_SPACE.sub("", _text(r))) for r in element.iter("ref"))
+    return linked / n
+
+
+def units(body: Any) -> list[Any]:
+    """Leaf blocks of an extracted body: top-level blocks, list items, inside divs."""
+    out: list[Any] = []
+    for child in body:
+        if child.tag == "list":
+            items = [it for it in child if it.tag == "item"]
+            out.extend(items or [child])
+        elif child.tag == "div":
+            out.extend(units(child))
+        else:
+            out.append(child)
+    return out
+
+
+def _remove(unit: Any) -> int:
+    """Remove a block (and a list or div it leaves empty); return its text length."""
+    parent = unit.getparent()
+    if parent is None:
+        return 0
+    chars = len(" ".join(_text(unit).split()))
+    parent.remove(unit)
+    empty = not len(parent) and not (parent.text or "").strip()
+    if parent.tag in ("list", "div") and empty and parent.getparent() is not None:
+        parent.getparent().remove(parent)
+    return chars
+
+
+def body_to_text(body: Any) -> str:
+    """Serialise an extracted body as trafilatura's plain text, links unwrapped."""
+    if body is None:
+        return ""
+    copy = deepcopy(body)
+    etree.strip_tags(copy, "ref")
+    return str(xmltotxt(copy, False))
+
+
+@dataclass(slots=True)
+class Extraction:
+    """The main text of a page and how it was obtained.
+
+    Attributes:
+        text: The extracted text (empty when nothing was found).
+        removals: Blocks the combination and the block filters removed.
+        detail: Facts for provenance (how the passes were combined, paragraphs
+            rescued).
+    """
+
+    text: str
+    removals: list[HtmlRemoval] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, *, precision: bool) -> Any:
+    """One trafilatura pass, precision or recall focus, links kept as ``<ref>``."""
+    document = bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        fast=config.html_precision_fast if precision else config.html_recall_fast,
+        favor_precision=precision,
+        favor_recall=not precision,
+    )
+    body = getattr(document, "body", None)
+    return body if body is not None and len(body) else None
+
+
+def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) -> bool | None:
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    if len(words) >= 4:
+        s = _shingles(text)
+        return sum(v for k, v in s.items() if k in pshingles) / sum(s.values()) >= 0.5
+    return all(w in ptokens for w in words)
+
+
+def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction) -> Any:
+    """Keep the recall body's blocks within the span the precision body covers."""
+    if rbody is None or pbody is None:
+        extraction.detail["merge"] = "single pass"
+        return pbody if rbody is None else rbody
+    rtext, ptext = body_to_text(rbody), body_to_text(pbody)
+    if len(ptext) < config.html_merge_min_ratio * len(rtext):
+        extraction.detail["merge"] = "precision pass too short: recall pass kept"
+        return rbody
+    rsh, psh = _shingles(rtext), _shingles(ptext)
+    if sum((rsh & psh).values()) / max(1, sum(psh.values())) < config.html_merge_min_coverage:
+        extraction.detail["merge"] = "passes disagree: precision pass kept"
+        return pbody
+    ptokens = set(_WORD.findall(ptext))
+    blocks = units(rbody)
+    flags = [_covered(_text(u), psh, ptokens) for u in blocks]
+    inside = [i for i, f in enumerate(flags) if f]
+    extraction.detail["merge"] = "span"
+    if not inside:
+        return rbody
+    first, last = inside[0], inside[-1]
+    count = chars = 0
+    for i, unit in enumerate(blocks):
+        if first <= i <= last:
+            continue
+        block = unit.getparent() if unit.tag == "item" else unit
+        prose = word_length(_text(block)) >= config.html_merge_keep_words
+        if prose and link_density(block) <= config.html_merge_keep_link_density:
+            continue
+        chars += _remove(unit)
+        count += 1
+    if count:
+        extraction.removals.append(
+            HtmlRemoval("generic/html_span_merge", "outside precision span", count, chars)
+        )
+    return rbody
+
+
+def same_title(block: list[str], title: list[str]) -> bool:
+    """Tell whether a block's tokens repeat a title's (``Headline | Site`` too).
+
+    >>> same_title(["bridge", "reopens"], ["bridge", "reopens", "courier"])
+    True
+    >>> same_title(["more", "news"], ["bridge", "reopens"])
+    False
+    """
+    if not block or not title:
+        return False
+    a, b = " ".join(block), " ".join(title)
+    if a == b:
+        return True
+    if len(block) >= 2 and a in b and len(block) >= 0.5 * len(title):
+        return True
+    if len(title) >= 3 and b in a and len(title) >= 0.7 * len(block):
+        return True
+    return difflib.SequenceMatcher(None, block, title, autojunk=False).ratio() >= 0.8
+
+
+def page_titles(tree: HtmlElement) -> list[list[str]]:
+    """Headline candidates of a page: ``<title>``, og/twitter titles, ``<h1>``."""
+    found = [e.text_content() for e in tree.iter("title", "h1")]
+    found += [
+        str(v)
+        for v in tree.xpath(
+            "//meta[@property='og:title' or @name='og:title' or @name='twitter:title' "
+            "or @property='twitter:title']/@content"
+        )
+    ]
+    return [t for t in (tokens(x) for x in found) if t]
+
+
+def block_filters(
+    body: Any, titles: list[list[str]], config: CleanerConfig, extraction: Extraction
+) -> None:
+    """Drop the headline, short link blocks and short boilerplate blocks, in place."""
+    blocks = units(body)
+    dropped: dict[int, str] = {}
+    for i, unit in enumerate(blocks[: config.html_headline_blocks]):
+        if any(same_title(tokens(_text(unit)), t) for t in titles):
+            dropped[i] = "html_headline"
+    for i, unit in enumerate(blocks):
+        text = _text(unit)
+        words = tokens(text)
+        if not words or i in dropped:
+            continue
+        if (
+            unit.tag in ("p", "item", "head")
+            and len(words) <= config.html_link_block_max_words
+            and link_density(unit) > config.html_link_block_density
+        ):
+            dropped[i] = "html_link_blocks"
+        elif len(words) <= config.html_boilerplate_max_words and BOILERPLATE.search(text.strip()):
+            dropped[i] = "html_boilerplate_blocks"
+    totals: dict[str, list[int]] = {}
+    for i, name in sorted(dropped.items()):
+        if name not in config.html_block_filters:
+            continue
+        chars = _remove(blocks[i])
+        entry = totals.setdefault(name, [0, 0])
+        entry[0] += 1
+        entry[1] += chars
+    selectors = {
+        "html_headline": "page title",
+        "html_link_blocks": "link density",
+        "html_boilerplate_blocks": "furniture opening",
+    }
+    for name, (count, chars) in totals.items():
+        extraction.removals.append(HtmlRemoval(f"generic/{name}", selectors[name], count, chars))
+
+
+def readability_blocks(tree: HtmlElement) -> list[tuple[str, float, str]]:
+    """Leaf blocks of readability-lxml's article: (text, link density, tag).
+
+    readability keeps sibling containers of its best candidate, so it finds
+    article paragraphs split into several containers by inline ads.
+    """
+    try:
+        summary = ReadabilityDocument(deepcopy(tree)).summary(html_partial=True)
+        article = fromstring(summary)
+    except (ValueError, etree.ParserError, TypeError, Unparseable):
+        return []
+    out: list[tuple[str, float, str]] = []
+    for element in article.iter(*_LEAF_BLOCKS):
+        if any(True for _ in element.iterdescendants(*_LEAF_BLOCKS)):
+            continue
+        text = " ".join(element.text_content().split())
+        if not text:
+            continue
+        n = len(_SPACE.sub("", text))
+        linked = sum(len(_SPACE.sub("", a.text_content())) for a in element.iter("a"))
+        out.append((text, linked / n, str(element.tag)))
+    return out
+
+
+def rescue(
+    body: Any, blocks: list[tuple[str, float, str]], config: CleanerConfig, extraction: Extraction
+) -> None:
+    """Add long, link-poor paragraphs found by readability that the body lacks, in place."""
+    if not blocks:
+        return
+    have = _shingles(body_to_text(body))
+    theirs = _shingles("\n".join(t for t, _, _ in blocks))
+    if (
+        not have
+        or sum((have & theirs).values()) / sum(have.values()) < config.html_rescue_min_coverage
+    ):
+        return
+    ours = units(body)
+    our_shingles = [_shingles(_text(u)) for u in ours]
+    anchor: Any = None
+    additions: list[tuple[Any, str]] = []
+    for text, density, tag in blocks:
+        s = _shingles(text)
+        n = sum(s.values())
+        if not n:
+            continue
+        if sum(v for k, v in s.items() if k in have) / n >= 0.5:
+            for j, uj in enumerate(our_shingles):
+                if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
+                    anchor = ours[j]
+                    break
+            continue
+        if (
+            tag in _RESCUE_BLOCKS
+            and word_length(text) >= config.html_rescue_min_words
+            and density <= config.html_rescue_max_link_density
+        ):
+            additions.append((anchor, text))
+    if len(additions) < config.html_rescue_min_added:
+        return
+    last: dict[int, Any] = {}
+    for anchor_unit, text in additions:
+        paragraph = etree.Element("p")
+        paragraph.text = text
+        key = id(anchor_unit)
+        ref = last.get(key)
+        if ref is None and anchor_unit is None:
+            body.insert(0, paragraph)
+        else:
+            if ref is None:
+                ref = anchor_unit.getparent() if anchor_unit.tag == "item" else anchor_unit
+            ref.addnext(paragraph)
+        last[key] = paragraph
+    extraction.detail["rescued"] = len(additions)
+
+
+def extract_main(tree: HtmlElement, *, url: str | None, config: CleanerConfig) -> Extraction:
+    """Extract the main text of a parsed page (the tree is not modified)."""
+    extraction = Extraction("")
+    rbody = _pass(tree, url, config, precision=False)
+    if not config.html_combine:
+        extraction.text = body_to_text(rbody)
+        extraction.detail["merge"] = "recall pass only"
+        return extraction
+    pbody = _pass(tree, url, config, precision=True)
+    body = span_merge(rbody, pbody, config, extraction)
+    if body is None:
+        return extraction
+    block_filters(body, page_titles(tree), config, extraction)
+    if config.html_rescue:
+        rescue(body, readability_blocks(tree), config, extraction)
+    extraction.text = body_to_text(body)
+    return extraction

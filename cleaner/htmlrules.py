@@ -1,0 +1,227 @@
+"""HTML-level removals before extraction: pack ``html:`` rules and generic heuristics.
+
+Some noise is plain in the markup and invisible in the extracted text: a share
+bar is a ``<div class="share-buttons">``, a newsletter box a
+``<section id="newsletter-signup">``.  Removing such elements before trafilatura runs gives it a
+cleaner page.  Every removal is recorded as an :class:`HtmlRemoval` (rule,
+selector, element count, characters of text removed); they go into the
+provenance as ``html_removals``.
+
+Pack rules (``html:`` in a rule pack, see :class:`cleaner.rules.model.HtmlRules`)
+run first, in the order site pack then ``always`` packs; then the generic
+heuristics of :data:`HTML_HEURISTICS`, each recorded as ``generic/html_<name>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+from lxml.html import HtmlElement
+
+from cleaner.config import CleanerConfig
+from cleaner.rules.model import HtmlRules
+
+_PROTECTED = frozenset({"html", "head", "body"})
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRemoval:
+    """Elements removed from a page by one rule and selector.
+
+    Attributes:
+        rule: ``<pack>/html_strip``, ``<pack>/html_strip_id_or_class``,
+            ``<pack>/html_body`` or ``generic/html_<name>``.
+        selector: The XPath, the id/class string, or what the heuristic matched.
+        elements: How many elements were removed.
+        chars: Characters of text (whitespace collapsed) they held.
+    """
+
+    rule: str
+    selector: str
+    elements: int
+    chars: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form used in provenance."""
+        return {
+            "rule": self.rule,
+            "selector": self.selector,
+            "elements": self.elements,
+            "chars": self.chars,
+        }
+
+
+def text_length(element: HtmlElement) -> int:
+    """Characters of text inside an element (not its tail), whitespace collapsed.
+
+    >>> from lxml.html import fragment_fromstring
+    >>> text_length(fragment_fromstring("<div> a  <b>bc</b>\\n</div>"))
+    4
+    """
+    return len(" ".join("".join(element.itertext()).split()))
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    return element.getroottree().getroot() is root
+
+
+def remove_elements(root: HtmlElement, elements: Iterable[Any]) -> tuple[int, int]:
+    """Remove elements (keeping their tail text); return (elements, characters) removed.
+
+    Elements already detached by an earlier removal, the root, ``<head>`` and
+    ``<body>`` are passed over, so nested matches are counted once.
+    """
+    count = chars = 0
+    for element in elements:
+        if not isinstance(element, HtmlElement) or not isinstance(element.tag, str):
+            continue
+        if element.tag in _PROTECTED or not _attached(element, root):
+            continue
+        chars += text_length(element)
+        element.drop_tree()
+        count += 1
+    return count, chars
+
+
+def _outermost(elements: Sequence[HtmlElement]) -> list[HtmlElement]:
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def _class_contains(element: HtmlElement, needle: str) -> bool:
+    return needle in (element.get("class") or "") or needle in (element.get("id") or "")
+
+
+def apply_pack_rules(root: HtmlElement, pack: str, rules: HtmlRules) -> list[HtmlRemoval]:
+    """Apply one pack's ``html:`` section to a parsed page, in place.
+
+    ``body`` first (the first XPath that matches keeps only its elements in
+    ``<body>``), then ``strip`` XPaths, then ``strip_id_or_class`` strings.
+    """
+    removals: list[HtmlRemoval] = []
+    body = root.find("body")
+    for path in rules.body:
+        if body is None:
+            break
+        found = [e for e in path.xpath(root) if isinstance(e, HtmlElement)]
+        kept = _outermost([e for e in found if e.tag not in _PROTECTED])
+        if not kept:
+            continue
+        before = text_length(body)
+        for child in list(body):
+            body.remove(child)
+        body.text = None
+        for element in kept:
+            element.tail = None
+            body.append(element)
+        removals.append(
+            HtmlRemoval(f"{pack}/html_body", path.source, len(kept), before - text_length(body))
+        )
+        break
+    for path in rules.strip:
+        count, chars = remove_elements(root, path.xpath(root))
+        if count:
+            removals.append(HtmlRemoval(f"{pack}/html_strip", path.source, count, chars))
+    for needle in rules.strip_id_or_class:
+        matches = [e for e in root.iter() if isinstance(e.tag, str) and _class_contains(e, needle)]
+        count, chars = remove_elements(root, matches)
+        if count:
+            removals.append(HtmlRemoval(f"{pack}/html_strip_id_or_class", needle, count, chars))
+    return removals
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlContext:
+    """What an HTML heuristic may consult besides the page.
+
+    Attributes:
+        config: Thresholds.
+        metadata: The page's metadata, read before any removal (title...).
+    """
+
+    config: CleanerConfig
+    metadata: Mapping[str, Any]
+
+
+HtmlHeuristic = Callable[[HtmlElement, HtmlContext], list[tuple[str, HtmlElement]]]
+"""A detector: shown the page, it returns ``(selector, element)`` pairs to remove."""
+
+_SPLIT = regex.compile(r"[-_\s:]+|(?<=\p{Ll})(?=\p{Lu})")
+
+WIDGET_TOKENS = frozenset(
+    """share sharing sharebar social socials related newsletter newsletters subscribe
+    subscription signup comment comments disqus outbrain taboola recommended promo""".split()
+)
+"""Class/id tokens of widgets that never hold article text."""
+
+
+def class_tokens(element: HtmlElement) -> set[str]:
+    """The lower-case tokens of an element's class and id (split on ``-_`` and camelCase).
+
+    >>> from lxml.html import fragment_fromstring
+    >>> sorted(class_tokens(fragment_fromstring('<div class="post-shareBar x" id="c_1"></div>')))
+    ['1', 'bar', 'c', 'post', 'share', 'x']
+    """
+    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return {t.lower() for t in _SPLIT.split(raw) if t}
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(text_length(p) for p in element.iter("p"))
+
+
+def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
+    """Share, social, related, newsletter and comment widgets named by their class or id.
+
+    An element holding more than ``html_widget_max_share`` of the page's
+    paragraph text is kept: a theme may put ``comments`` on the article wrapper.
+    """
+    total = _paragraph_chars(root) or 1
+    found: list[tuple[str, HtmlElement]] = []
+    accepted: set[HtmlElement] = set()
+    for element in root.xpath("//*[@class or @id]"):
+        if not isinstance(element.tag, str) or element.tag in _PROTECTED:
+            continue
+        hits = class_tokens(element) & WIDGET_TOKENS
+        if not hits or any(a in accepted for a in element.iterancestors()):
+            continue  # inside a widget already removed: nothing more to measure
+        if _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
+            found.append((min(hits), element))
+            accepted.add(element)
+    return found
+
+
+HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
+    "html_widgets": html_widgets,
+}
+"""The generic HTML heuristics, in the order they run; recorded as ``generic/<name>``."""
+
+
+def apply_heuristics(
+    root: HtmlElement,
+    config: CleanerConfig,
+    metadata: Mapping[str, Any] | None = None,
+    names: Iterable[str] | None = None,
+) -> list[HtmlRemoval]:
+    """Run the generic HTML heuristics on a parsed page, in place.
+
+    Args:
+        root: The page.
+        config: Thresholds.
+        metadata: The page's metadata, read before any removal.
+        names: Heuristics to run (default: ``config.html_heuristics``).
+    """
+    ctx = HtmlContext(config, metadata or {})
+    removals: list[HtmlRemoval] = []
+    for name in config.html_heuristics if names is None else names:
+        by_selector: dict[str, list[HtmlElement]] = {}
+        for selector, element in HTML_HEURISTICS[name](root, ctx):
+            by_selector.setdefault(selector, []).append(element)
+        for selector, elements in by_selector.items():
+            count, chars = remove_elements(root, elements)
+            if count:
+                removals.append(HtmlRemoval(f"generic/{name}", selector, count, chars))
+    return removals

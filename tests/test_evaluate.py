@@ -1,0 +1,96 @@
+"""cleaner eval: layouts, gold loading, scoring beside the baseline, CLI output and errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+from cleaner.evaluate import EvalError, evaluate, load_gold, render
+
+PAGE = """<html><head><title>Rain expected</title></head><body><article>
+<h1>Rain expected</h1>
+<p>Heavy rain is expected across the north of the country on Thursday, forecasters said.</p>
+<p>Rivers are already high after a wet month, and several towns have put out flood barriers.</p>
+<div class="share-tools"><a href="/s1">Share on Facebook</a> <a href="/s2">Share on X</a></div>
+</article></body></html>"""
+GOLD_TEXT = (
+    "Heavy rain is expected across the north of the country on Thursday, forecasters said.\n"
+    "Rivers are already high after a wet month, and several towns have put out flood barriers."
+)
+
+
+@pytest.fixture
+def sets(tmp_path: Path) -> Path:
+    dev = tmp_path / "dev"
+    text = tmp_path / "dev-text"
+    dev.mkdir()
+    text.mkdir()
+    records = []
+    for pid in ("p1", "p2"):
+        (dev / f"{pid}.html.gz").write_bytes(gzip.compress(PAGE.encode("utf-8")))
+        (text / f"{pid}.txt").write_text(f"Share this:\n\n{GOLD_TEXT}\n", "utf-8")
+        records.append({"id": pid, "url": f"https://example.com/{pid}", "text": GOLD_TEXT})
+    (dev / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    return tmp_path
+
+
+def test_html_set_scores_cleaner_beside_trafilatura(sets: Path) -> None:
+    evaluation = evaluate(sets / "dev", resamples=50)
+    assert evaluation.layout == "html"
+    assert [s.name for s in evaluation.systems] == ["cleaner", "trafilatura"]
+    ours = evaluation.system("cleaner")
+    assert ours.report.means.f1 == 1.0
+    assert len(ours.report.pages) == 2 and ours.errors == {}
+    assert ours.docs_per_second > 0
+    # The headline is metadata, not text: trafilatura alone keeps it.
+    assert evaluation.system("trafilatura").report.means.precision < 1.0
+
+
+def test_text_set_uses_sibling_gold_and_as_is_baseline(sets: Path) -> None:
+    evaluation = evaluate(sets / "dev-text", resamples=0)
+    assert evaluation.layout == "text"
+    assert evaluation.gold_path == sets / "dev" / "gold.jsonl"
+    assert evaluation.system("cleaner").report.means.f1 == 1.0
+    assert evaluation.system("as-is").report.means.precision < 1.0
+    table = render(evaluation)
+    assert "cleaner" in table and "as-is" in table and "docs/s" in table
+
+
+def test_subset_and_missing_pages(sets: Path) -> None:
+    assert len(evaluate(sets / "dev", ids=["p2"], resamples=0).systems[0].report.pages) == 1
+    with pytest.raises(EvalError, match="no gold record for nope"):
+        evaluate(sets / "dev", ids=["nope"], resamples=0)
+    (sets / "dev" / "p1.html.gz").unlink()
+    with pytest.raises(EvalError, match=r"p1\.html\.gz: page listed in the gold file is missing"):
+        evaluate(sets / "dev", resamples=0)
+
+
+def test_bad_gold_line_is_named(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "text": "x"}\n{"text": "no id"}\n', "utf-8")
+    with pytest.raises(EvalError, match=r"gold\.jsonl:2: not a gold record"):
+        load_gold(gold)
+    gold.write_text('{"id": "a"}\n{"id": "a"}\n', "utf-8")
+    with pytest.raises(EvalError, match="duplicate id 'a'"):
+        load_gold(gold)
+
+
+def test_cli_prints_table(sets: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(sets / "dev-text"), "--resamples", "20"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("text set")
+    assert any(line.startswith("cleaner ") and " 1.000 " in line for line in out.splitlines())
+    gold = str(sets / "dev" / "gold.jsonl")
+    assert main(["eval", str(sets / "dev"), "--gold", gold, "--no-baseline"]) == 0
+    assert "trafilatura" not in capsys.readouterr().out
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "no *.html.gz or *.txt files" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err

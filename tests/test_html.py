@@ -1,0 +1,260 @@
+"""HTML input: decoding, metadata, pack html rules, HTML heuristics, provenance."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+import cleaner
+from cleaner.canonical import is_canonical
+from cleaner.cli import main
+from cleaner.config import CleanerConfig
+from cleaner.extraction import Extraction, block_filters, rescue, span_merge
+from cleaner.html import DecodeError, parse
+from cleaner.htmlrules import HTML_HEURISTICS, apply_heuristics
+from cleaner.provenance import verify
+from cleaner.rules.loader import RulePackError, load_pack
+
+BODY_PARAGRAPHS = (
+    "The harbour bridge reopened to traffic on Monday morning",
+    "Engineers replaced the corroded steel cables",
+    "Commuters who had faced long detours",
+    "The mayor thanked residents for their patience",
+)
+
+
+@pytest.fixture
+def article(datadir: Path) -> bytes:
+    return (datadir / "article.html").read_bytes()
+
+
+def test_article_text_metadata_and_provenance(article: bytes) -> None:
+    result = cleaner.clean_html(article)
+    for start in BODY_PARAGRAPHS:
+        assert start in result.text
+    for noise in ("Harbour bridge reopens", "Share this story", "Advertisement", "Ferry timetable"):
+        assert noise not in result.text
+    assert result.metadata == {
+        "title": "Harbour bridge reopens after repairs",
+        "author": "Maria Lopez",
+        "date": "2021-06-28",
+        "site_name": "Coastal Courier",
+        "language": "en",
+        "url": "https://news.example.org/local/harbour-bridge-reopens",
+    }
+    prov = result.provenance
+    assert prov["source"]["decoding"] == {"encoding": "utf-8", "method": "meta"}
+    assert prov["source"]["extractor"]["name"] == "trafilatura"
+    rules = {r["rule"] for r in prov["html_removals"]}
+    assert {"generic/html_widgets", "generic/html_headline"} <= rules
+    for removal in prov["html_removals"]:
+        assert removal["elements"] >= 1 and removal["chars"] >= 1
+        assert prov["rules"][removal["rule"]]
+    assert verify(prov, result.text) == []
+
+
+def test_str_and_bytes_give_the_same_text(article: bytes) -> None:
+    assert cleaner.clean_html(article.decode("utf-8")).text == cleaner.clean_html(article).text
+    assert "decoding" not in cleaner.clean_html(article.decode("utf-8")).provenance["source"]
+
+
+@pytest.mark.parametrize(
+    ("encode", "encoding", "method"),
+    [
+        (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16", "bom"),
+        (lambda t: t.replace("utf-8", "windows-1252").encode("cp1252"), "cp1252", "meta"),
+        (lambda t: t.replace('<meta charset="utf-8">', "").encode("utf-8"), "utf-8", "utf-8"),
+    ],
+)
+def test_decoding_is_recorded(article: bytes, encode: object, encoding: str, method: str) -> None:
+    page = article.decode("utf-8").replace("Monday", "Monday café")
+    result = cleaner.clean_html(encode(page))  # type: ignore[operator]
+    assert result.provenance["source"]["decoding"] == {"encoding": encoding, "method": method}
+    assert "Monday café morning" in result.text
+
+
+def test_undeclared_legacy_bytes_are_detected(article: bytes) -> None:
+    page = article.decode("utf-8").replace('<meta charset="utf-8">', "")
+    page = page.replace("Monday", "Montag für Brücke, Straße, Größe, Übergänge")
+    result = cleaner.clean_html(page.encode("cp1252"))
+    assert result.provenance["source"]["decoding"]["method"] in {"detected", "fallback"}
+    assert "Straße" in result.text
+
+
+def test_no_document_gives_empty_text() -> None:
+    for page in ("", "   ", b"", "<html></html>"):
+        result = cleaner.clean_html(page)
+        assert result.text == ""
+
+
+PACK = """\
+name: news.example.org
+version: 1
+match:
+  domains: [news.example.org]
+html:
+  body:
+    - //div[@id='no-such-body']
+    - //article
+  strip:
+    - //figure
+  strip_id_or_class:
+    - more-stories
+rules: []
+"""
+
+
+def test_pack_html_rules_are_applied_and_recorded(article: bytes, tmp_path: Path) -> None:
+    (tmp_path / "news.example.org.yaml").write_text(PACK, "utf-8")
+    engine = cleaner.Cleaner([tmp_path], config=CleanerConfig(html_heuristics=()))
+    result = engine.clean_html(article, url="https://news.example.org/local/x")
+    removals = {r["rule"]: r for r in result.provenance["html_removals"]}
+    body = removals["news.example.org/html_body"]
+    assert body["selector"] == "//article" and body["elements"] == 1
+    assert body["chars"] >= len("Coastal Courier, 1 Quay Street.")
+    assert removals["news.example.org/html_strip"] == {
+        "rule": "news.example.org/html_strip",
+        "selector": "//figure",
+        "elements": 1,
+        "chars": len("Workers on the bridge deck in April. Photo by Ana Silva"),
+    }
+    assert removals["news.example.org/html_strip_id_or_class"]["selector"] == "more-stories"
+    assert "Ferry timetable" not in result.text
+    for start in BODY_PARAGRAPHS:
+        assert start in result.text
+    # Another host: the pack does not apply.
+    other = engine.clean_html(article, url="https://elsewhere.example.com/x")
+    assert not any(r["rule"].startswith("news.") for r in other.provenance["html_removals"])
+
+
+@pytest.mark.parametrize(
+    ("html_section", "line", "message"),
+    [
+        ("html:\n  strip:\n    - '//div[@class='\n", 5, "does not compile"),
+        ("html:\n  strip_id_or_class:\n    - 'two words'\n", 5, "does not match"),
+        ("html:\n  body: '//article'\n", 5, "is not of type 'array'"),
+        ("html: {}\n", 4, "should be non-empty"),
+    ],
+)
+def test_bad_html_section_names_file_and_line(
+    tmp_path: Path, html_section: str, line: int, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"name: bad\nversion: 1\nrules: []\n{html_section}", "utf-8")
+    with pytest.raises(RulePackError) as info:
+        load_pack(path)
+    assert str(info.value).startswith(f"{path}:{line}:"), str(info.value)
+    assert message in str(info.value)
+
+
+def test_every_html_heuristic_fires_on_the_article(article: bytes) -> None:
+    tree = parse(article.decode("utf-8"))
+    assert tree is not None
+    fired = {r.rule for r in apply_heuristics(tree, CleanerConfig(), names=HTML_HEURISTICS)}
+    assert fired == {f"generic/{name}" for name in HTML_HEURISTICS}
+
+
+def test_widget_guard_keeps_an_article_wrapper_named_comments() -> None:
+    paragraph = "<p>" + "Long article sentence with many words in it. " * 10 + "</p>"
+    tree = parse(f"<html><body><div class='comments-enabled'>{paragraph * 3}</div></body></html>")
+    assert tree is not None
+    assert apply_heuristics(tree, CleanerConfig(), names=["html_widgets"]) == []
+
+
+def _body(xml: str) -> etree._Element:
+    return etree.fromstring(f"<body>{xml}</body>")
+
+
+LONG = "This paragraph of the article carries enough words to count as real prose for the test. "
+
+
+def test_block_filters_drop_headline_link_blocks_and_furniture() -> None:
+    body = _body(
+        "<head>Harbour bridge reopens</head>"
+        f"<p>{LONG}</p>"
+        "<p><ref>Ferry timetable</ref> <ref>Cycle lanes</ref></p>"
+        "<p>Read more: the council budget</p>"
+        f"<p>{LONG}</p>"
+    )
+    extraction = Extraction("")
+    block_filters(body, [["harbour", "bridge", "reopens"]], CleanerConfig(), extraction)
+    assert {r.rule: r.elements for r in extraction.removals} == {
+        "generic/html_headline": 1,
+        "generic/html_link_blocks": 1,
+        "generic/html_boilerplate_blocks": 1,
+    }
+    assert [p.text for p in body] == [LONG, LONG]
+
+
+def test_span_merge_trims_recall_blocks_outside_the_precision_span() -> None:
+    recall = _body(
+        f"<p>Menu item one two three</p><p>{LONG}</p><p>{LONG}again</p><p>Footer a b</p>"
+    )
+    precision = _body(f"<p>{LONG}</p><p>{LONG}again</p>")
+    extraction = Extraction("")
+    merged = span_merge(recall, precision, CleanerConfig(), extraction)
+    assert [p.text for p in merged] == [LONG, f"{LONG}again"]
+    assert extraction.detail["merge"] == "span"
+    assert extraction.removals[0].rule == "generic/html_span_merge"
+    assert extraction.removals[0].elements == 2
+
+
+def test_cli_cleans_gzipped_html_and_explains_html_removals(
+    article: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "page.html.gz").write_bytes(gzip.compress(article))
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
+    assert "The harbour bridge reopened" in (out / "page.txt").read_text("utf-8")
+    assert main(["explain", str(out / "page.json")]) == 0
+    text = capsys.readouterr().out
+    assert "generic/html_widgets  [html]" in text
+    assert "matched: share" in text
+
+
+fragments = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["<p>", "</p>", "<div class='share'>", "</div>", "<h1>", "</h1>", "<a href=x>"]
+        ),
+        st.text(max_size=60),
+        st.just(LONG),
+    ),
+    max_size=25,
+).map(lambda parts: "<html><body>" + "".join(parts) + "</body></html>")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(fragments, st.binary(max_size=200)))
+def test_any_page_gives_canonical_verified_text_or_a_decode_error(page: str | bytes) -> None:
+    try:
+        result = cleaner.clean_html(page)
+    except DecodeError:
+        assert isinstance(page, bytes)
+        return
+    assert verify(result.provenance, result.text) == []
+    assert is_canonical(result.text)
+
+
+def test_rescue_adds_split_body_paragraphs_after_their_neighbour() -> None:
+    first, last = f"{LONG}first", f"{LONG}last"
+    words = "river council budget winter ferry harbour cable deck lane tide storm quay".split()
+    extra = [" ".join(words[(n + i) % len(words)] for i in range(60)) + "." for n in (1, 5)]
+    body = _body(f"<p>{first}</p><p>{last}</p>")
+    blocks = [(first, 0.0, "p"), (extra[0], 0.0, "p"), (extra[1], 0.0, "p"), (last, 0.0, "p")]
+    extraction = Extraction("")
+    rescue(body, blocks, CleanerConfig(), extraction)
+    assert [p.text for p in body] == [first, *extra, last]
+    assert extraction.detail["rescued"] == 2
+    # One stray paragraph is not enough: it is more likely a box than the article.
+    body = _body(f"<p>{first}</p><p>{last}</p>")
+    rescue(body, blocks[:2] + blocks[3:], CleanerConfig(), Extraction(""))
+    assert [p.text for p in body] == [first, last]
