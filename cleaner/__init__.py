@@ -115,19 +115,32 @@ class Cleaner:
         return provenance.build(doc, self._whys)
 
     def clean_html(
-        self, html: str | bytes, *, url: str | None = None, site: str | None = None
+        self,
+        html: str | bytes,
+        *,
+        url: str | None = None,
+        site: str | None = None,
+        charset: str | None = None,
+        source: dict[str, Any] | None = None,
     ) -> Result:
         """Extract the main text of an HTML page, then clean it like :meth:`clean`.
 
-        Bytes are decoded from their BOM, ``<meta charset>``, UTF-8 or, failing
-        those, detection; how is recorded in ``provenance["source"]``.
+        Bytes are decoded from their BOM, the ``charset`` given, ``<meta charset>``,
+        UTF-8 or, failing those, detection; how is recorded in ``provenance["source"]``.
+
+        Args:
+            html: The page, as text or bytes.
+            url: The page's URL; picks the site pack by host.
+            site: Force the pack of this name.
+            charset: The charset declared outside the page (an HTTP header).
+            source: Facts about where the page came from, added to ``provenance["source"]``.
 
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
         """
-        source: dict[str, Any] = {"format": "html"}
+        source = {**(source or {}), "format": "html"}
         if isinstance(html, bytes):
-            decoded = _html.decode_bytes(html, html=True)
+            decoded = _html.decode_bytes(html, declared=charset, html=True)
             source["decoding"] = decoded.to_dict()
             html = decoded.text
         text, found = _html.extract(html, url=url)
@@ -156,6 +169,12 @@ def clean(text: str, *, url: str | None = None, site: str | None = None) -> Resu
     return default_cleaner().clean(text, url=url, site=site)
 
 
-def clean_html(html: str | bytes, *, url: str | None = None, site: str | None = None) -> Result:
+def clean_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    charset: str | None = None,
+) -> Result:
     """Extract and clean one HTML page with the bundled packs (see :meth:`Cleaner.clean_html`)."""
-    return default_cleaner().clean_html(html, url=url, site=site)
+    return default_cleaner().clean_html(html, url=url, site=site, charset=charset)
