@@ -225,7 +225,9 @@ def clean_dataset(
         config: Cleaner options.
         concurrency: Actors: a fixed number, a ``(min, max)`` autoscaling range,
             or ``None`` for Ray's default (autoscaling from one).
-        num_cpus: CPUs reserved per actor.
+        num_cpus: CPUs reserved per actor.  With a fixed ``concurrency``, leave
+            CPUs for the read and write tasks: actors holding every CPU starve
+            the reads that feed them.
         batch_size: Rows per batch handed to an actor.
         batch_format: ``"pyarrow"`` or ``"pandas"``.
 

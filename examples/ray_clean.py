@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+import pyarrow as pa
 import ray
 import ray.data
 from pyarrow import fs
@@ -72,6 +73,12 @@ def input_format(path: str) -> str:
     return "parquet" if any(i.path.endswith(".parquet") for i in infos) else "json"
 
 
+def _count_errors(batch: pa.Table) -> pa.Table:
+    """Return a one-row table: the rows of a batch and how many have an error."""
+    errors = batch.num_rows - batch.column("error").null_count
+    return pa.table({"rows": [batch.num_rows], "errors": [errors]})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the job; return the exit code (0, or 2 for a configuration error)."""
     args = build_parser().parse_args(argv)
@@ -105,9 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cleaned.write_parquet(args.output)
     seconds = time.perf_counter() - start
 
-    errors = ray.data.read_parquet(args.output, columns=["error"])
-    rows = errors.count()
-    failed = errors.filter(lambda row: row["error"] is not None).count()
+    totals = (
+        ray.data.read_parquet(args.output, columns=["error"])
+        .map_batches(_count_errors, batch_format="pyarrow")
+        .sum(["rows", "errors"])
+    )
+    rows, failed = int(totals["sum(rows)"]), int(totals["sum(errors)"])
     print(
         f"{rows} rows, {failed} errors, {seconds:.1f} s, {rows / seconds:.1f} docs/s "
         f"-> {args.output}"

@@ -191,8 +191,8 @@ def test_example_script(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _, records = corpus
-    # Parquet in as well: the JSON Lines corpus rewritten as one Parquet file.
+    # Parquet in this time: part of the corpus (the bad rows included) as one Parquet file.
+    records = {k: v for n, (k, v) in enumerate(corpus[1].items()) if n % 5 == 0 or "bad" in k}
     parquet_in = tmp_path / "in"
     parquet_in.mkdir()
     pq.write_table(pa.Table.from_pylist(list(records.values())), parquet_in / "docs.parquet")
