@@ -124,24 +124,37 @@ class Cleaner:
         return provenance.build(doc, self._whys)
 
     def clean_html(
-        self, html: str | bytes, *, url: str | None = None, site: str | None = None
+        self,
+        html: str | bytes,
+        *,
+        url: str | None = None,
+        site: str | None = None,
+        charset: str | None = None,
+        source: dict[str, Any] | None = None,
     ) -> Result:
         """Extract the main text of an HTML page, then clean it like :meth:`clean`.
 
-        Bytes are decoded from their BOM, ``<meta charset>``, UTF-8 or, failing
-        those, detection; how is recorded in ``provenance["source"]``.  Metadata
-        (title, author, date, site name, language, URL) comes from the untouched
-        page; then the packs' ``html:`` rules and the generic HTML heuristics
-        remove elements, each recorded in ``provenance["html_removals"]``; then
-        trafilatura extracts the main text, which is cleaned like any text.
+        Bytes are decoded from their BOM, the ``charset`` given, ``<meta charset>``,
+        UTF-8 or, failing those, detection; how is recorded in ``provenance["source"]``.
+        Metadata (title, author, date, site name, language, URL) comes from the
+        untouched page; then the packs' ``html:`` rules and the generic HTML
+        heuristics remove elements, each recorded in ``provenance["html_removals"]``;
+        then trafilatura extracts the main text, which is cleaned like any text.
+
+        Args:
+            html: The page, as text or bytes.
+            url: The page's URL; picks the site pack by host.
+            site: Force the pack of this name.
+            charset: The charset declared outside the page (an HTTP header).
+            source: Facts about where the page came from, added to ``provenance["source"]``.
 
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
         """
-        source: dict[str, Any] = {"format": "html"}
+        source = {**(source or {}), "format": "html"}
         if isinstance(html, bytes):
-            decoded = _html.decode_bytes(html, html=True)
+            decoded = _html.decode_bytes(html, declared=charset, html=True)
             source["decoding"] = decoded.to_dict()
             html = decoded.text
         removals: list[HtmlRemoval] = []
@@ -196,6 +209,12 @@ def clean(text: str, *, url: str | None = None, site: str | None = None) -> Resu
     return default_cleaner().clean(text, url=url, site=site)
 
 
-def clean_html(html: str | bytes, *, url: str | None = None, site: str | None = None) -> Result:
+def clean_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    site: str | None = None,
+    charset: str | None = None,
+) -> Result:
     """Extract and clean one HTML page with the bundled packs (see :meth:`Cleaner.clean_html`)."""
-    return default_cleaner().clean_html(html, url=url, site=site)
+    return default_cleaner().clean_html(html, url=url, site=site, charset=charset)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,51 @@ def case_failures(cleaner: Cleaner, case: Case) -> list[str]:
     if cleaner.clean(result.text, site=site).text != result.text:
         failures.append("cleaning the output again changes it")
     return failures
+
+
+SEED_NOISE = (
+    "Spread the love",
+    "READ ALSO: Officials meet to discuss the budget",
+    "Back to top button",
+    "Leave a Reply",
+    "Share this: facebook twitter whatsapp",
+)
+"""Noise lines that :func:`seed_variants` adds around seed articles."""
+
+SEED_URLS = (
+    None,
+    "https://www.telesurenglish.net/news/story-{n}.html",
+    "https://news.example.org/world/{n}/",
+)
+"""URL templates that :func:`seed_variants` cycles through (``None``: no URL)."""
+
+
+def seed_variants(seeds: Path, count: int) -> Iterator[dict[str, Any]]:
+    """Yield ``count`` input records varied from the ``*.txt`` articles in ``seeds``.
+
+    Each record is ``{"id", "url", "text"}``: a seed article with noise lines
+    added at the head or tail, a numbered closing sentence (so every text is
+    distinct), and Windows line endings or doubled spaces on some.  Deterministic:
+    the same arguments give the same records.  For tests and throughput runs.
+
+    Raises:
+        ValueError: ``seeds`` holds no ``.txt`` file.
+    """
+    texts = [(p.stem, p.read_text("utf-8")) for p in sorted(seeds.glob("*.txt"))]
+    if not texts:
+        raise ValueError(f"{seeds}: no .txt seed articles")
+    for n in range(count):
+        stem, text = texts[n % len(texts)]
+        noise = SEED_NOISE[n % len(SEED_NOISE)]
+        if n % 2:
+            text = f"{noise}\n\n{text}"
+        if n % 3 == 0:
+            text = f"{text}\n\nThis is report number {n}.\n\n{noise}\n"
+        else:
+            text = f"{text}\nThis is report number {n}.\n"
+        if n % 4 == 1:
+            text = text.replace("\n", "\r\n")
+        if n % 5 == 2:
+            text = text.replace(". ", ".  ")
+        url = SEED_URLS[n % len(SEED_URLS)]
+        yield {"id": f"{stem}-{n}", "url": url and url.format(n=n), "text": text}
