@@ -1,10 +1,16 @@
-"""One combined pattern per pack, so that most paragraphs cost one search, not one per rule.
+"""One combined pattern per pack, so that most paragraphs cost one match, not one per rule.
 
 A pack's rules are tried in order on every paragraph and the first that matches
 decides.  Almost no paragraph matches any rule, so the engine first asks one
-alternation of all the pack's patterns whether any of them matches; only when
-it does are the rules tried one by one, in pack order, which keeps the
-first-match semantics and tells exactly which rule fired for provenance.
+alternation of the pack's start-anchored patterns whether any of them matches;
+only when it does are those rules tried one by one, in pack order, which keeps
+the first-match semantics and tells exactly which rule fired for provenance.
+
+Only patterns anchored at the start (every top-level branch begins with ``^``)
+are combined, and the screen is tried at position 0 alone: an alternation of
+unanchored, case-insensitive patterns would be tried at every position and
+lose each pattern's own literal-prefix optimisation, which makes it slower than
+the rules it screens.  Unanchored rules are searched on their own.
 
 A pattern is combined as a non-capturing group: its leading inline flags become
 scoped flags and its named groups become plain groups (the combined pattern is
@@ -16,6 +22,7 @@ leaves the pack without a screen, and every paragraph goes through the rules.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import regex
 
@@ -26,7 +33,21 @@ _LEADING_FLAGS = regex.compile(r"^\(\?([imsx]+)\)")
 _NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P?<(?![=!])\w+>")
 _UNCOMBINABLE = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?&|\(\?R|\(\?[0-9]|\(\?[-aimsuxLV01]*\)")
 
-_SCREENS: dict[tuple[str, str], regex.Pattern[str] | None] = {}
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """A combined match for a pack's start-anchored rules.
+
+    Attributes:
+        pattern: Matches at position 0 exactly when one of ``rules`` matches.
+        rules: Qualified ids of the rules the screen stands for.
+    """
+
+    pattern: regex.Pattern[str] | None
+    rules: frozenset[str]
+
+
+_SCREENS: dict[tuple[str, str], Screen] = {}
 
 
 def combinable(source: str) -> str | None:
@@ -45,6 +66,60 @@ def combinable(source: str) -> str | None:
     return f"(?{flags.group(1)}:{body})" if flags else f"(?:{body})"
 
 
+def top_level_branches(body: str) -> list[str]:
+    r"""Split a pattern body at its top-level ``|`` (outside groups and sets).
+
+    >>> top_level_branches(r"^a(?:b|c)|^[|]d|\|e")
+    ['^a(?:b|c)', '^[|]d', '\\|e']
+    """
+    branches: list[str] = []
+    depth = in_set = 0
+    start = i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_set:
+            if ch == "[":
+                in_set += 1
+            elif ch == "]":
+                in_set -= 1
+        elif ch == "[":
+            in_set = 1
+            if body[i + 1 : i + 2] == "]":  # a literal ] first in a set
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(body[start:i])
+            start = i + 1
+        i += 1
+    branches.append(body[start:])
+    return branches
+
+
+def anchored(source: str) -> str | None:
+    """Return ``source`` as a screen alternative without its ``^``, or None if not anchored.
+
+    >>> anchored("(?i)^share$|^tweet$")
+    '(?i:(?:share$|tweet$))'
+    >>> anchored("(?i)share$") is None
+    True
+    """
+    flags = _LEADING_FLAGS.match(source)
+    body = source[flags.end() :] if flags else source
+    if _UNCOMBINABLE.search(body) or regex.search(r"\(\?[imsx]*-?[imsx]*\)", body):
+        return None
+    branches = top_level_branches(_NAMED_GROUP.sub("(?:", body))
+    if not all(b.startswith("^") for b in branches):
+        return None
+    inner = "(?:" + "|".join(b[1:] for b in branches) + ")"
+    return f"(?{flags.group(1)}:{inner})" if flags else inner
+
+
 def combine(sources: Iterable[str]) -> regex.Pattern[str] | None:
     """Compile the alternation of ``sources``, or None if one cannot be combined.
 
@@ -61,12 +136,21 @@ def combine(sources: Iterable[str]) -> regex.Pattern[str] | None:
         return None
 
 
-def pack_screen(pack: Pack) -> regex.Pattern[str] | None:
-    """Return the pack's combined screen (built once per pack file), or None if it has none.
+def pack_screen(pack: Pack) -> Screen:
+    """Return the pack's screen (built once per pack file).
 
-    The screen matches a paragraph exactly when some rule of the pack does.
+    ``screen.pattern.match(line)`` is None exactly when no rule of
+    ``screen.rules`` matches ``line``.
     """
     key = (pack.name, pack.sha256)
     if key not in _SCREENS:
-        _SCREENS[key] = combine(rule.pattern.pattern for rule in pack.rules)
+        parts = {rule.qualified_id: anchored(rule.pattern.pattern) for rule in pack.rules}
+        usable = {rid: part for rid, part in parts.items() if part is not None}
+        pattern = None
+        if usable:
+            try:
+                pattern = compile_pattern("^(?:" + "|".join(usable.values()) + ")")
+            except regex.error:
+                usable = {}
+        _SCREENS[key] = Screen(pattern, frozenset(usable) if pattern is not None else frozenset())
     return _SCREENS[key]

@@ -49,10 +49,10 @@ def extracted_fields(groups: dict[str, str | None]) -> dict[str, Any]:
     return {k: v.strip() for k, v in groups.items() if v is not None and v.strip()}
 
 
-def _no_rule_matches(screen: regex.Pattern[str], line: str, timeout: float) -> bool:
-    """Tell whether the screen proves that no rule matches; a timeout proves nothing."""
+def _screen_rules_out(screen: regex.Pattern[str], line: str, timeout: float) -> bool:
+    """Tell whether the screen proves that none of its rules matches; a timeout proves nothing."""
     try:
-        return screen.search(line, timeout=timeout) is None
+        return screen.match(line, timeout=timeout) is None
     except TimeoutError:
         return False
 
@@ -60,9 +60,9 @@ def _no_rule_matches(screen: regex.Pattern[str], line: str, timeout: float) -> b
 def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
 
-    A paragraph that the pack's combined screen (:func:`cleaner.rules.compiled.pack_screen`)
-    does not match is skipped at the cost of one search; the others go through
-    the rules in pack order.
+    The pack's start-anchored rules are screened together by one match at
+    position 0 (:func:`cleaner.rules.compiled.pack_screen`): when it fails they
+    are all skipped for the paragraph; the other rules are searched on their own.
 
     Args:
         pack: The compiled pack.
@@ -80,11 +80,18 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
     while index < count:
         line = paragraphs[index]
         advance = 1
-        if screen is not None and _no_rule_matches(screen, line, config.regex_timeout):
-            index += 1
-            continue
+        skip = (
+            screen.rules
+            if (
+                screen.pattern is not None
+                and _screen_rules_out(screen.pattern, line, config.regex_timeout)
+            )
+            else frozenset()
+        )
         for rule in pack.rules:
-            if rule.qualified_id in disabled or not in_region(rule, index, count, config):
+            if rule.qualified_id in disabled or rule.qualified_id in skip:
+                continue
+            if not in_region(rule, index, count, config):
                 continue
             if rule.max_chars is not None and len(line) > rule.max_chars:
                 continue
