@@ -153,6 +153,12 @@ class Cleaner:
             UnknownSiteError: ``site`` names no loaded pack.
         """
         source = {**(source or {}), "format": "html"}
+        if len(html) > self.config.max_document_chars:
+            # Refused before parsing: a page this large is not an article.
+            raise ValueError(
+                f"page has {len(html)} characters, over the limit of "
+                f"{self.config.max_document_chars}"
+            )
         if isinstance(html, bytes):
             decoded = _html.decode_bytes(html, declared=charset, html=True)
             source["decoding"] = decoded.to_dict()

@@ -49,8 +49,8 @@ class CleanerConfig:
             connectives that a line may have and still count as a stamp.
         tail_fraction: Comment-section and footer markers only truncate when they
             sit in the last part of the document, past this fraction of it.
-        max_document_chars: Documents longer than this are refused with an
-            error rather than silently truncated.
+        max_document_chars: Documents (text, or HTML before extraction) longer
+            than this are refused with an error rather than silently truncated.
         html_heuristics: The generic HTML heuristics to run before extraction
             (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
         html_widget_max_share: ``html_widgets`` keeps an element holding more

@@ -1,0 +1,122 @@
+"""Hostile documents through the library API: a clean result or a clear error, never a crash.
+
+The batch-level cases (files, gzip bombs, symlinks, paths) are in test_hostile_batch.py.
+The HTML fuzz target runs briefly here; ``HYPOTHESIS_PROFILE=fuzz`` runs it longer.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.html import DecodeError, decode_bytes
+
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+
+BODY = "Officials said the strikes hit three sites near the border on Sunday evening."
+
+
+def _check(result: cleaner.Result) -> None:
+    assert cleaner.restore(result) == cleaner.canonicalize(cleaner.restore(result))
+    assert cleaner.clean(result.text).text == result.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param("<div>" * 100_000 + f"<p>{BODY}</p>" + "</div>" * 100_000, id="deep-100k"),
+        pytest.param("<p><b><i>unclosed " * 5_000, id="unclosed-tags"),
+        pytest.param(f"<p title='{'x' * 2_000_000}'>{BODY}</p>", id="huge-attribute"),
+        pytest.param("<script>" + "var a = 1;" * 50_000 + "</script>", id="script-only"),
+        pytest.param("\x89PNG\r\n\x1a\n" + "\x00garbage" * 500, id="not-html"),
+        pytest.param("", id="empty"),
+        pytest.param("<p>" + "&amp;" * 50_000 + "</p>", id="entity-flood"),
+    ],
+)
+def test_hostile_html_gives_a_result(html: str) -> None:
+    _check(cleaner.clean_html(html))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("abc\ud800def\udfff", id="lone-surrogates"),
+        pytest.param("a\x00b\x00\x01\x1b[31mred\x1b[0m", id="nul-and-escapes"),
+        pytest.param("x\n" * 200_000, id="many-tiny-lines"),
+        pytest.param("“" * 100_000, id="one-long-line"),
+        pytest.param("\u202e\u200f\u0301" * 1000, id="bidi-and-marks"),
+    ],
+)
+def test_hostile_text_gives_a_result(text: str) -> None:
+    _check(cleaner.clean(text))
+
+
+def test_oversized_document_is_an_error_not_a_truncation() -> None:
+    engine = cleaner.Cleaner(config=cleaner.CleanerConfig(max_document_chars=1000))
+    with pytest.raises(ValueError, match="over the limit of 1000"):
+        engine.clean("x" * 1001)
+    with pytest.raises(ValueError, match="over the limit of 1000"):
+        engine.clean_html(f"<p>{BODY * 30}</p>")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        pytest.param(("Grüße aus Köln. " * 20).encode("utf-16"), "utf-16", id="utf16-bom"),
+        pytest.param(("Grüße aus Köln. " * 20).encode("utf-16-le"), "utf-16-le", id="utf16-le"),
+        # cp1250 and cp1252 agree on these letters: either guess decodes it right.
+        pytest.param(("Grüße aus Köln. " * 20).encode("cp1252"), None, id="legacy-8-bit"),
+    ],
+)
+def test_encodings_decode(data: bytes, encoding: str | None) -> None:
+    decoded = decode_bytes(data)
+    assert encoding is None or decoded.encoding == encoding
+    assert decoded.text.startswith("Grüße aus Köln.")
+
+
+def test_binary_is_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="binary"):
+        decode_bytes(bytes(range(256)) * 16)
+
+
+_TAGS = st.sampled_from(["div", "p", "span", "article", "aside", "table", "td", "li", "a", "b"])
+_ATTRS = st.sampled_from(["", ' class="share"', ' id="comments"', ' class="related x"', " x=1"])
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40
+) | st.sampled_from([BODY, "READ ALSO: x", "Share this:", "&amp;", "<", ">", "&#0;"])
+
+
+@st.composite
+def markup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 6 and draw(st.booleans()):
+            tag = draw(_TAGS)
+            inner = draw(markup(depth + 1))
+            closed = draw(st.booleans())
+            parts.append(f"<{tag}{draw(_ATTRS)}>{inner}" + (f"</{tag}>" if closed else ""))
+        else:
+            parts.append(draw(_TEXT))
+    return "".join(parts)
+
+
+@settings(
+    max_examples=20_000 if FUZZ else 60,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(markup(), st.booleans())
+def test_fuzz_html_path(html: str, as_bytes: bool) -> None:
+    page = f"<html><body>{html}</body></html>"
+    try:
+        result = cleaner.clean_html(page.encode("utf-8", "surrogatepass") if as_bytes else page)
+    except DecodeError:
+        return  # a clear, typed error is an acceptable outcome for bytes
+    _check(result)
