@@ -369,7 +369,8 @@ def sidecar(task: Task, result: Result, stamp: dict[str, str] | None = None) -> 
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, indent=1)
+    # One line, no indent: the C encoder is many times faster than the indenting one.
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def write_outputs(task: Task, result: Result, stamp: dict[str, str] | None = None) -> None:
@@ -407,8 +408,12 @@ def _up_to_date(task: Task, stamp: dict[str, str]) -> dict[str, Any] | None:
 def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:
     if not tally.failed:
         return None
-    message = f"{tally.failed} of {tally.records} record(s) failed; see the error records in "
-    return {"path": task.display, "type": "RecordErrors", "message": f"{message}{task.text_out}"}
+    assert task.text_out is not None
+    message = (
+        f"{tally.failed} of {tally.records} record(s) failed; "
+        f"their error records are in {task.text_out.name}"
+    )
+    return {"path": task.display, "type": "RecordErrors", "message": message}
 
 
 def process(worker: Worker, task: Task) -> Outcome:
