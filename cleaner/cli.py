@@ -149,6 +149,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.format == "jsonl":
         return _clean_jsonl(args)
+    if Path("-") in args.sources:
+        raise UsageError("'-' (standard input) needs --format jsonl")
     missing = [str(s) for s in args.sources if not s.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
@@ -230,6 +232,8 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
         raise UsageError("'-' (standard input) can be read only once")
     if args.dry_run:
         raise UsageError("--dry-run applies to folder mode (-o OUT without --format jsonl)")
+    if args.output is not None and args.output.is_dir():
+        raise UsageError(f"{args.output}: with --format jsonl, -o names a file, not a folder")
     cleaner = _cleaner(args.rules)
     if args.site is not None and args.site not in cleaner.registry.packs:
         raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
