@@ -4,9 +4,10 @@ Builds a synthetic corpus from ``samples/seeds`` (a few thousand small
 articles), then times, in this process, the folder mode (``cleaner clean SRC
 -o OUT -j N``) and the JSON Lines stream mode for each job count.  The baseline
 is ``-j 1`` measured in the same process; each figure is the best of
-``--repeat`` runs.  The issue's target is a speed-up of at least 1.7 on two
-cores.  The machine may be shared, so the figures are what they are: the
-script reports them and does not fail on a missed target unless ``--strict``.
+``--repeat`` runs, with the CPU seconds it used (workers included).  The
+target is a speed-up of at least 1.7 on two cores.  On a shared machine the
+figures are what they are: the script reports them and fails on a missed
+target only with ``--strict``.
 """
 
 from __future__ import annotations
@@ -30,24 +31,30 @@ SEEDS = ROOT / "samples" / "seeds"
 TARGET = 1.7
 
 
-def _folder_run(src: Path, out: Path, jobs: int) -> float:
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _folder_run(src: Path, out: Path, jobs: int) -> tuple[float, float]:
     shutil.rmtree(out, ignore_errors=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     code = cli(["clean", str(src), "-o", str(out), "-j", str(jobs), "-q"])
     elapsed = time.perf_counter() - start
     if code != 0:
         raise SystemExit(f"cleaner clean exited with {code}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
-def _stream_run(lines: list[bytes], jobs: int) -> float:
+def _stream_run(lines: list[bytes], jobs: int) -> tuple[float, float]:
     sink = io.BytesIO()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     tally = clean_stream(lines, sink, setup=Setup(), jobs=jobs)
     elapsed = time.perf_counter() - start
     if tally.failed:
         raise SystemExit(f"{tally.failed} record(s) failed")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -74,21 +81,22 @@ def main() -> int:
             for jobs in args.jobs:
                 out = Path(tmp) / f"out-j{jobs}"
                 if mode == "folder":
-                    best = min(_folder_run(src, out, jobs) for _ in range(args.repeat))
+                    best, cpu = min(_folder_run(src, out, jobs) for _ in range(args.repeat))
                     outputs[jobs] = _snapshot(out)
                 else:
-                    best = min(_stream_run(lines, jobs) for _ in range(args.repeat))
+                    best, cpu = min(_stream_run(lines, jobs) for _ in range(args.repeat))
                 base = base or best
-                rows.append((mode, jobs, best, args.docs / best, base / best))
+                rows.append((mode, jobs, best, cpu, args.docs / best, base / best))
         identical = all(snapshot == outputs[args.jobs[0]] for snapshot in outputs.values())
 
     cores = os.cpu_count()
     print(f"corpus: {args.docs} docs from {SEEDS.name}, best of {args.repeat}; cores: {cores}")
-    print(f"{'mode':<8}{'jobs':>5}{'seconds':>10}{'docs/s':>10}{'speed-up':>10}")
-    for mode, jobs, seconds, rate, ratio in rows:
-        print(f"{mode:<8}{jobs:>5}{seconds:>10.2f}{rate:>10.0f}{ratio:>10.2f}")
+    print(f"{'mode':<8}{'jobs':>5}{'seconds':>10}{'cpu-s':>8}{'docs/s':>10}{'speed-up':>10}")
+    for mode, jobs, seconds, cpu, rate, ratio in rows:
+        print(f"{mode:<8}{jobs:>5}{seconds:>10.2f}{cpu:>8.2f}{rate:>10.0f}{ratio:>10.2f}")
     print(f"folder outputs identical across job counts: {identical}")
-    two = [ratio for mode, jobs, _, _, ratio in rows if mode == "folder" and jobs == 2]
+    print("cpu-s: CPU seconds of the run, workers included; a loaded machine shows it here.")
+    two = [ratio for mode, jobs, *_, ratio in rows if mode == "folder" and jobs == 2]
     if two:
         verdict = "met" if two[0] >= TARGET else "missed"
         print(f"target: -j 2 at least {TARGET}x -j 1 (folder mode): {verdict} ({two[0]:.2f}x)")

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except BrokenProcessPool as exc:
+        # A worker was killed (e.g. out of memory): finished outputs are complete, so a
+        # re-run resumes from there.
+        print(f"cleaner: error: a worker process died ({exc}); re-run to resume", file=sys.stderr)
+        return EXIT_FAILURES
 
 
 if __name__ == "__main__":
