@@ -257,8 +257,10 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
                     counts = jsonl.clean_stream(
                         lines, sink, setup=setup, jobs=args.jobs, on_done=progress.update
                     )
-                except (OSError, EOFError) as exc:
-                    raise InputError(f"{source}: cannot read: {exc}") from None
+                except BrokenPipeError:
+                    raise  # the reader went away: not a failure of this input
+                except (OSError, EOFError) as exc:  # unreadable, truncated gzip, disk full
+                    raise InputError(f"{source}: {exc}") from None
                 tally.merge(counts)
     except InputError as exc:
         progress.close()

@@ -140,3 +140,25 @@ def test_cli_gzip_input_to_output_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert [r["text"] for r in records] == [f"Item {n}.\n" for n in range(5)]
     assert "cleaned 5 of 5 record(s), 0 failed" in capsys.readouterr().err
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_cli_unreadable_input_leaves_no_output_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cut.jsonl.gz"
+    whole = gzip.compress(
+        b"".join(b'{"id": %d, "text": "Line %d."}\n' % (n, n) for n in range(500))
+    )
+    source.write_bytes(whole[: len(whole) // 2])
+    target = tmp_path / "clean.jsonl"
+    assert main(["clean", str(source), "--format", "jsonl", "-o", str(target), "-j", "1"]) == 1
+    assert "cut.jsonl.gz" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.jsonl.gz"]
+
+
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", "-", "-o", str(tmp_path / "o")]) == 2
+    assert "needs --format jsonl" in capsys.readouterr().err
+    assert main(["clean", str(tmp_path / "none.jsonl"), "--format", "jsonl"]) == 2
+    assert main(["clean", "-", "--format", "jsonl", "-o", str(tmp_path)]) == 2
+    assert "names a file, not a folder" in capsys.readouterr().err
