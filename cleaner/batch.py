@@ -243,13 +243,22 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
     """Return a message for every pair of inputs that would write the same output.
 
     Paths are compared case-insensitively, as they would collide on a
-    case-insensitive file system; ``OUT/_errors.jsonl`` is reserved.
+    case-insensitive file system; ``OUT/_errors.jsonl`` is reserved, and no
+    output may replace an input (``-o`` naming a source folder).
     """
     claimed: dict[str, Task] = {}
     pairs: dict[tuple[str, str], Path] = {}
     problems = []
     reserved = str(out / ERRORS_FILE).casefold()
     for task in tasks:
+        out_path = task.text_out
+        # Only an input already named like its output (x.txt, x.jsonl) can be overwritten.
+        if (
+            out_path is not None
+            and out_path.name == task.source.name
+            and out_path.resolve() == task.source.resolve()
+        ):
+            problems.append(f"{task.display} would be overwritten by its own output")
         for path in (task.text_out, task.meta_out):
             if path is None:
                 continue

@@ -144,6 +144,10 @@ def test_output_collisions_are_refused_before_work(
     err = capsys.readouterr().err
     assert "a.html and" in err and "a.txt would both write" in err
     assert not out.exists()
+    (src / "a.html").unlink()
+    assert main(["clean", str(src), "-o", str(src)]) == 2
+    assert "would be overwritten by its own output" in capsys.readouterr().err
+    assert (src / "a.txt").read_text() == "Some text.\n"
 
 
 def test_jsonl_input_in_folder_mode(tmp_path: Path) -> None:
