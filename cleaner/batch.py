@@ -305,14 +305,22 @@ def read_input(path: Path) -> tuple[str, bytes]:
     Raises:
         InputError: The file cannot be read.
     """
-    kind = input_kind(path) or "text"
     try:
-        data = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise InputError(f"cannot read: {exc}") from None
-    return kind, data
+    return _inflate(path, raw)
+
+
+def _inflate(path: Path, raw: bytes) -> tuple[str, bytes]:
+    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
+    kind = input_kind(path) or "text"
+    if path.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:  # BadGzipFile is an OSError
+            raise InputError(f"cannot read: {exc}") from None
+    return kind, raw
 
 
 def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tuple[Result, int]:
@@ -322,9 +330,13 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
         InputError: The file cannot be read or decoded.
     """
     kind, data = read_input(path)
+    return _clean_data(cleaner, kind, data, site=site), len(data)
+
+
+def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
     if kind == "html":
         try:
-            return cleaner.clean_html(data, site=site), len(data)
+            return cleaner.clean_html(data, site=site)
         except DecodeError as exc:
             raise InputError(str(exc)) from None
     try:
@@ -332,7 +344,7 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
     except DecodeError as exc:
         raise InputError(str(exc)) from None
     source = {"format": "text", "decoding": decoded.to_dict()}
-    return cleaner.clean(decoded.text, site=site, source=source), len(data)
+    return cleaner.clean(decoded.text, site=site, source=source)
 
 
 @contextlib.contextmanager
@@ -434,21 +446,26 @@ def process(worker: Worker, task: Task) -> Outcome:
     options = worker.setup
     outputs = (str(task.text_out), str(task.meta_out))
     try:
-        stamp = {"input_sha256": file_sha256(task.source), "config": options.fingerprint}
+        jsonl = input_kind(task.source) == "jsonl"
+        # A JSON Lines file is streamed; any other input is read once, hashed and cleaned.
+        raw = b"" if jsonl else task.source.read_bytes()
+        digest = file_sha256(task.source) if jsonl else hashlib.sha256(raw).hexdigest()
+        stamp = {"input_sha256": digest, "config": options.fingerprint}
         done = None if options.force else _up_to_date(task, stamp)
         if done is not None:
             tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
-        if input_kind(task.source) == "jsonl":
+        if jsonl:
             tally = _process_jsonl(worker, task, stamp)
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
-        result, size = clean_file(worker.records.cleaner, task.source, site=options.site)
+        kind, data = _inflate(task.source, raw)
+        result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, stamp)
     except Exception as exc:  # one bad document never stops a batch
         error = {"path": task.display, "type": type(exc).__name__, "message": str(exc)}
         return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
-    tally = Tally(records=1, bytes_in=size, bytes_out=len(result.text.encode("utf-8")))
+    tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
     tally.removals.update(r.rule for r in result.removals)
     return Outcome(task.display, "cleaned", tally, outputs)
 
