@@ -197,3 +197,22 @@ def test_progress_bar_on_a_terminal() -> None:
     shown = stream.getvalue()
     assert "3/10" in shown and "doc/s" in shown
     assert "cleaner: a.txt: cannot read" in shown
+
+
+def test_quiet_prints_only_errors_and_dry_run_skips_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    _corpus(src, 3)
+    (src / "broken.html.gz").write_bytes(b"not gzip data")
+    out = tmp_path / "out"
+    assert main(["clean", str(src), "-o", str(out), "-q", "-j", "1"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and "broken.html.gz" in lines[0]
+    (src / "broken.html.gz").unlink()
+    assert main(["clean", str(src), "-o", str(out), "--dry-run", "-j", "1"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "3 up to date" in captured.err
+    assert (out / ERRORS_FILE).is_file()  # a dry run writes nothing, not even the error log
+    assert main(["clean", str(src), "-o", str(out), "-q", "-j", "1"]) == 0
+    assert not (out / ERRORS_FILE).exists()
