@@ -1,29 +1,57 @@
-"""Batch cleaning of files and folders: discovery, output paths, atomic writes.
+"""Batch cleaning of files and folders: discovery, output paths, resumable atomic writes.
 
 Inputs are only ever opened for reading.  Each output is written to a
 temporary file in its destination folder and renamed into place, so a run
-stopped at any moment leaves either the complete file or none.  One bad input
-is recorded and the batch goes on.
+stopped at any moment (even by SIGKILL) leaves either the complete file or
+none; temporary files left by a killed run are removed by the next one.
+
+A run is incremental: the sidecar JSON of every output records a *stamp*, the
+SHA-256 of the input file and a fingerprint of the configuration (tool
+version, rule packs' hashes, options).  An input whose outputs exist with the
+same stamp is skipped, so a re-run after an interruption only does the rest,
+and the folder it leaves is byte-identical to an uninterrupted run's: nothing
+written depends on time, order of completion or the number of workers.
+
+One bad input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import gzip
+import hashlib
 import json
 import os
+import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Literal
 
 from cleaner import Cleaner
+from cleaner._version import __version__
+from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.html import DecodeError, decode_bytes
+from cleaner.jsonl import (
+    JSONL_SUFFIXES,
+    Fields,
+    RecordCleaner,
+    Tally,
+    clean_stream,
+    open_input,
+)
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+ERRORS_FILE = "_errors.jsonl"
+"""Failures of the last run, one JSON object per line, in input order."""
+
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+"""Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
 
 
 class InputError(Exception):
@@ -36,8 +64,9 @@ class Task:
 
     Attributes:
         source: The input file.
-        text_out: Where the clean text goes (``None``: standard output).
-        meta_out: Where the provenance JSON goes.
+        text_out: Where the clean text goes (``None``: standard output); for a
+            JSON Lines input, the output JSON Lines file.
+        meta_out: Where the sidecar JSON (provenance and stamp) goes.
         display: The input path as shown to the user.
     """
 
@@ -48,15 +77,35 @@ class Task:
 
 
 @dataclass(slots=True)
+class Outcome:
+    """What a worker did with one task.
+
+    Attributes:
+        display: The input path as shown to the user.
+        status: ``cleaned``, ``skipped`` (outputs up to date) or ``failed``.
+        tally: Documents (records, for JSON Lines) done and failed, bytes, removals.
+        outputs: The files written, or that would be written in a dry run.
+        error: The failure recorded in ``_errors.jsonl``, if any.
+    """
+
+    display: str
+    status: Literal["cleaned", "skipped", "failed"]
+    tally: Tally = field(default_factory=Tally)
+    outputs: tuple[str, ...] = ()
+    error: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
 class Summary:
     """Counts for a batch, reported at the end."""
 
     documents: int = 0
     failed: int = 0
+    skipped: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
     removals: Counter[str] = field(default_factory=Counter)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, result: Result, bytes_in: int) -> None:
         """Count one cleaned document."""
@@ -70,29 +119,82 @@ class Summary:
         self.failed += 1
         self.errors.append({"path": path, "type": type(exc).__name__, "message": str(exc)})
 
+    def record(self, outcome: Outcome) -> None:
+        """Count what a worker did with one task."""
+        tally = outcome.tally
+        if outcome.status == "skipped":
+            self.skipped += 1
+        else:
+            self.documents += tally.records - tally.failed
+            self.bytes_in += tally.bytes_in
+            self.bytes_out += tally.bytes_out
+            self.removals.update(tally.removals)
+        self.failed += tally.failed
+        if outcome.error is not None:
+            self.errors.append(outcome.error)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSetup:
+    """How a worker builds its context (picklable; rule packs compiled once per worker).
+
+    Attributes:
+        rules_dirs: Folders of extra rule packs.
+        fingerprint: The configuration fingerprint (see :func:`config_fingerprint`).
+        site: Force the rule pack of this name.
+        fields: Record field names for JSON Lines inputs.
+        config: Cleaner options.
+        force: Redo inputs whose outputs are up to date.
+        dry_run: Clean but write nothing.
+    """
+
+    rules_dirs: tuple[Path, ...]
+    fingerprint: str
+    site: str | None = None
+    fields: Fields = field(default_factory=Fields)
+    config: CleanerConfig = field(default_factory=CleanerConfig)
+    force: bool = False
+    dry_run: bool = False
+
+    def __call__(self) -> Worker:
+        """Load the packs and return the worker context."""
+        cleaner = Cleaner(self.rules_dirs, config=self.config)
+        return Worker(RecordCleaner(cleaner, self.fields, self.site), self)
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """A worker's compiled cleaner and the options of the run."""
+
+    records: RecordCleaner
+    setup: BatchSetup
+
 
 def input_kind(path: Path) -> str | None:
-    """Return ``"text"``, ``"html"`` or ``None`` for a file name.
+    """Return ``"text"``, ``"html"``, ``"jsonl"`` or ``None`` for a file name.
 
-    >>> input_kind(Path("a/b.html.gz")), input_kind(Path("x.txt")), input_kind(Path("y.png"))
-    ('html', 'text', None)
+    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "y.png")]
+    ['html', 'text', 'jsonl', None]
     """
     name = path.name.lower()
     if name.endswith(HTML_SUFFIXES):
         return "html"
     if name.endswith(TEXT_SUFFIXES):
         return "text"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
     return None
 
 
 def output_stem(relative: Path) -> Path:
     """Return the output path of an input without its input suffixes.
 
-    >>> output_stem(Path("a/b.html.gz")).as_posix()
-    'a/b'
+    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.jsonl.gz")).as_posix()
+    ('a/b', 'c')
     """
     name = relative.name
-    for suffix in sorted(HTML_SUFFIXES + TEXT_SUFFIXES, key=len, reverse=True):
+    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES
+    for suffix in sorted(suffixes, key=len, reverse=True):
         if name.lower().endswith(suffix):
             return relative.with_name(name[: -len(suffix)])
     return relative
@@ -131,9 +233,70 @@ def _task(path: Path, rel: Path, out: Path | None, display: str) -> Task:
     if out is None:
         return Task(path, None, None, display)
     stem = out / output_stem(rel)
+    suffix = ".jsonl" if input_kind(path) == "jsonl" else ".txt"
     return Task(
-        path, stem.with_name(stem.name + ".txt"), stem.with_name(stem.name + ".json"), display
+        path, stem.with_name(stem.name + suffix), stem.with_name(stem.name + ".json"), display
     )
+
+
+def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
+    """Return a message for every pair of inputs that would write the same output.
+
+    Paths are compared case-insensitively, as they would collide on a
+    case-insensitive file system; ``OUT/_errors.jsonl`` is reserved, and no
+    output may replace an input (``-o`` naming a source folder).
+    """
+    claimed: dict[str, Task] = {}
+    pairs: dict[tuple[str, str], Path] = {}
+    problems = []
+    reserved = str(out / ERRORS_FILE).casefold()
+    for task in tasks:
+        out_path = task.text_out
+        # Only an input already named like its output (x.txt, x.jsonl) can be overwritten.
+        if (
+            out_path is not None
+            and out_path.name == task.source.name
+            and out_path.resolve() == task.source.resolve()
+        ):
+            problems.append(f"{task.display} would be overwritten by its own output")
+        for path in (task.text_out, task.meta_out):
+            if path is None:
+                continue
+            key = str(path).casefold()
+            if key == reserved:
+                problems.append(f"{task.display} would write {path}, the error log")
+                continue
+            first = claimed.setdefault(key, task)
+            if first is not task:
+                pairs.setdefault((first.display, task.display), path)
+    problems += [f"{a} and {b} would both write {path}" for (a, b), path in pairs.items()]
+    return problems
+
+
+def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) -> str:
+    """Return a hash of everything besides the input that shapes the outputs.
+
+    The tool version, every loaded pack (name, version, SHA-256 of its file),
+    the cleaner options, the forced site and the JSON Lines field names.
+    """
+    packs = sorted(cleaner.registry.packs.values(), key=lambda p: p.name)
+    data = {
+        "tool": __version__,
+        "packs": [[p.name, p.version, p.sha256] for p in packs],
+        "config": dataclasses.asdict(cleaner.config),
+        "site": site,
+        "fields": dataclasses.asdict(fields),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_input(path: Path) -> tuple[str, bytes]:
@@ -142,14 +305,22 @@ def read_input(path: Path) -> tuple[str, bytes]:
     Raises:
         InputError: The file cannot be read.
     """
-    kind = input_kind(path) or "text"
     try:
-        data = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise InputError(f"cannot read: {exc}") from None
-    return kind, data
+    return _inflate(path, raw)
+
+
+def _inflate(path: Path, raw: bytes) -> tuple[str, bytes]:
+    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
+    kind = input_kind(path) or "text"
+    if path.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:  # BadGzipFile is an OSError
+            raise InputError(f"cannot read: {exc}") from None
+    return kind, raw
 
 
 def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tuple[Result, int]:
@@ -159,9 +330,13 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
         InputError: The file cannot be read or decoded.
     """
     kind, data = read_input(path)
+    return _clean_data(cleaner, kind, data, site=site), len(data)
+
+
+def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
     if kind == "html":
         try:
-            return cleaner.clean_html(data, site=site), len(data)
+            return cleaner.clean_html(data, site=site)
         except DecodeError as exc:
             raise InputError(str(exc)) from None
     try:
@@ -169,29 +344,153 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
     except DecodeError as exc:
         raise InputError(str(exc)) from None
     source = {"format": "text", "decoding": decoded.to_dict()}
-    return cleaner.clean(decoded.text, site=site, source=source), len(data)
+    return cleaner.clean(decoded.text, site=site, source=source)
 
 
-def write_atomic(path: Path, data: str) -> None:
-    """Write text to ``path`` through a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside ``path`` for writing; rename it to ``path`` on success.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(data)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except FileNotFoundError:  # the folder's first file: make it (rarely needed, so not first)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def sidecar(task: Task, result: Result) -> dict[str, Any]:
+def write_atomic(path: Path, data: str) -> None:
+    """Write text to ``path`` through a temporary file in the same folder, then rename."""
+    with atomic_open(path) as handle:
+        handle.write(data.encode("utf-8"))
+
+
+def remove_stale_temp(out: Path) -> int:
+    """Delete temporary files a killed run left under ``out``; return how many."""
+    removed = 0
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            if _TEMP_NAME.match(name):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def sidecar(task: Task, result: Result, stamp: dict[str, str] | None = None) -> dict[str, Any]:
     """Return the JSON written next to the clean text."""
-    return {"source": task.display, "metadata": result.metadata, "provenance": result.provenance}
+    record = {"source": task.display, "metadata": result.metadata, "provenance": result.provenance}
+    if stamp is not None:
+        record["stamp"] = stamp
+    return record
 
 
-def write_outputs(task: Task, result: Result) -> None:
-    """Write the clean text and the provenance JSON of one task (text last)."""
+def _dumps(record: dict[str, Any]) -> str:
+    # One line, no indent: the C encoder is many times faster than the indenting one.
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def write_outputs(task: Task, result: Result, stamp: dict[str, str] | None = None) -> None:
+    """Write the clean text, then the sidecar JSON of one task.
+
+    The sidecar comes last: it is what marks the task as done.
+    """
     assert task.text_out is not None and task.meta_out is not None
-    write_atomic(task.meta_out, json.dumps(sidecar(task, result), ensure_ascii=False, indent=1))
     write_atomic(task.text_out, result.text)
+    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)))
+
+
+def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
+    """Write ``OUT/_errors.jsonl``, or remove a stale one when nothing failed."""
+    path = out / ERRORS_FILE
+    if not errors:
+        path.unlink(missing_ok=True)
+        return
+    lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors)
+    write_atomic(path, lines)
+
+
+def _up_to_date(task: Task, stamp: dict[str, str]) -> dict[str, Any] | None:
+    """Return the sidecar if the task's outputs exist and carry ``stamp``."""
+    assert task.text_out is not None and task.meta_out is not None
+    try:
+        record = json.loads(task.meta_out.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if isinstance(record, dict) and record.get("stamp") == stamp and task.text_out.is_file():
+        return record
+    return None
+
+
+def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:
+    if not tally.failed:
+        return None
+    assert task.text_out is not None
+    message = (
+        f"{tally.failed} of {tally.records} record(s) failed; "
+        f"their error records are in {task.text_out.name}"
+    )
+    return {"path": task.display, "type": "RecordErrors", "message": message}
+
+
+def process(worker: Worker, task: Task) -> Outcome:
+    """Clean one task's input into its outputs, unless they are up to date.
+
+    Never raises for a bad input: the failure is returned in the outcome.
+    """
+    assert task.text_out is not None and task.meta_out is not None
+    options = worker.setup
+    outputs = (str(task.text_out), str(task.meta_out))
+    try:
+        jsonl = input_kind(task.source) == "jsonl"
+        # A JSON Lines file is streamed; any other input is read once, hashed and cleaned.
+        raw = b"" if jsonl else task.source.read_bytes()
+        digest = file_sha256(task.source) if jsonl else hashlib.sha256(raw).hexdigest()
+        stamp = {"input_sha256": digest, "config": options.fingerprint}
+        done = None if options.force else _up_to_date(task, stamp)
+        if done is not None:
+            tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
+            return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
+        if jsonl:
+            tally = _process_jsonl(worker, task, stamp)
+            return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
+        kind, data = _inflate(task.source, raw)
+        result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
+        if not options.dry_run:
+            write_outputs(task, result, stamp)
+    except Exception as exc:  # one bad document never stops a batch
+        error = {"path": task.display, "type": type(exc).__name__, "message": str(exc)}
+        return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
+    tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
+    tally.removals.update(r.rule for r in result.removals)
+    return Outcome(task.display, "cleaned", tally, outputs)
+
+
+def _process_jsonl(worker: Worker, task: Task, stamp: dict[str, str]) -> Tally:
+    """Clean a JSON Lines input into ``OUT/<name>.jsonl``, record by record."""
+    assert task.text_out is not None and task.meta_out is not None
+
+    def setup() -> RecordCleaner:
+        return worker.records
+
+    with open_input(task.source) as lines:
+        if worker.setup.dry_run:
+            with Path(os.devnull).open("wb") as discard:
+                return clean_stream(lines, discard, setup=setup)
+        with atomic_open(task.text_out) as sink:
+            tally = clean_stream(lines, sink, setup=setup)
+    record = {
+        "source": task.display,
+        "records": tally.records,
+        "failed": tally.failed,
+        "stamp": stamp,
+    }
+    write_atomic(task.meta_out, _dumps(record))
+    return tally

@@ -1,0 +1,260 @@
+"""Streaming JSON Lines in and out: one output record per input record, in order.
+
+An input record is a JSON object with an id and either the text or the HTML of
+a document, and optionally its URL::
+
+    {"id": "a1", "text": "...", "url": "https://...", "lang": "en"}
+
+Its output record keeps the id and every other field untouched, replaces the
+text (or HTML) with the clean text and adds ``metadata`` and ``provenance``::
+
+    {"id": "a1", "url": "https://...", "lang": "en", "text": "...",
+     "metadata": {...}, "provenance": {...}}
+
+A record that cannot be cleaned (not JSON, no id, no text, a lone surrogate,
+a cleaning failure) gives an error record instead, so the output always has
+exactly one line per input line::
+
+    {"id": "a1", "line": 7, "error": {"type": "RecordError", "message": "..."}}
+
+Lines are read and written one at a time; nothing holds a whole stream.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, cast
+
+from cleaner import Cleaner
+from cleaner.config import CleanerConfig
+from cleaner.document import Result
+from cleaner.parallel import chunked, ordered_map
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+class RecordError(ValueError):
+    """A record without the fields a document needs, or with unusable values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The names of the record fields the cleaner reads.
+
+    Attributes:
+        id: The record's identifier (a string or an integer), copied to the output.
+        text: The document's text; the output's clean text goes under this name.
+        html: The document's HTML, used when there is no text field.
+        url: The page's URL (optional); picks the site's rule pack.
+    """
+
+    id: str = "id"
+    text: str = "text"
+    html: str = "html"
+    url: str = "url"
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts over records: done, failed, bytes, removals per rule."""
+
+    records: int = 0
+    failed: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    removals: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's counts to this one."""
+        self.records += other.records
+        self.failed += other.failed
+        self.bytes_in += other.bytes_in
+        self.bytes_out += other.bytes_out
+        self.removals.update(other.removals)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCleaner:
+    """A cleaner with the record field names and forced site of one run."""
+
+    cleaner: Cleaner
+    fields: Fields = field(default_factory=Fields)
+    site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """How a worker builds its :class:`RecordCleaner` (picklable; rules compiled once).
+
+    Attributes:
+        rules_dirs: Folders of extra rule packs.
+        fields: The record field names.
+        site: Force the rule pack of this name.
+        config: Cleaner options.
+    """
+
+    rules_dirs: tuple[Path, ...] = ()
+    fields: Fields = field(default_factory=Fields)
+    site: str | None = None
+    config: CleanerConfig = field(default_factory=CleanerConfig)
+
+    def __call__(self) -> RecordCleaner:
+        """Load the packs and return the record cleaner."""
+        return RecordCleaner(Cleaner(self.rules_dirs, config=self.config), self.fields, self.site)
+
+
+def _check_text(value: str, name: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(f"{name!r} holds a lone surrogate at index {exc.start}") from None
+
+
+def _document(ctx: RecordCleaner, record: dict[str, Any]) -> tuple[Result, int]:
+    """Clean the document held by a parsed record; return it and its input size."""
+    names = ctx.fields
+    url = record.get(names.url)
+    if url is not None and not isinstance(url, str):
+        raise RecordError(f"{names.url!r} must be a string")
+    if names.text in record:
+        key, is_html = names.text, False
+    elif names.html in record:
+        key, is_html = names.html, True
+    else:
+        raise RecordError(f"no {names.text!r} or {names.html!r} field")
+    value = record[key]
+    if not isinstance(value, str):
+        raise RecordError(f"{key!r} must be a string")
+    _check_text(value, key)
+    size = len(value.encode("utf-8"))
+    if is_html:
+        return ctx.cleaner.clean_html(value, url=url, site=ctx.site), size
+    source = {"format": "jsonl", "field": key}
+    return ctx.cleaner.clean(value, url=url, site=ctx.site, source=source), size
+
+
+def _record_id(ctx: RecordCleaner, record: Any) -> str | int | None:
+    if not isinstance(record, dict):
+        raise RecordError(f"a record must be a JSON object, not {type(record).__name__}")
+    value = record.get(ctx.fields.id)
+    if value is None:
+        raise RecordError(f"no {ctx.fields.id!r} field")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RecordError(f"{ctx.fields.id!r} must be a string or an integer")
+    if isinstance(value, str):
+        _check_text(value, ctx.fields.id)
+    return value
+
+
+def _dump(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def error_record(
+    id_field: str, record_id: str | int | None, line: int, exc: BaseException
+) -> bytes:
+    """Return the error record that stands for a record that could not be cleaned.
+
+    >>> error_record("id", None, 9, RecordError("empty line")).decode()
+    '{"id": null, "line": 9, "error": {"type": "RecordError", "message": "empty line"}}'
+    """
+    record = {
+        id_field: record_id,
+        "line": line,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
+    try:
+        return _dump(record)
+    except UnicodeEncodeError:
+        # A message quoting a lone surrogate: ASCII escapes keep the line valid JSON.
+        return json.dumps(record).encode("ascii")
+
+
+def clean_line(ctx: RecordCleaner, item: tuple[int, bytes]) -> tuple[bytes, Tally]:
+    """Clean one input line; return its output line (no newline) and its counts.
+
+    Never raises for a bad record: the output is then an error record.
+    """
+    number, line = item
+    tally = Tally(records=1)
+    record_id: str | int | None = None
+    try:
+        if not line.strip():
+            raise RecordError("empty line")
+        record = json.loads(line)
+        record_id = _record_id(ctx, record)
+        result, tally.bytes_in = _document(ctx, record)
+        skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
+        out: dict[str, Any] = {ctx.fields.id: record_id}
+        out.update((k, v) for k, v in record.items() if k not in skip)
+        out[ctx.fields.text] = result.text
+        out["metadata"] = result.metadata
+        out["provenance"] = result.provenance
+        data = _dump(out)
+    except Exception as exc:  # one bad record never stops a stream
+        tally.failed = 1
+        return error_record(ctx.fields.id, record_id, number, exc), tally
+    tally.bytes_out = len(result.text.encode("utf-8"))
+    tally.removals.update(r.rule for r in result.removals)
+    return data, tally
+
+
+def clean_chunk(ctx: RecordCleaner, chunk: list[tuple[int, bytes]]) -> list[tuple[bytes, Tally]]:
+    """Clean consecutive numbered lines (one unit of parallel work)."""
+    return [clean_line(ctx, item) for item in chunk]
+
+
+def numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Number lines from 1, dropping the line ending.
+
+    >>> list(numbered([b'{"id": 1}\\n', b"x\\r\\n", b"last"]))
+    [(1, b'{"id": 1}'), (2, b'x'), (3, b'last')]
+    """
+    for number, line in enumerate(lines, start=1):
+        yield number, line.rstrip(b"\r\n")
+
+
+def open_input(path: Path) -> IO[bytes]:
+    """Open a JSON Lines file for reading in binary, inflating ``.gz`` on the fly."""
+    if path.name.lower().endswith(".gz"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def clean_stream(
+    lines: Iterable[bytes],
+    sink: IO[bytes],
+    *,
+    setup: Callable[[], RecordCleaner],
+    jobs: int = 1,
+    chunksize: int = 32,
+    on_done: Callable[[int], None] | None = None,
+) -> Tally:
+    """Clean a stream of JSON Lines into ``sink``, one output line per input line.
+
+    Args:
+        lines: Input lines (bytes), read lazily.
+        sink: Binary output; each record is written as soon as its turn comes.
+        setup: Builds the record cleaner (once per worker when ``jobs > 1``).
+        jobs: Worker processes; the output order is the input order either way.
+        chunksize: Lines sent to a worker at once.
+        on_done: Called with the number of records after each chunk is written.
+
+    Returns:
+        The counts over all records.
+    """
+    tally = Tally()
+    chunks = chunked(numbered(lines), chunksize)
+    for results in ordered_map(clean_chunk, chunks, setup=setup, jobs=jobs):
+        for data, counts in results:
+            sink.write(data + b"\n")
+            tally.merge(counts)
+        sink.flush()
+        if on_done is not None:
+            on_done(len(results))
+    return tally
