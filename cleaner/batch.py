@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gzip
 import hashlib
 import json
 import os
 import re
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +44,10 @@ from cleaner.jsonl import (
     clean_stream,
     open_input,
 )
+from cleaner.limits import InputTooLarge, inflate_bounded, read_bounded
 
 TEXT_SUFFIXES = (".txt", ".text")
+DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
@@ -68,12 +70,15 @@ class Task:
             JSON Lines input, the output JSON Lines file.
         meta_out: Where the sidecar JSON (provenance and stamp) goes.
         display: The input path as shown to the user.
+        refused: Why the input is not read at all (a symbolic link leading out
+            of its source folder); the task then fails with this reason.
     """
 
     source: Path
     text_out: Path | None
     meta_out: Path | None
     display: str
+    refused: str | None = None
 
 
 @dataclass(slots=True)
@@ -205,14 +210,21 @@ def discover(sources: Iterable[Path], out: Path | None) -> Iterator[Task]:
 
     Folders are walked recursively; hidden files and folders and files of
     unknown kinds are passed over; an output folder inside a source folder is
-    never read as input.
+    never read as input.  Symbolic links to folders are not followed, and a
+    link to a file outside its source folder is refused (its task fails with
+    the reason), so a source folder cannot make cleaner read elsewhere.
     """
     out_resolved = out.resolve() if out is not None else None
     for source in sources:
         if source.is_dir():
+            root = source.resolve()
             for path in sorted(_walk(source, out_resolved)):
                 rel = path.relative_to(source)
-                yield _task(path, rel, out, str(path))
+                task = _task(path, rel, out, str(path))
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    refusal = "symbolic link to a file outside the source folder: not read"
+                    task = dataclasses.replace(task, refused=refusal)
+                yield task
         else:
             yield _task(source, Path(source.name), out, str(source))
 
@@ -299,26 +311,36 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_input(path: Path) -> tuple[str, bytes]:
-    """Read an input file; return its kind and bytes (gzip inflated).
+def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
+    """Read an input file; return its kind and bytes (gzip inflated), at most ``limit`` bytes.
 
     Raises:
-        InputError: The file cannot be read.
+        InputError: The file cannot be read, is not valid gzip, or is over the limit.
     """
+    return _inflate(path, _read_raw(path, limit), limit)
+
+
+def _read_raw(path: Path, limit: int) -> bytes:
+    """Read a file's own bytes, refusing from its size one that is over ``limit``."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            raise InputError("broken symbolic link")
+        return read_bounded(path, limit)
+    except (OSError, InputTooLarge) as exc:
         raise InputError(f"cannot read: {exc}") from None
-    return _inflate(path, raw)
 
 
-def _inflate(path: Path, raw: bytes) -> tuple[str, bytes]:
+def _gz(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
     """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
     kind = input_kind(path) or "text"
-    if path.name.lower().endswith(".gz"):
+    if _gz(path):
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:  # BadGzipFile is an OSError
+            raw = inflate_bounded(raw, limit)
+        except (InputTooLarge, EOFError, zlib.error) as exc:
             raise InputError(f"cannot read: {exc}") from None
     return kind, raw
 
@@ -329,7 +351,7 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
     Raises:
         InputError: The file cannot be read or decoded.
     """
-    kind, data = read_input(path)
+    kind, data = read_input(path, cleaner.config.max_input_bytes)
     return _clean_data(cleaner, kind, data, site=site), len(data)
 
 
@@ -449,9 +471,12 @@ def process(worker: Worker, task: Task) -> Outcome:
     options = worker.setup
     outputs = (str(task.text_out), str(task.meta_out))
     try:
+        if task.refused is not None:
+            raise InputError(task.refused)
         jsonl = input_kind(task.source) == "jsonl"
         # A JSON Lines file is streamed; any other input is read once, hashed and cleaned.
-        raw = b"" if jsonl else task.source.read_bytes()
+        limit = options.config.max_input_bytes
+        raw = b"" if jsonl else _read_raw(task.source, limit)
         digest = file_sha256(task.source) if jsonl else hashlib.sha256(raw).hexdigest()
         stamp = {"input_sha256": digest, "config": options.fingerprint}
         done = None if options.force else _up_to_date(task, stamp)
@@ -461,7 +486,7 @@ def process(worker: Worker, task: Task) -> Outcome:
         if jsonl:
             tally = _process_jsonl(worker, task, stamp)
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
-        kind, data = _inflate(task.source, raw)
+        kind, data = _inflate(task.source, raw, limit)
         result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, stamp)
@@ -480,12 +505,13 @@ def _process_jsonl(worker: Worker, task: Task, stamp: dict[str, str]) -> Tally:
     def setup() -> RecordCleaner:
         return worker.records
 
+    limit = worker.setup.config.max_input_bytes
     with open_input(task.source) as lines:
         if worker.setup.dry_run:
             with Path(os.devnull).open("wb") as discard:
-                return clean_stream(lines, discard, setup=setup)
+                return clean_stream(lines, discard, setup=setup, max_line_bytes=limit)
         with atomic_open(task.text_out) as sink:
-            tally = clean_stream(lines, sink, setup=setup)
+            tally = clean_stream(lines, sink, setup=setup, max_line_bytes=limit)
     record = {
         "source": task.display,
         "records": tally.records,

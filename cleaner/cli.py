@@ -16,7 +16,15 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from cleaner import Cleaner, RulePackError, UnknownSiteError, __version__, batch, jsonl
+from cleaner import (
+    Cleaner,
+    CleanerConfig,
+    RulePackError,
+    UnknownSiteError,
+    __version__,
+    batch,
+    jsonl,
+)
 from cleaner.batch import InputError, Summary, clean_file, discover, find_collisions
 from cleaner.evaluate import EvalError, evaluate, render
 from cleaner.jsonl import Fields
@@ -122,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     _rules_args(clean)
     clean.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
     clean.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    clean.add_argument(
+        "--keep-headline",
+        action="store_true",
+        help="keep the headline as the first paragraph (default: it moves to metadata.title)",
+    )
+    clean.add_argument(
+        "--max-bytes",
+        type=int,
+        default=CleanerConfig().max_input_bytes,
+        metavar="N",
+        help="refuse an input file (after gzip inflation) or JSON Lines record over N bytes "
+        "(default %(default)s)",
+    )
     _batch_args(clean)
     _jsonl_args(clean)
 
@@ -175,11 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cleaner(rules: Sequence[Path]) -> Cleaner:
+def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Cleaner:
     try:
-        return Cleaner(rules)
+        return Cleaner(rules, config=config)
     except RulePackError as exc:
         raise UsageError(f"invalid rule pack: {exc}") from None
+
+
+def _clean_config(args: argparse.Namespace) -> CleanerConfig:
+    if args.max_bytes < 1:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    return CleanerConfig(keep_headline=args.keep_headline, max_input_bytes=args.max_bytes)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -195,7 +222,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         raise UsageError("several inputs need an output folder: add -o OUT")
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise UsageError(f"{args.output}: output must be a folder")
-    cleaner = _cleaner(args.rules)
+    cleaner = _cleaner(args.rules, _clean_config(args))
     if args.site is not None and args.site not in cleaner.registry.packs:
         raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
     if args.output is None:
@@ -271,7 +298,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
         raise UsageError("--dry-run applies to folder mode (-o OUT without --format jsonl)")
     if args.output is not None and args.output.is_dir():
         raise UsageError(f"{args.output}: with --format jsonl, -o names a file, not a folder")
-    cleaner = _cleaner(args.rules)
+    cleaner = _cleaner(args.rules, _clean_config(args))
     if args.site is not None and args.site not in cleaner.registry.packs:
         raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
     setup = jsonl.Setup(tuple(args.rules), _fields(args), args.site, cleaner.config)

@@ -51,6 +51,10 @@ class CleanerConfig:
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents (text, or HTML before extraction) longer
             than this are refused with an error rather than silently truncated.
+        max_input_bytes: The most bytes read for one input file (after gzip
+            inflation) or one JSON Lines record; a larger one is refused with an
+            error for that input, so a gzip bomb or a runaway line cannot
+            exhaust memory.
         html_heuristics: The generic HTML heuristics to run before extraction
             (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
         html_widget_max_share: ``html_widgets`` keeps an element holding more
@@ -112,6 +116,7 @@ class CleanerConfig:
     timestamp_max_other_words: int = 2
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
+    max_input_bytes: int = 64 * 1024 * 1024
     html_heuristics: tuple[str, ...] = ("html_widgets",)
     html_widget_max_share: float = 0.2
     html_extensive_date: bool = False

@@ -33,6 +33,7 @@ from typing import IO, Any, cast
 from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
+from cleaner.limits import LineTooLong, bounded_lines
 from cleaner.parallel import chunked, ordered_map
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -175,7 +176,7 @@ def error_record(
         return json.dumps(record).encode("ascii")
 
 
-def clean_line(ctx: RecordCleaner, item: tuple[int, bytes]) -> tuple[bytes, Tally]:
+def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tuple[bytes, Tally]:
     """Clean one input line; return its output line (no newline) and its counts.
 
     Never raises for a bad record: the output is then an error record.
@@ -184,6 +185,8 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes]) -> tuple[bytes, Tall
     tally = Tally(records=1)
     record_id: str | int | None = None
     try:
+        if isinstance(line, LineTooLong):
+            raise line
         if not line.strip():
             raise RecordError("empty line")
         record = json.loads(line)
@@ -204,19 +207,21 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes]) -> tuple[bytes, Tall
     return data, tally
 
 
-def clean_chunk(ctx: RecordCleaner, chunk: list[tuple[int, bytes]]) -> list[tuple[bytes, Tally]]:
+def clean_chunk(
+    ctx: RecordCleaner, chunk: list[tuple[int, bytes | LineTooLong]]
+) -> list[tuple[bytes, Tally]]:
     """Clean consecutive numbered lines (one unit of parallel work)."""
     return [clean_line(ctx, item) for item in chunk]
 
 
-def numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
     """Number lines from 1, dropping the line ending.
 
     >>> list(numbered([b'{"id": 1}\\n', b"x\\r\\n", b"last"]))
     [(1, b'{"id": 1}'), (2, b'x'), (3, b'last')]
     """
     for number, line in enumerate(lines, start=1):
-        yield number, line.rstrip(b"\r\n")
+        yield number, line if isinstance(line, LineTooLong) else line.rstrip(b"\r\n")
 
 
 def open_input(path: Path) -> IO[bytes]:
@@ -234,6 +239,7 @@ def clean_stream(
     jobs: int = 1,
     chunksize: int = 32,
     on_done: Callable[[int], None] | None = None,
+    max_line_bytes: int | None = None,
 ) -> Tally:
     """Clean a stream of JSON Lines into ``sink``, one output line per input line.
 
@@ -244,12 +250,17 @@ def clean_stream(
         jobs: Worker processes; the output order is the input order either way.
         chunksize: Lines sent to a worker at once.
         on_done: Called with the number of records after each chunk is written.
+        max_line_bytes: With a binary stream, read lines of at most this many
+            bytes; a longer record becomes an error record (memory stays bounded).
 
     Returns:
         The counts over all records.
     """
     tally = Tally()
-    chunks = chunked(numbered(lines), chunksize)
+    source: Iterable[bytes | LineTooLong] = lines
+    if max_line_bytes is not None and hasattr(lines, "readline"):
+        source = bounded_lines(cast(IO[bytes], lines), max_line_bytes)
+    chunks = chunked(numbered(source), chunksize)
     for results in ordered_map(clean_chunk, chunks, setup=setup, jobs=jobs):
         for data, counts in results:
             sink.write(data + b"\n")
