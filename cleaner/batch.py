@@ -13,6 +13,10 @@ and the folder it leaves is byte-identical to an uninterrupted run's: nothing
 written depends on time, order of completion or the number of workers.
 
 One bad input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
+
+A WARC file (``.warc``, ``.warc.gz``) is cleaned like a JSON Lines input: one
+output record per HTML response in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`,
+imported only when a WARC file comes up, as it needs the ``warc`` extra).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import re
 import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -40,15 +44,22 @@ from cleaner.jsonl import (
     JSONL_SUFFIXES,
     Fields,
     RecordCleaner,
+    Sink,
     Tally,
     clean_stream,
+    count_result,
+    error_record,
     open_input,
+    output_record,
 )
 from cleaner.limits import InputTooLarge, inflate_bounded, read_bounded
 
 TEXT_SUFFIXES = (".txt", ".text")
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+STREAM_KINDS = frozenset({"jsonl", "warc"})
+"""Inputs of many records, cleaned into ``OUT/<name>.jsonl`` as they are read."""
 ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
 
@@ -110,6 +121,7 @@ class Summary:
     bytes_in: int = 0
     bytes_out: int = 0
     removals: Counter[str] = field(default_factory=Counter)
+    passed_over: Counter[str] = field(default_factory=Counter)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, result: Result, bytes_in: int) -> None:
@@ -134,6 +146,7 @@ class Summary:
             self.bytes_in += tally.bytes_in
             self.bytes_out += tally.bytes_out
             self.removals.update(tally.removals)
+            self.passed_over.update(tally.passed_over)
         self.failed += tally.failed
         if outcome.error is not None:
             self.errors.append(outcome.error)
@@ -176,10 +189,12 @@ class Worker:
 
 
 def input_kind(path: Path) -> str | None:
-    """Return ``"text"``, ``"html"``, ``"jsonl"`` or ``None`` for a file name.
+    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` or ``None`` for a file name.
 
-    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "y.png")]
-    ['html', 'text', 'jsonl', None]
+    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.gz")]
+    ['html', 'text', 'jsonl', 'warc']
+    >>> input_kind(Path("y.png")) is None
+    True
     """
     name = path.name.lower()
     if name.endswith(HTML_SUFFIXES):
@@ -188,6 +203,8 @@ def input_kind(path: Path) -> str | None:
         return "text"
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
     return None
 
 
@@ -198,7 +215,7 @@ def output_stem(relative: Path) -> Path:
     ('a/b', 'c')
     """
     name = relative.name
-    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES
+    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
     for suffix in sorted(suffixes, key=len, reverse=True):
         if name.lower().endswith(suffix):
             return relative.with_name(name[: -len(suffix)])
@@ -245,7 +262,7 @@ def _task(path: Path, rel: Path, out: Path | None, display: str) -> Task:
     if out is None:
         return Task(path, None, None, display)
     stem = out / output_stem(rel)
-    suffix = ".jsonl" if input_kind(path) == "jsonl" else ".txt"
+    suffix = ".jsonl" if input_kind(path) in STREAM_KINDS else ".txt"
     return Task(
         path, stem.with_name(stem.name + suffix), stem.with_name(stem.name + ".json"), display
     )
@@ -473,18 +490,19 @@ def process(worker: Worker, task: Task) -> Outcome:
     try:
         if task.refused is not None:
             raise InputError(task.refused)
-        jsonl = input_kind(task.source) == "jsonl"
-        # A JSON Lines file is streamed; any other input is read once, hashed and cleaned.
+        kind = input_kind(task.source)
+        streamed = kind in STREAM_KINDS
+        # A JSON Lines or WARC file is streamed; any other input is read once, hashed and cleaned.
         limit = options.config.max_input_bytes
-        raw = b"" if jsonl else _read_raw(task.source, limit)
-        digest = file_sha256(task.source) if jsonl else hashlib.sha256(raw).hexdigest()
+        raw = b"" if streamed else _read_raw(task.source, limit)
+        digest = file_sha256(task.source) if streamed else hashlib.sha256(raw).hexdigest()
         stamp = {"input_sha256": digest, "config": options.fingerprint}
         done = None if options.force else _up_to_date(task, stamp)
         if done is not None:
             tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
-        if jsonl:
-            tally = _process_jsonl(worker, task, stamp)
+        if streamed:
+            tally = _process_stream(worker, task, stamp, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
         result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
@@ -498,25 +516,64 @@ def process(worker: Worker, task: Task) -> Outcome:
     return Outcome(task.display, "cleaned", tally, outputs)
 
 
-def _process_jsonl(worker: Worker, task: Task, stamp: dict[str, str]) -> Tally:
-    """Clean a JSON Lines input into ``OUT/<name>.jsonl``, record by record."""
+def _process_stream(worker: Worker, task: Task, stamp: dict[str, str], *, warc: bool) -> Tally:
+    """Clean a JSON Lines or WARC input into ``OUT/<name>.jsonl``, record by record."""
     assert task.text_out is not None and task.meta_out is not None
-
-    def setup() -> RecordCleaner:
-        return worker.records
-
-    limit = worker.setup.config.max_input_bytes
-    with open_input(task.source) as lines:
-        if worker.setup.dry_run:
-            with Path(os.devnull).open("wb") as discard:
-                return clean_stream(lines, discard, setup=setup, max_line_bytes=limit)
-        with atomic_open(task.text_out) as sink:
-            tally = clean_stream(lines, sink, setup=setup, max_line_bytes=limit)
-    record = {
+    write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
+    if worker.setup.dry_run:
+        with Path(os.devnull).open("wb") as discard:
+            return write(discard)
+    with atomic_open(task.text_out) as sink:
+        tally = write(sink)
+    record: dict[str, Any] = {
         "source": task.display,
         "records": tally.records,
         "failed": tally.failed,
-        "stamp": stamp,
     }
+    if warc:
+        record["passed_over"] = dict(sorted(tally.passed_over.items()))
+    record["stamp"] = stamp
     write_atomic(task.meta_out, _dumps(record))
     return tally
+
+
+def _jsonl_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
+    def setup() -> RecordCleaner:
+        return worker.records
+
+    def write(sink: Sink) -> Tally:
+        with open_input(source) as lines:
+            return clean_stream(
+                lines, sink, setup=setup, max_line_bytes=worker.setup.config.max_input_bytes
+            )
+
+    return write
+
+
+def _warc_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
+    from cleaner.warc import write_jsonl  # noqa: PLC0415 - needs the optional warc extra
+
+    def write(sink: Sink) -> Tally:
+        return write_jsonl(source, sink, worker.records)
+
+    return write
+
+
+def document_line(ctx: RecordCleaner, task: Task) -> tuple[bytes, Tally]:
+    """Clean one document file into a JSON Lines output record; return it and its counts.
+
+    The record's id is the file's path as shown (``task.display``); a file that
+    cannot be read or cleaned gives an error record.  This is how the stream
+    modes take text and HTML files.
+    """
+    tally = Tally(records=1)
+    try:
+        kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
+        result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
+        line = output_record(ctx.fields, task.display, {}, result)
+    except Exception as exc:  # one bad document never stops a stream
+        tally.failed = 1
+        return error_record(ctx.fields.id, task.display, None, exc), tally
+    tally.bytes_in = len(data)
+    count_result(tally, result)
+    return line, tally

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
+import itertools
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -25,9 +28,17 @@ from cleaner import (
     batch,
     jsonl,
 )
-from cleaner.batch import InputError, Summary, clean_file, discover, find_collisions
+from cleaner.batch import (
+    InputError,
+    Summary,
+    Task,
+    clean_file,
+    discover,
+    find_collisions,
+    input_kind,
+)
 from cleaner.evaluate import EvalError, evaluate, render
-from cleaner.jsonl import Fields
+from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.rules.ftr import import_ftr
@@ -80,9 +91,10 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
 def _jsonl_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("files", "jsonl"),
+        choices=("files", "jsonl", "parquet"),
         default="files",
-        help="files: documents and folders (default); jsonl: a stream of JSON Lines records",
+        help="files: documents and folders (default); jsonl: a stream of JSON Lines records; "
+        "parquet: the same records in a Parquet file (-o FILE.parquet)",
     )
     defaults = Fields()
     for name in ("id", "text", "html", "url"):
@@ -113,9 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser(
         "clean",
         help="clean files, folders and JSON Lines streams",
-        description="Clean text (.txt), HTML (.html, .htm, .html.gz) and JSON Lines "
-        "(.jsonl, .jsonl.gz) files; folders are walked recursively. With --format jsonl, "
-        "clean JSON Lines records from SRC files or '-' (standard input).",
+        description="Clean text (.txt), HTML (.html, .htm, .html.gz), JSON Lines "
+        "(.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files; folders are walked "
+        "recursively. With --format jsonl or parquet, write one stream of records from SRC "
+        "files, folders or '-' (JSON Lines on standard input).",
     )
     clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
     clean.add_argument(
@@ -125,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="output folder: OUT/<path>.txt (text) and OUT/<path>.json "
         "(provenance); without it a single file is printed to stdout. "
-        "With --format jsonl: the output file (default: stdout)",
+        "With --format jsonl: the output file (default: stdout); with --format parquet: "
+        "the output file",
     )
     _rules_args(clean)
     clean.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
@@ -211,10 +225,10 @@ def _clean_config(args: argparse.Namespace) -> CleanerConfig:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
-    if args.format == "jsonl":
+    if args.format in ("jsonl", "parquet"):
         return _clean_jsonl(args)
     if Path("-") in args.sources:
-        raise UsageError("'-' (standard input) needs --format jsonl")
+        raise UsageError("'-' (standard input) needs --format jsonl or --format parquet")
     missing = [str(s) for s in args.sources if not s.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
@@ -226,8 +240,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.site is not None and args.site not in cleaner.registry.packs:
         raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
     if args.output is None:
+        if input_kind(args.sources[0]) == "warc":
+            raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
         return _clean_to_stdout(cleaner, args)
     return _clean_folder(cleaner, args)
+
+
+def _require_extra(module: str, extra: str, purpose: str) -> None:
+    """Import an optional module; a usage error names the extra that provides it."""
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise UsageError(
+            f"{purpose} needs the {extra!r} extra: pip install 'cleaner[{extra}]' ({exc})"
+        ) from None
 
 
 def _clean_to_stdout(cleaner: Cleaner, args: argparse.Namespace) -> int:
@@ -249,6 +275,8 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     collisions = find_collisions(tasks, out)
     if collisions:
         raise UsageError("output collisions:\n  " + "\n  ".join(collisions))
+    if any(input_kind(task.source) == "warc" for task in tasks):
+        _require_extra("cleaner.warc", "warc", "WARC input")
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
@@ -286,57 +314,174 @@ def _fields(args: argparse.Namespace) -> Fields:
     return Fields(id=args.id_field, text=args.text_field, html=args.html_field, url=args.url_field)
 
 
+_STDIN = Path("-")
+
+
 def _clean_jsonl(args: argparse.Namespace) -> int:
-    """Clean JSON Lines records from files or stdin into one output file or stdout."""
-    stdin = Path("-")
-    missing = [str(s) for s in args.sources if s != stdin and not s.is_file()]
+    """Clean records from files, folders or stdin into one JSON Lines or Parquet output.
+
+    JSON Lines inputs give one record per line, WARC files one per HTML
+    response, text and HTML files one each (id: the file's path); all go in
+    input order through the same record writer, then to JSON Lines or Parquet.
+    """
+    missing = [str(s) for s in args.sources if s != _STDIN and not s.exists()]
     if missing:
-        raise UsageError(f"no such file: {', '.join(missing)}")
-    if args.sources.count(stdin) > 1:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.sources.count(_STDIN) > 1:
         raise UsageError("'-' (standard input) can be read only once")
     if args.dry_run:
-        raise UsageError("--dry-run applies to folder mode (-o OUT without --format jsonl)")
+        raise UsageError("--dry-run applies to folder mode (-o OUT with --format files)")
     if args.output is not None and args.output.is_dir():
-        raise UsageError(f"{args.output}: with --format jsonl, -o names a file, not a folder")
+        raise UsageError(
+            f"{args.output}: with --format {args.format}, -o names a file, not a folder"
+        )
+    parquet = args.format == "parquet"
+    if parquet:
+        if args.output is None:
+            raise UsageError("--format parquet needs an output file: -o FILE.parquet")
+        if (args.id_field, args.text_field) != ("id", "text"):
+            raise UsageError(
+                "Parquet output has fixed id and text columns: --id-field and --text-field "
+                "apply to --format jsonl"
+            )
+        _require_extra("cleaner.parquet", "parquet", "Parquet output")
+    inputs = _stream_inputs(args.sources, args.output)
+    if any(kind == "warc" for kind, _ in inputs):
+        _require_extra("cleaner.warc", "warc", "WARC input")
     cleaner = _cleaner(args.rules, _clean_config(args))
     if args.site is not None and args.site not in cleaner.registry.packs:
         raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
-    setup = jsonl.Setup(tuple(args.rules), _fields(args), args.site, cleaner.config)
     progress = Progress(None, unit="record", enabled=not args.quiet)
-    tally = jsonl.Tally()
     try:
         with contextlib.ExitStack() as stack:
-            if args.output is None:
+            sink: Sink
+            if parquet:
+                from cleaner.parquet import ParquetLineSink  # noqa: PLC0415 - optional extra
+
+                sink = stack.enter_context(ParquetLineSink(args.output))
+            elif args.output is None:
                 sink = sys.stdout.buffer
             else:
                 sink = stack.enter_context(batch.atomic_open(args.output))
-            for source in args.sources:
-                lines = (
-                    sys.stdin.buffer
-                    if source == stdin
-                    else stack.enter_context(jsonl.open_input(source))
-                )
-                try:
-                    counts = jsonl.clean_stream(
-                        lines, sink, setup=setup, jobs=args.jobs, on_done=progress.update
-                    )
-                except BrokenPipeError:
-                    raise  # the reader went away: not a failure of this input
-                except (OSError, EOFError) as exc:  # unreadable, truncated gzip, disk full
-                    raise InputError(f"{source}: {exc}") from None
-                tally.merge(counts)
+            tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
         print(f"cleaner: {exc}", file=sys.stderr)
         return EXIT_FAILURES
     progress.close()
     if not args.quiet:
-        print(
-            f"cleaned {tally.records - tally.failed} of {tally.records} record(s), "
-            f"{tally.failed} failed (error records in the output)",
-            file=sys.stderr,
-        )
+        _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
+
+
+def _stream_inputs(sources: Sequence[Path], output: Path | None) -> list[tuple[str, Task]]:
+    """Return the kind and task of every input of a stream, in order.
+
+    Folders are walked as in folder mode (the output file is never read); a
+    file named on the command line whose kind is unknown is JSON Lines, and so
+    is ``-``.
+    """
+    written = output.resolve() if output is not None else None
+    inputs: list[tuple[str, Task]] = []
+    for source in sources:
+        if source == _STDIN:
+            inputs.append(("jsonl", Task(source, None, None, "-")))
+            continue
+        for task in discover([source], None):
+            if source.is_dir() and task.source.resolve() == written:
+                continue
+            inputs.append((input_kind(task.source) or "jsonl", task))
+    return inputs
+
+
+def _write_stream(
+    inputs: Sequence[tuple[str, Task]],
+    sink: Sink,
+    cleaner: Cleaner,
+    args: argparse.Namespace,
+    progress: Progress,
+) -> Tally:
+    """Write the output records of every input to ``sink``; return the counts."""
+    local = RecordCleaner(cleaner, _fields(args), args.site)
+    setup: Any = (
+        (lambda: local)
+        if args.jobs == 1
+        else jsonl.Setup(tuple(args.rules), local.fields, args.site, cleaner.config)
+    )
+    tally = Tally()
+    # Consecutive text and HTML files are one parallel run; a JSON Lines or WARC input is one.
+    for is_document, group in itertools.groupby(inputs, key=lambda i: i[0] in ("text", "html")):
+        if is_document:
+            tasks = [task for _, task in group]
+            results = ordered_map(
+                batch.document_line, tasks, setup=setup, jobs=args.jobs, chunksize=4
+            )
+            for line, counts in results:
+                sink.write(line + b"\n")
+                tally.merge(counts)
+                progress.update()
+            continue
+        for kind, task in group:
+            tally.merge(
+                _write_records(
+                    kind, task, sink, local=local, setup=setup, jobs=args.jobs, progress=progress
+                )
+            )
+    return tally
+
+
+def _write_records(
+    kind: str,
+    task: Task,
+    sink: Sink,
+    *,
+    local: RecordCleaner,
+    setup: Any,
+    jobs: int,
+    progress: Progress,
+) -> Tally:
+    """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
+    try:
+        if kind == "warc":
+            from cleaner.warc import WarcError, write_jsonl  # noqa: PLC0415 - optional extra
+
+            try:
+                return write_jsonl(task.source, sink, local, on_done=progress.update)
+            except WarcError as exc:
+                raise InputError(str(exc)) from None
+        with contextlib.ExitStack() as stack:
+            lines = (
+                sys.stdin.buffer
+                if task.source == _STDIN
+                else stack.enter_context(jsonl.open_input(task.source))
+            )
+            return jsonl.clean_stream(
+                lines,
+                sink,
+                setup=setup,
+                jobs=jobs,
+                on_done=progress.update,
+                max_line_bytes=local.cleaner.config.max_input_bytes,
+            )
+    except BrokenPipeError:
+        raise  # the reader went away: not a failure of this input
+    except (OSError, EOFError) as exc:  # unreadable, truncated gzip, disk full
+        raise InputError(f"{task.display}: {exc}") from None
+
+
+def _passed_over(counts: Counter[str]) -> str:
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items()))
+    return f"{sum(counts.values())} WARC response(s) passed over ({reasons})"
+
+
+def _print_stream_summary(tally: Tally) -> None:
+    line = (
+        f"cleaned {tally.records - tally.failed} of {tally.records} record(s), "
+        f"{tally.failed} failed (error records in the output)"
+    )
+    if tally.passed_over:
+        line += "; " + _passed_over(tally.passed_over)
+    print(line, file=sys.stderr)
 
 
 def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: int = 10) -> None:
@@ -350,6 +495,8 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
     )
     for rule, count in summary.removals.most_common(top):
         print(f"  {count:6d}  {rule}", file=sys.stderr)
+    if summary.passed_over:
+        print(f"  {_passed_over(summary.passed_over)}", file=sys.stderr)
     if summary.errors and not dry_run:
         print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
 

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
 from cleaner import Cleaner
 from cleaner.config import CleanerConfig
@@ -60,15 +60,30 @@ class Fields:
     url: str = "url"
 
 
+class Sink(Protocol):
+    """Where output lines go: a binary file, or any object with ``write`` and ``flush``."""
+
+    def write(self, data: bytes, /) -> object:
+        """Take one or more whole lines, each ending in a newline."""
+
+    def flush(self) -> None:
+        """Push what was written so far onward."""
+
+
 @dataclass(slots=True)
 class Tally:
-    """Counts over records: done, failed, bytes, removals per rule."""
+    """Counts over records: done, failed, bytes, removals per rule, inputs passed over.
+
+    ``passed_over`` counts input records that give no output record, by reason
+    (a WARC file's non-HTML or non-2xx responses).
+    """
 
     records: int = 0
     failed: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
     removals: Counter[str] = field(default_factory=Counter)
+    passed_over: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: Tally) -> None:
         """Add another tally's counts to this one."""
@@ -77,6 +92,7 @@ class Tally:
         self.bytes_in += other.bytes_in
         self.bytes_out += other.bytes_out
         self.removals.update(other.removals)
+        self.passed_over.update(other.passed_over)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,18 +173,20 @@ def _dump(record: dict[str, Any]) -> bytes:
 
 
 def error_record(
-    id_field: str, record_id: str | int | None, line: int, exc: BaseException
+    id_field: str, record_id: str | int | None, line: int | None, exc: BaseException
 ) -> bytes:
     """Return the error record that stands for a record that could not be cleaned.
+
+    ``line`` is the record's line number in its input; ``None`` (a whole
+    document file) leaves it out.
 
     >>> error_record("id", None, 9, RecordError("empty line")).decode()
     '{"id": null, "line": 9, "error": {"type": "RecordError", "message": "empty line"}}'
     """
-    record = {
-        id_field: record_id,
-        "line": line,
-        "error": {"type": type(exc).__name__, "message": str(exc)},
-    }
+    record: dict[str, Any] = {id_field: record_id}
+    if line is not None:
+        record["line"] = line
+    record["error"] = {"type": type(exc).__name__, "message": str(exc)}
     try:
         return _dump(record)
     except UnicodeEncodeError:
@@ -193,18 +211,34 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
         record_id = _record_id(ctx, record)
         result, tally.bytes_in = _document(ctx, record)
         skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
-        out: dict[str, Any] = {ctx.fields.id: record_id}
-        out.update((k, v) for k, v in record.items() if k not in skip)
-        out[ctx.fields.text] = result.text
-        out["metadata"] = result.metadata
-        out["provenance"] = result.provenance
-        data = _dump(out)
+        extra = {k: v for k, v in record.items() if k not in skip}
+        data = output_record(ctx.fields, record_id, extra, result)
     except Exception as exc:  # one bad record never stops a stream
         tally.failed = 1
         return error_record(ctx.fields.id, record_id, number, exc), tally
-    tally.bytes_out = len(result.text.encode("utf-8"))
-    tally.removals.update(r.rule for r in result.removals)
+    count_result(tally, result)
     return data, tally
+
+
+def output_record(
+    fields: Fields, record_id: str | int | None, extra: dict[str, Any], result: Result
+) -> bytes:
+    """Return the output record of one cleaned document (no newline).
+
+    The id comes first, then the extra fields, the clean text, metadata and provenance.
+    """
+    out: dict[str, Any] = {fields.id: record_id}
+    out.update(extra)
+    out[fields.text] = result.text
+    out["metadata"] = result.metadata
+    out["provenance"] = result.provenance
+    return _dump(out)
+
+
+def count_result(tally: Tally, result: Result) -> None:
+    """Add a cleaned document's output size and removals to ``tally``."""
+    tally.bytes_out += len(result.text.encode("utf-8"))
+    tally.removals.update(r.rule for r in result.removals)
 
 
 def clean_chunk(
@@ -233,7 +267,7 @@ def open_input(path: Path) -> IO[bytes]:
 
 def clean_stream(
     lines: Iterable[bytes],
-    sink: IO[bytes],
+    sink: Sink,
     *,
     setup: Callable[[], RecordCleaner],
     jobs: int = 1,

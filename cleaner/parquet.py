@@ -28,6 +28,10 @@ JSON-encoded columns carry ``{"cleaner.encoding": "json"}`` in their field
 metadata.  The file is written to a temporary file beside the destination and
 renamed into place when complete, so a stopped run leaves no partial file.
 
+:class:`ParquetLineSink` takes the JSON Lines output of the streaming modes
+instead of dicts, so that ``cleaner clean --format parquet`` writes the very
+records ``--format jsonl`` does.
+
 Needs the ``parquet`` extra (``pip install 'cleaner[parquet]'``).
 """
 
@@ -282,3 +286,58 @@ def write_parquet(
         path, row_group_size=row_group_size, compression=compression
     ) as writer:
         return writer.write_all(records)
+
+
+class ParquetLineSink:
+    """A binary sink for JSON Lines output records that writes them to Parquet.
+
+    It has the ``write`` and ``flush`` of a file (see :class:`cleaner.jsonl.Sink`):
+    each complete line is parsed and handed to a :class:`ParquetRecordWriter`,
+    so the Parquet rows are the JSON Lines records.  Use it as a context manager,
+    like the writer: the file appears only when the block ends normally.
+
+    Args:
+        path: The Parquet file to write.
+        row_group_size: Records per row group.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.parquet"
+    >>> with ParquetLineSink(out) as sink:
+    ...     _ = sink.write(b'{"id": 1, "lang": "en", "text": "Hi.\\\\n", "metadata": {}}\\n')
+    >>> pq.read_table(out).column("lang").to_pylist(), sink.rows
+    (['en'], 1)
+    """
+
+    def __init__(self, path: str | Path, *, row_group_size: int = 1000) -> None:
+        self._writer = ParquetRecordWriter(path, row_group_size=row_group_size)
+        self._pending = b""
+
+    @property
+    def rows(self) -> int:
+        """Rows written to the file so far (whole row groups)."""
+        return self._writer.rows
+
+    def __enter__(self) -> ParquetLineSink:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None and self._pending.strip():
+            self._writer.abort()
+            raise ValueError("the last JSON Lines record has no line ending")
+        self._writer.__exit__(exc_type, exc, tb)
+
+    def write(self, data: bytes) -> int:
+        """Take bytes of JSON Lines; every complete line becomes one row."""
+        *lines, self._pending = (self._pending + data).split(b"\n")
+        for line in lines:
+            if line.strip():
+                self._writer.write(json.loads(line))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: rows are written a row group at a time."""

@@ -19,12 +19,16 @@ JSON Lines mode writes::
      "provenance": {...}}
     {"id": ..., "url": ..., "error": "DecodeError: cannot decode: ..."}
 
+:func:`write_jsonl` writes them as JSON Lines under the record field names of a
+run, for the command line's folder and stream modes.
+
 Needs the ``warc`` extra (``pip install 'cleaner[warc]'``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -34,6 +38,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from cleaner import Cleaner, UnknownSiteError, default_cleaner
+from cleaner.jsonl import RecordCleaner, Sink, Tally
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 """Media types cleaned as HTML."""
@@ -196,3 +201,53 @@ def _clean_response(
     counts.cleaned += 1
     out.update(text=result.text, metadata=result.metadata, provenance=result.provenance)
     return out
+
+
+def write_jsonl(
+    path: Path,
+    sink: Sink,
+    records: RecordCleaner,
+    *,
+    on_done: Callable[[int], None] | None = None,
+) -> Tally:
+    """Clean a WARC file into ``sink`` as JSON Lines, one output record per line.
+
+    The records are those of :func:`clean_warc`, with ``id``, ``url`` and
+    ``text`` renamed to the run's field names so that they read like the
+    records of a JSON Lines input.
+
+    Args:
+        path: A ``.warc`` or ``.warc.gz`` file.
+        sink: Binary output.
+        records: The cleaner, field names and forced site of the run.
+        on_done: Called with 1 after each record is written.
+
+    Returns:
+        The counts: output records, failed ones, the file's size in bytes, the
+        clean text's bytes, removals per rule and responses passed over.
+
+    Raises:
+        WarcError: The file cannot be opened or is not a valid WARC file.
+    """
+    names = records.fields
+    rename = {"id": names.id, "url": names.url, "text": names.text}
+    stats = WarcStats()
+    tally = Tally()
+    try:
+        tally.bytes_in = path.stat().st_size
+    except OSError as exc:
+        raise WarcError(f"{path}: cannot open: {exc}") from None
+    for record in clean_warc(path, records.cleaner, site=records.site, stats=stats):
+        out = {rename.get(key, key): value for key, value in record.items()}
+        sink.write(json.dumps(out, ensure_ascii=False).encode("utf-8") + b"\n")
+        tally.records += 1
+        if "error" in record:
+            tally.failed += 1
+        else:
+            tally.bytes_out += len(record["text"].encode("utf-8"))
+            tally.removals.update(r["rule"] for r in record["provenance"]["removals"])
+        sink.flush()
+        if on_done is not None:
+            on_done(1)
+    tally.passed_over.update(stats.skipped)
+    return tally
