@@ -15,6 +15,7 @@ import regex
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.rules.compiled import pack_screen
+from cleaner.rules.literals import holds_any
 from cleaner.rules.model import Pack, Rule
 
 
@@ -62,7 +63,9 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
 
     The pack's start-anchored rules are screened together by one match at
     position 0 (:func:`cleaner.rules.compiled.pack_screen`): when it fails they
-    are all skipped for the paragraph; the other rules are searched on their own.
+    are all skipped for the paragraph; the other rules are searched on their own,
+    once the paragraph holds the literals they need
+    (:mod:`cleaner.rules.literals`).
 
     Args:
         pack: The compiled pack.
@@ -79,6 +82,7 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
     index = 0
     while index < count:
         line = paragraphs[index]
+        folded: str | None = None
         advance = 1
         skip = (
             screen.rules
@@ -88,13 +92,18 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
             )
             else frozenset()
         )
-        for rule in pack.rules:
+        for rule, needs in zip(pack.rules, screen.needs, strict=True):
             if rule.qualified_id in disabled or rule.qualified_id in skip:
                 continue
             if not in_region(rule, index, count, config):
                 continue
             if rule.max_chars is not None and len(line) > rule.max_chars:
                 continue
+            if needs is not None:
+                if folded is None:
+                    folded = line.casefold()
+                if not holds_any(needs, folded):
+                    continue
             try:
                 match = rule.pattern.search(line, timeout=config.regex_timeout)
             except TimeoutError:
