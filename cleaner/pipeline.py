@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cleaner import heuristics
 from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut, Document, Removal, StepRecord
@@ -149,6 +150,7 @@ def run(
         raise ValueError(
             f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
         )
+    heuristics.forget()
     canonical = canonicalize(raw)
     doc = Document(
         raw=raw,
@@ -171,18 +173,29 @@ def run(
     offsets = OffsetMap(len(canonical))
     # The paragraphs are split again only after a step changed the text.
     paragraphs, starts = paragraphs_of(doc.text)
+    # Steps are pure functions of the paragraphs and the metadata, and both
+    # change only when cuts are applied: a step that changed nothing when the
+    # text was at this version would change nothing again, so it is not rerun.
+    version = 0
+    unchanged_at: dict[str, int] = {}
     for pass_no in range(config.max_passes):
         removed_this_pass = 0
         for step in steps:
             if not paragraphs:
                 break
+            if unchanged_at.get(step.name) == version:
+                continue
             output = step.run(paragraphs, doc)
             doc.skipped_rules.extend(output.skipped)
-            if output.cuts:
-                added = apply_cuts(doc, offsets, output.cuts, starts)
+            added = apply_cuts(doc, offsets, output.cuts, starts) if output.cuts else 0
+            if added:
                 records[step.name].removals += added
                 removed_this_pass += added
                 paragraphs, starts = paragraphs_of(doc.text)
+                version += 1
+            elif not output.skipped:
+                # A step that skipped a rule (a timeout) is rerun, as before.
+                unchanged_at[step.name] = version
         doc.passes = pass_no + 1
         if removed_this_pass == 0:
             break

@@ -35,7 +35,7 @@ import regex
 
 from cleaner.rules.literals import Clause, any_of
 from cleaner.rules.loader import compile_pattern
-from cleaner.rules.model import Pack
+from cleaner.rules.model import Pack, Rule
 
 _LEADING_FLAGS = regex.compile(r"^\(\?([imsx]+)\)")
 _NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P?<(?![=!])\w+>")
@@ -52,11 +52,16 @@ class Screen:
         needs: For each rule of the pack, in order, literals of which it
             cannot match without one (:func:`cleaner.rules.literals.any_of`), or
             ``None``; given only for rules the screen does not stand for.
+        entries: Each rule of the pack with its ``needs``, in order.
+        unscreened: The entries of the rules the screen does not stand for:
+            all that may match a line the screen rules out.
     """
 
     pattern: regex.Pattern[str] | None
     rules: frozenset[str]
     needs: tuple[Clause | None, ...] = ()
+    entries: tuple[tuple[Rule, Clause | None], ...] = ()
+    unscreened: tuple[tuple[Rule, Clause | None], ...] = ()
 
 
 _SCREENS: dict[tuple[str, str], Screen] = {}
@@ -254,5 +259,7 @@ def pack_screen(pack: Pack) -> Screen:
             None if rule.qualified_id in screened else any_of(rule.pattern.pattern)
             for rule in pack.rules
         )
-        _SCREENS[key] = Screen(pattern, screened, needs)
+        entries = tuple(zip(pack.rules, needs, strict=True))
+        unscreened = tuple(e for e in entries if e[0].qualified_id not in screened)
+        _SCREENS[key] = Screen(pattern, screened, needs, entries, unscreened)
     return _SCREENS[key]

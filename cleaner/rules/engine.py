@@ -84,18 +84,13 @@ def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> 
         line = paragraphs[index]
         folded: str | None = None
         advance = 1
-        skip = (
-            screen.rules
-            if (
-                screen.pattern is not None
-                and _screen_rules_out(screen.pattern, line, config.regex_timeout)
-            )
-            else frozenset()
+        ruled_out = screen.pattern is not None and _screen_rules_out(
+            screen.pattern, line, config.regex_timeout
         )
-        for rule, needs in zip(pack.rules, screen.needs, strict=True):
-            if rule.qualified_id in disabled or rule.qualified_id in skip:
+        for rule, needs in screen.unscreened if ruled_out else screen.entries:
+            if disabled and rule.qualified_id in disabled:
                 continue
-            if not in_region(rule, index, count, config):
+            if rule.where != "any" and not in_region(rule, index, count, config):
                 continue
             if rule.max_chars is not None and len(line) > rule.max_chars:
                 continue
