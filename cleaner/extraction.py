@@ -349,7 +349,7 @@ def rescue(
     ):
         return
     ours = units(body)
-    our_shingles = [_shingles(_text(u)) for u in ours]
+    our_shingles: list[Counter[tuple[str, ...]] | None] = [None] * len(ours)
     anchor: Any = None
     additions: list[tuple[Any, str]] = []
     for text, density, tag in blocks:
@@ -358,9 +358,12 @@ def rescue(
         if not n:
             continue
         if sum(v for k, v in s.items() if k in have) / n >= 0.5:
-            for j, uj in enumerate(our_shingles):
+            for j, unit in enumerate(ours):
+                uj = our_shingles[j]
+                if uj is None:  # computed when first needed: the search stops early
+                    uj = our_shingles[j] = _shingles(_text(unit))
                 if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
-                    anchor = ours[j]
+                    anchor = unit
                     break
             continue
         if (
