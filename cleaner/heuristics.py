@@ -154,7 +154,7 @@ def words(text: str) -> list[str]:
 def _words(text: str) -> tuple[str, ...]:
     """:func:`words` as a tuple, memoised: several detectors and passes ask for the same lines."""
     if len(text) > _MEMO_MAX_CHARS:
-        return _split_words(text)
+        return _split_words(_joined_words(text))
     return _memo_words(text)
 
 
@@ -168,12 +168,16 @@ def _joined_words(text: str) -> str:
     return _TRAILING_DOTS.sub("", " ".join(_WORD.findall(text)).casefold())
 
 
-def _split_words(text: str) -> tuple[str, ...]:
-    joined = _joined_words(text)
+def _split_words(joined: str) -> tuple[str, ...]:
     return tuple(joined.split(" ")) if joined else ()
 
 
-_memo_words = functools.lru_cache(maxsize=8192)(_split_words)
+_memo_joined = functools.lru_cache(maxsize=8192)(_joined_words)
+
+
+@functools.lru_cache(maxsize=8192)
+def _memo_words(text: str) -> tuple[str, ...]:
+    return _split_words(_memo_joined(text))
 
 
 def forget() -> None:
@@ -182,8 +186,8 @@ def forget() -> None:
     The memos serve the passes and detectors of one document, so one document's
     lines neither hold memory nor make timings look better for the next.
     """
+    _memo_joined.cache_clear()
     _memo_words.cache_clear()
-    _memo_key.cache_clear()
 
 
 def strip_bullet(text: str) -> str:
@@ -409,14 +413,10 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 
 
 def _key(text: str) -> str:
-    if len(text) > _MEMO_MAX_CHARS:
-        return _joined_words(strip_bullet(text))
-    return _memo_key(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _memo_key(text: str) -> str:
-    return _joined_words(strip_bullet(text))
+    # Most lines have no bullet: their key is then their joined words, which
+    # pull_quote and share_widget reuse from the memo.
+    text = strip_bullet(text)
+    return _joined_words(text) if len(text) > _MEMO_MAX_CHARS else _memo_joined(text)
 
 
 def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:

@@ -30,7 +30,7 @@ from cleaner.config import CleanerConfig
 from cleaner.document import Cut, Document, Removal, StepRecord
 from cleaner.heuristics import HEURISTICS, Context
 from cleaner.metadata import guess_title, normalize_fields
-from cleaner.rules.engine import apply_pack
+from cleaner.rules.engine import LineMatches, apply_pack
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry
 from cleaner.spans import OffsetMap, resolve
@@ -57,9 +57,11 @@ class Step:
 
 def pack_step(pack: Pack, config: CleanerConfig) -> Step:
     """Wrap a rule pack as a step."""
+    # Steps are built for each document, so this memo serves one document's passes.
+    memo: dict[str, LineMatches] = {}
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config)
+        outcome = apply_pack(pack, paragraphs, config, memo)
         return StepOutput(outcome.cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)

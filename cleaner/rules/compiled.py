@@ -52,7 +52,7 @@ class Screen:
         needs: For each rule of the pack, in order, literals of which it
             cannot match without one (:func:`cleaner.rules.literals.any_of`), or
             ``None``; given only for rules the screen does not stand for.
-        entries: Each rule of the pack with its ``needs``, in order.
+        entries: Each rule of the pack with its index and ``needs``, in order.
         unscreened: The entries of the rules the screen does not stand for:
             all that may match a line the screen rules out.
     """
@@ -60,8 +60,8 @@ class Screen:
     pattern: regex.Pattern[str] | None
     rules: frozenset[str]
     needs: tuple[Clause | None, ...] = ()
-    entries: tuple[tuple[Rule, Clause | None], ...] = ()
-    unscreened: tuple[tuple[Rule, Clause | None], ...] = ()
+    entries: tuple[tuple[int, Rule, Clause | None], ...] = ()
+    unscreened: tuple[tuple[int, Rule, Clause | None], ...] = ()
 
 
 _SCREENS: dict[tuple[str, str], Screen] = {}
@@ -259,7 +259,10 @@ def pack_screen(pack: Pack) -> Screen:
             None if rule.qualified_id in screened else any_of(rule.pattern.pattern)
             for rule in pack.rules
         )
-        entries = tuple(zip(pack.rules, needs, strict=True))
-        unscreened = tuple(e for e in entries if e[0].qualified_id not in screened)
+        entries = tuple(
+            (number, rule, need)
+            for number, (rule, need) in enumerate(zip(pack.rules, needs, strict=True))
+        )
+        unscreened = tuple(e for e in entries if e[1].qualified_id not in screened)
         _SCREENS[key] = Screen(pattern, screened, needs, entries, unscreened)
     return _SCREENS[key]
