@@ -106,8 +106,15 @@ def word_length(text: str) -> float:
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Multiset of ``n``-token shingles; a text of fewer tokens is one shingle of them all.
+
+    >>> sorted(_shingles("a b c d e", 4).items()), dict(_shingles("a b", 4)), _shingles("")
+    ([(('a', 'b', 'c', 'd'), 1), (('b', 'c', 'd', 'e'), 1)], {('a', 'b'): 1}, Counter())
+    """
     t = _WORD.findall(text)
-    return Counter(tuple(t[i : i + n]) for i in range(max(1, len(t) - n + 1)) if t[i : i + n])
+    if len(t) < n:
+        return Counter([tuple(t)] if t else [])
+    return Counter(zip(*(t[k:] for k in range(n)), strict=False))  # shifted copies
 
 
 def _text(element: Any) -> str:
