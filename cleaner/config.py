@@ -66,7 +66,11 @@ class CleanerConfig:
         html_precision_fast: Skip them in the precision pass (faster, less
             accurate: the precision pass decides where the article lies).
         html_combine: Combine a recall and a precision pass of trafilatura
-            (:mod:`cleaner.extraction`); off, the recall pass is used alone.
+            (:mod:`cleaner.extraction`); off, the recall pass is used alone,
+            without the readability rescue: the fast mode, measured on the
+            development set at 2.6-3.5x the default's pages per second, about
+            as fast as ``trafilatura.extract`` alone, for F1 0.969 instead of
+            0.981 (trafilatura's default: 0.953).
         html_merge_min_ratio: A precision pass shorter than this share of the
             recall pass is ignored (it missed the article).
         html_merge_min_coverage: A precision pass less covered than this by the

@@ -106,8 +106,15 @@ def word_length(text: str) -> float:
 
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """Multiset of ``n``-token shingles; a text of fewer tokens is one shingle of them all.
+
+    >>> sorted(_shingles("a b c d e", 4).items()), dict(_shingles("a b", 4)), _shingles("")
+    ([(('a', 'b', 'c', 'd'), 1), (('b', 'c', 'd', 'e'), 1)], {('a', 'b'): 1}, Counter())
+    """
     t = _WORD.findall(text)
-    return Counter(tuple(t[i : i + n]) for i in range(max(1, len(t) - n + 1)) if t[i : i + n])
+    if len(t) < n:
+        return Counter([tuple(t)] if t else [])
+    return Counter(zip(*(t[k:] for k in range(n)), strict=False))  # shifted copies
 
 
 def _text(element: Any) -> str:
@@ -349,7 +356,7 @@ def rescue(
     ):
         return
     ours = units(body)
-    our_shingles = [_shingles(_text(u)) for u in ours]
+    our_shingles: list[Counter[tuple[str, ...]] | None] = [None] * len(ours)
     anchor: Any = None
     additions: list[tuple[Any, str]] = []
     for text, density, tag in blocks:
@@ -358,9 +365,12 @@ def rescue(
         if not n:
             continue
         if sum(v for k, v in s.items() if k in have) / n >= 0.5:
-            for j, uj in enumerate(our_shingles):
+            for j, unit in enumerate(ours):
+                uj = our_shingles[j]
+                if uj is None:  # computed when first needed: the search stops early
+                    uj = our_shingles[j] = _shingles(_text(unit))
                 if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
-                    anchor = ours[j]
+                    anchor = unit
                     break
             continue
         if (

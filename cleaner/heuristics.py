@@ -12,7 +12,9 @@ new, so cleaning twice gives the same text as cleaning once.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ Heuristic = Callable[[Sequence[str], Context], list[Cut]]
 _BULLET = regex.compile(r"^[•·▪▫►▸‣∙◦■□●○\-–*]\s*")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+.&-]*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
+_TRAILING_DOTS = re.compile(r"\.+(?= |$)")
 
 _SOCIAL = frozenset(
     """facebook twitter x linkedin pinterest whatsapp telegram reddit tumblr vk vkontakte
@@ -77,6 +80,11 @@ _CREDIT = regex.compile(
     r"|\((?:AP|AFP|Reuters|EPA|Getty|Bloomberg|Xinhua)\b[^)]*(?:photo|images?)[^)]*\)\s*$"
     r"|(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
     regex.IGNORECASE | regex.V1,
+)
+# The last branch of _CREDIT on its own, searched backwards: it ends the line.
+_CREDIT_AT_END = regex.compile(
+    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
+    regex.IGNORECASE | regex.V1 | regex.REVERSE,
 )
 _PREV_NEXT = regex.compile(
     r"^(?P<which>previous|prev|next|older|newer)(?:\s+(?:article|post|story|item|entry))?"
@@ -130,13 +138,56 @@ _COMMENT_HEADER = regex.compile(
 )
 
 
+_MEMO_MAX_CHARS = 4096
+"""Longest paragraph whose words are memoised (bounds the memory of the caches)."""
+
+
 def words(text: str) -> list[str]:
     """Return the words of a paragraph, case-folded.
 
     >>> words("Share on Facebook | Google+")
     ['share', 'on', 'facebook', 'google+']
     """
-    return [w.casefold().rstrip(".") or w for w in _WORD.findall(text)]
+    return list(_words(text))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """:func:`words` as a tuple, memoised: several detectors and passes ask for the same lines."""
+    if len(text) > _MEMO_MAX_CHARS:
+        return _split_words(_joined_words(text))
+    return _memo_words(text)
+
+
+def _joined_words(text: str) -> str:
+    """The words of ``text`` case-folded, trailing dots dropped, joined by spaces.
+
+    The same as ``" ".join(words(text))`` in a few calls on the whole line:
+    casefolding maps each character on its own and never yields a space or a
+    dot, and a word starts with a letter or digit, so never is only dots.
+    """
+    return _TRAILING_DOTS.sub("", " ".join(_WORD.findall(text)).casefold())
+
+
+def _split_words(joined: str) -> tuple[str, ...]:
+    return tuple(joined.split(" ")) if joined else ()
+
+
+_memo_joined = functools.lru_cache(maxsize=8192)(_joined_words)
+
+
+@functools.lru_cache(maxsize=8192)
+def _memo_words(text: str) -> tuple[str, ...]:
+    return _split_words(_memo_joined(text))
+
+
+def forget() -> None:
+    """Empty the memos of words and keys; the pipeline calls it before each document.
+
+    The memos serve the passes and detectors of one document, so one document's
+    lines neither hold memory nor make timings look better for the next.
+    """
+    _memo_joined.cache_clear()
+    _memo_words.cache_clear()
 
 
 def strip_bullet(text: str) -> str:
@@ -167,7 +218,7 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     for i, p in enumerate(paragraphs):
         if len(p) > 120:
             continue
-        tokens = words(strip_bullet(p))
+        tokens = _words(strip_bullet(p))
         if not tokens or len(tokens) > 12:
             continue
         if all(t in _SOCIAL or t in _SOCIAL_FILLER or t.isdigit() for t in tokens) and any(
@@ -198,7 +249,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         p = paragraphs[i] if i < limit else ""
         is_item = (
             bool(_BULLET.match(p))
-            and len(words(p)) <= 4
+            and len(_words(p)) <= 4
             and not _SENTENCE_END.search(p)
             and len(p) <= 40
             and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
@@ -251,6 +302,19 @@ def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     ]
 
 
+def _has_credit(text: str) -> bool:
+    """``_CREDIT.search(text)``, sooner: its first branches need a ``:``, its second a ``(``.
+
+    >>> _has_credit("A view. Photo: AP"), _has_credit("A view (Getty Images)")
+    (True, True)
+    >>> _has_credit("A sentence about photos and sources.")
+    False
+    """
+    if ":" in text or "(" in text:
+        return _CREDIT.search(text) is not None
+    return _CREDIT_AT_END.search(text) is not None
+
+
 def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """Drop captions that carry a photo credit, and the bare copy of the caption above.
 
@@ -260,7 +324,7 @@ def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _CREDIT.search(p):
+        if len(p) > 400 or not _has_credit(p):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
@@ -349,7 +413,10 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 
 
 def _key(text: str) -> str:
-    return " ".join(words(strip_bullet(text)))
+    # Most lines have no bullet: their key is then their joined words, which
+    # pull_quote and share_widget reuse from the memo.
+    text = strip_bullet(text)
+    return _joined_words(text) if len(text) > _MEMO_MAX_CHARS else _memo_joined(text)
 
 
 def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
@@ -390,7 +457,7 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     return cuts
 
 
-def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(tokens))
 
 
@@ -406,19 +473,23 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     candidates = []
     for i, p in enumerate(paragraphs):
         if p[:1] in _QUOTE_OPEN and p.rstrip(" .")[-1:] in _QUOTE_CLOSE and len(p) <= 600:
-            tokens = words(p)
+            tokens = _words(p)
             if len(tokens) >= cfg.pull_quote_min_words:
                 candidates.append((i, tokens))
     if not candidates:
         return []
-    pair_sets = [_pairs(words(p)) for p in paragraphs]
+    # Which paragraphs hold each word pair of a quote: one pass over the text,
+    # not one comparison of every quote with every paragraph.
+    wanted = set().union(*(_pairs(tokens) for _, tokens in candidates))
+    holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
+    for j, p in enumerate(paragraphs):
+        for pair in _pairs(_words(p)) & wanted:
+            holders[pair].append(j)
     cuts = []
     for i, tokens in candidates:
         quote_pairs = _pairs(tokens)
-        best = max(
-            (len(quote_pairs & pair_sets[j]) for j in range(len(paragraphs)) if j != i),
-            default=0,
-        )
+        shared: Counter[int] = Counter(j for pair in quote_pairs for j in holders[pair] if j != i)
+        best = max(shared.values(), default=0)
         if best >= cfg.pull_quote_overlap * len(quote_pairs):
             cuts.append(Cut("generic/pull_quote", "drop-line", i))
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
@@ -435,6 +506,11 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
+        # The note ends the line with a capital or an apostrophe ("$" may stand
+        # before a final newline): any other line cannot match.
+        last = p[-2:-1] if p[-1:] == "\n" else p[-1:]
+        if not (last.isupper() or last in "'’"):
+            continue
         m = _EDITOR_NOTE.search(p)
         if m is None:
             continue
@@ -552,14 +628,11 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     cuts = []
     for i in range(1, len(paragraphs)):
         p = paragraphs[i]
+        count = len(p.split())
+        if count < cfg.crosslink_min_words or count > cfg.title_max_words:
+            continue
         letters = [c for c in p if c.isalpha()]
-        if (
-            len(p.split()) < cfg.crosslink_min_words
-            or len(p.split()) > cfg.title_max_words
-            or _HEADLINE_END.search(p)
-            or not letters
-            or any(c.islower() for c in letters)
-        ):
+        if _HEADLINE_END.search(p) or not letters or any(c.islower() for c in letters):
             continue
         before = paragraphs[i - 1]
         if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):

@@ -14,6 +14,7 @@ heuristics of :data:`HTML_HEURISTICS`, each recorded as ``generic/html_<name>``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,6 +158,10 @@ WIDGET_TOKENS = frozenset(
 )
 """Class/id tokens of widgets that never hold article text."""
 
+# A token equal to a widget token is a substring of the lower-cased class and
+# id: one search of this alternation rules out most elements before splitting.
+_WIDGET_HINT = re.compile("|".join(sorted(WIDGET_TOKENS)))
+
 
 def class_tokens(element: HtmlElement) -> set[str]:
     """The lower-case tokens of an element's class and id (split on ``-_`` and camelCase).
@@ -184,6 +189,9 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
     accepted: set[HtmlElement] = set()
     for element in root.xpath("//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
+            continue
+        raw = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _WIDGET_HINT.search(raw.lower()) is None:
             continue
         hits = class_tokens(element) & WIDGET_TOKENS
         if not hits or any(a in accepted for a in element.iterancestors()):

@@ -24,12 +24,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cleaner import heuristics
 from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut, Document, Removal, StepRecord
 from cleaner.heuristics import HEURISTICS, Context
 from cleaner.metadata import guess_title, normalize_fields
-from cleaner.rules.engine import apply_pack
+from cleaner.rules.engine import LineMatches, apply_pack
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry
 from cleaner.spans import OffsetMap, resolve
@@ -56,9 +57,11 @@ class Step:
 
 def pack_step(pack: Pack, config: CleanerConfig) -> Step:
     """Wrap a rule pack as a step."""
+    # Steps are built for each document, so this memo serves one document's passes.
+    memo: dict[str, LineMatches] = {}
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config)
+        outcome = apply_pack(pack, paragraphs, config, memo)
         return StepOutput(outcome.cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
@@ -149,6 +152,7 @@ def run(
         raise ValueError(
             f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
         )
+    heuristics.forget()
     canonical = canonicalize(raw)
     doc = Document(
         raw=raw,
@@ -171,18 +175,29 @@ def run(
     offsets = OffsetMap(len(canonical))
     # The paragraphs are split again only after a step changed the text.
     paragraphs, starts = paragraphs_of(doc.text)
+    # Steps are pure functions of the paragraphs and the metadata, and both
+    # change only when cuts are applied: a step that changed nothing when the
+    # text was at this version would change nothing again, so it is not rerun.
+    version = 0
+    unchanged_at: dict[str, int] = {}
     for pass_no in range(config.max_passes):
         removed_this_pass = 0
         for step in steps:
             if not paragraphs:
                 break
+            if unchanged_at.get(step.name) == version:
+                continue
             output = step.run(paragraphs, doc)
             doc.skipped_rules.extend(output.skipped)
-            if output.cuts:
-                added = apply_cuts(doc, offsets, output.cuts, starts)
+            added = apply_cuts(doc, offsets, output.cuts, starts) if output.cuts else 0
+            if added:
                 records[step.name].removals += added
                 removed_this_pass += added
                 paragraphs, starts = paragraphs_of(doc.text)
+                version += 1
+            elif not output.skipped:
+                # A step that skipped a rule (a timeout) is rerun, as before.
+                unchanged_at[step.name] = version
         doc.passes = pass_no + 1
         if removed_this_pass == 0:
             break

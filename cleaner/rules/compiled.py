@@ -12,6 +12,13 @@ unanchored, case-insensitive patterns would be tried at every position and
 lose each pattern's own literal-prefix optimisation, which makes it slower than
 the rules it screens.  Unanchored rules are searched on their own.
 
+Of the anchored patterns, only those whose every branch starts with a literal
+character join the screen (:func:`starts_literal`).  A branch that starts with
+a class or a wildcard (``^.{0,200}?\bnewsletter``) fails late, after a scan
+along the line; inside the alternation such a scan is paid for every paragraph,
+whatever its length, whereas the rule searched on its own is skipped for lines
+longer than its ``max_chars`` and outside its region.
+
 A pattern is combined as a non-capturing group: its leading inline flags become
 scoped flags and its named groups become plain groups (the combined pattern is
 only a yes/no screen; the rule's own pattern extracts the fields).  A pattern
@@ -26,8 +33,9 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaner.rules.literals import Clause, any_of
 from cleaner.rules.loader import compile_pattern
-from cleaner.rules.model import Pack
+from cleaner.rules.model import Pack, Rule
 
 _LEADING_FLAGS = regex.compile(r"^\(\?([imsx]+)\)")
 _NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P?<(?![=!])\w+>")
@@ -41,10 +49,19 @@ class Screen:
     Attributes:
         pattern: Matches at position 0 exactly when one of ``rules`` matches.
         rules: Qualified ids of the rules the screen stands for.
+        needs: For each rule of the pack, in order, literals of which it
+            cannot match without one (:func:`cleaner.rules.literals.any_of`), or
+            ``None``; given only for rules the screen does not stand for.
+        entries: Each rule of the pack with its index and ``needs``, in order.
+        unscreened: The entries of the rules the screen does not stand for:
+            all that may match a line the screen rules out.
     """
 
     pattern: regex.Pattern[str] | None
     rules: frozenset[str]
+    needs: tuple[Clause | None, ...] = ()
+    entries: tuple[tuple[int, Rule, Clause | None], ...] = ()
+    unscreened: tuple[tuple[int, Rule, Clause | None], ...] = ()
 
 
 _SCREENS: dict[tuple[str, str], Screen] = {}
@@ -120,6 +137,87 @@ def anchored(source: str) -> str | None:
     return f"(?{flags.group(1)}:{inner})" if flags else inner
 
 
+def _closing(body: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``body[start]``, or -1."""
+    depth = in_set = 0
+    i = start
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_set:
+            if ch == "]":
+                in_set = 0
+        elif ch == "[":
+            in_set = 1
+            if body[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+_GROUP_OPEN = regex.compile(r"\(\?(?:[:>]|[imsx]*-?[imsx]*:|P?<\w+>)|\((?!\?)")
+_LOOKAROUND = regex.compile(r"\(\?<?[=!]")
+_OPTIONAL = regex.compile(r"\?|\*|\{0?,")
+_QUANTIFIER = regex.compile(r"(?:[?*+]|\{\d*,?\d*\})[?+]?")
+
+
+def starts_literal(body: str) -> bool:
+    r"""Tell whether every match of ``body`` starts with a literal character.
+
+    Anchors, ``\b`` and lookarounds are passed over; a group counts when each
+    of its branches starts with a literal; an optional atom counts when both it
+    and what follows do.  Classes, wildcards and anything unrecognised do not.
+
+    >>> starts_literal(r"^(?:read|see)\s+more"), starts_literal(r"^\(?(?:a|b)")
+    (True, True)
+    >>> starts_literal(r"^.{0,200}?newsletter"), starts_literal(r"^\d+ comments")
+    (False, False)
+    >>> starts_literal(r"^(?:x|)y"), starts_literal(r"^a|^[b]")
+    (False, False)
+    """
+    return all(_branch_starts_literal(branch) for branch in top_level_branches(body))
+
+
+def _branch_starts_literal(branch: str) -> bool:
+    i = 0
+    while i < len(branch):
+        if branch[i] == "^" or branch.startswith("\\b", i):
+            i += 1 if branch[i] == "^" else 2
+            continue
+        if _LOOKAROUND.match(branch, i):
+            end = _closing(branch, i)
+            if end < 0:
+                return False
+            i = end + 1
+            continue
+        if (group := _GROUP_OPEN.match(branch, i)) is not None:
+            end = _closing(branch, i)
+            if end < 0 or not starts_literal(branch[group.end() : end]):
+                return False
+            atom_end = end + 1
+        elif branch[i] == "\\":
+            if i + 1 >= len(branch) or branch[i + 1].isalnum():
+                return False
+            atom_end = i + 2
+        elif branch[i] in ".[()|?*+{}$":
+            return False
+        else:
+            atom_end = i + 1
+        if _OPTIONAL.match(branch, atom_end):
+            quantifier = _QUANTIFIER.match(branch, atom_end)
+            return quantifier is not None and _branch_starts_literal(branch[quantifier.end() :])
+        return True
+    return False
+
+
 def combine(sources: Iterable[str]) -> regex.Pattern[str] | None:
     """Compile the alternation of ``sources``, or None if one cannot be combined.
 
@@ -144,7 +242,11 @@ def pack_screen(pack: Pack) -> Screen:
     """
     key = (pack.name, pack.sha256)
     if key not in _SCREENS:
-        parts = {rule.qualified_id: anchored(rule.pattern.pattern) for rule in pack.rules}
+        parts = {
+            rule.qualified_id: anchored(rule.pattern.pattern)
+            for rule in pack.rules
+            if starts_literal(_LEADING_FLAGS.sub("", rule.pattern.pattern, count=1))
+        }
         usable = {rid: part for rid, part in parts.items() if part is not None}
         pattern = None
         if usable:
@@ -152,5 +254,15 @@ def pack_screen(pack: Pack) -> Screen:
                 pattern = compile_pattern("^(?:" + "|".join(usable.values()) + ")")
             except regex.error:
                 usable = {}
-        _SCREENS[key] = Screen(pattern, frozenset(usable) if pattern is not None else frozenset())
+        screened = frozenset(usable) if pattern is not None else frozenset()
+        needs = tuple(
+            None if rule.qualified_id in screened else any_of(rule.pattern.pattern)
+            for rule in pack.rules
+        )
+        entries = tuple(
+            (number, rule, need)
+            for number, (rule, need) in enumerate(zip(pack.rules, needs, strict=True))
+        )
+        unscreened = tuple(e for e in entries if e[1].qualified_id not in screened)
+        _SCREENS[key] = Screen(pattern, screened, needs, entries, unscreened)
     return _SCREENS[key]

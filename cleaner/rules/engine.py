@@ -6,7 +6,7 @@ the rules it had to skip, and :mod:`cleaner.pipeline` applies them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ import regex
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.rules.compiled import pack_screen
+from cleaner.rules.literals import holds_any
 from cleaner.rules.model import Pack, Rule
 
 
@@ -57,55 +58,99 @@ def _screen_rules_out(screen: regex.Pattern[str], line: str, timeout: float) -> 
         return False
 
 
-def apply_pack(pack: Pack, paragraphs: Sequence[str], config: CleanerConfig) -> PackOutcome:
+_TIMED_OUT = None
+"""Marks, in a line's matches, a rule whose search timed out."""
+
+LineMatches = tuple[tuple[int, "regex.Match[str] | None"], ...]
+"""The rules (by index in the pack) that match a line, in pack order, with their match."""
+
+
+def line_matches(
+    pack: Pack, line: str, config: CleanerConfig, disabled: Collection[str] = ()
+) -> LineMatches:
+    """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
+
+    Only the text decides: the screen, ``max_chars`` and literal prefilters
+    rule most rules out; regions are left to the caller.  A search that times
+    out is listed with ``None`` for its match; rules in ``disabled`` are not
+    tried.
+    """
+    screen = pack_screen(pack)
+    folded: str | None = None
+    found: list[tuple[int, regex.Match[str] | None]] = []
+    ruled_out = screen.pattern is not None and _screen_rules_out(
+        screen.pattern, line, config.regex_timeout
+    )
+    for number, rule, needs in screen.unscreened if ruled_out else screen.entries:
+        if disabled and rule.qualified_id in disabled:
+            continue
+        if rule.max_chars is not None and len(line) > rule.max_chars:
+            continue
+        if needs is not None:
+            if folded is None:
+                folded = line.casefold()
+            if not holds_any(needs, folded):
+                continue
+        try:
+            match = rule.pattern.search(line, timeout=config.regex_timeout)
+        except TimeoutError:
+            found.append((number, _TIMED_OUT))
+            continue
+        if match is not None:
+            found.append((number, match))
+    return tuple(found)
+
+
+def apply_pack(
+    pack: Pack,
+    paragraphs: Sequence[str],
+    config: CleanerConfig,
+    memo: dict[str, LineMatches] | None = None,
+) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
 
     The pack's start-anchored rules are screened together by one match at
     position 0 (:func:`cleaner.rules.compiled.pack_screen`): when it fails they
-    are all skipped for the paragraph; the other rules are searched on their own.
+    are all skipped for the paragraph; the other rules are searched on their own,
+    once the paragraph holds the literals they need
+    (:mod:`cleaner.rules.literals`).
 
     Args:
         pack: The compiled pack.
         paragraphs: The document's current paragraphs.
         config: Thresholds (regions, pattern timeout).
+        memo: :func:`line_matches` by line, kept between calls on the same
+            document (later passes see mostly the same lines); only complete
+            results (no timeout, no rule disabled) are kept.
 
     Returns:
         The proposed cuts and the rules skipped because a match timed out.
     """
     outcome = PackOutcome()
-    screen = pack_screen(pack)
     disabled: set[str] = set()
     count = len(paragraphs)
     index = 0
     while index < count:
         line = paragraphs[index]
         advance = 1
-        skip = (
-            screen.rules
-            if (
-                screen.pattern is not None
-                and _screen_rules_out(screen.pattern, line, config.regex_timeout)
-            )
-            else frozenset()
-        )
-        for rule in pack.rules:
-            if rule.qualified_id in disabled or rule.qualified_id in skip:
+        matches = memo.get(line) if memo is not None else None
+        if matches is None:
+            matches = line_matches(pack, line, config, disabled)
+            if memo is not None and not disabled and all(m is not None for _, m in matches):
+                memo[line] = matches
+        for number, match in matches:
+            rule = pack.rules[number]
+            if disabled and rule.qualified_id in disabled:
                 continue
-            if not in_region(rule, index, count, config):
+            if rule.where != "any" and not in_region(rule, index, count, config):
                 continue
-            if rule.max_chars is not None and len(line) > rule.max_chars:
-                continue
-            try:
-                match = rule.pattern.search(line, timeout=config.regex_timeout)
-            except TimeoutError:
+            if match is None:
                 # A pattern that backtracks catastrophically on this document is
                 # switched off for the rest of it, and the skip is recorded.
                 disabled.add(rule.qualified_id)
                 outcome.skipped.append(
                     {"rule": rule.qualified_id, "reason": "timeout", "paragraph": str(index)}
                 )
-                continue
-            if match is None:
                 continue
             rid = rule.qualified_id
             if rule.action == "trim":

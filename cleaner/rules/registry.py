@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from cleaner.document import PackMatch
+from cleaner.rules.literals import requirement, satisfied
 from cleaner.rules.model import Pack
 
 
@@ -90,9 +91,14 @@ class PackRegistry:
                 if candidate in self.by_domain:
                     return self.by_domain[candidate], f"domain:{candidate}"
         best: tuple[int, Pack] | None = None
+        folded = text.casefold() if self.fingerprinted else ""
         for pack in self.fingerprinted:
             hits = 0
             for fingerprint in pack.fingerprints:
+                # A fingerprint whose literals the text lacks cannot match: skip the search.
+                needs = requirement(fingerprint.pattern)
+                if needs is not None and not satisfied(needs, folded):
+                    continue
                 try:
                     if fingerprint.search(text, timeout=timeout):
                         hits += 1

@@ -1,0 +1,257 @@
+"""Literal prefilters: text a pattern cannot match without, tested with ``in``.
+
+A pattern such as ``(?i)^.{0,200}?\\bnewsletters?\\b`` fails only after
+scanning the line, yet it can only match a line that holds ``newsletter``.
+:func:`requirement` reads the pattern source and returns such necessary
+literals as a small and-or formula; :func:`satisfied` tests it on the
+case-folded text with ``str.__contains__``, which is far cheaper than the
+search it saves.  The test is necessary, never sufficient: when it passes the
+pattern is still searched, so results are exactly those of the pattern alone.
+
+The literals are compared case-folded, which holds for case-sensitive and
+case-insensitive patterns alike: a literal that matches, exactly or up to
+case, appears case-folded in the case-folded text.  Anything the reader does
+not understand (verbose mode, nested sets, inline flags) yields no
+requirement, and the pattern is simply always searched.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+Clause = tuple[str, ...]
+"""Literals of which at least one must occur."""
+Branch = tuple[Clause, ...]
+"""Clauses that must all hold."""
+Requirement = tuple[Branch, ...]
+"""Branches of which at least one must hold."""
+
+_GROUP_OPEN = regex.compile(r"\((?:\?(?:[:>]|[imsx]*-[imsx]+:|[imsx]+:|P?<\w+>))?")
+_LOOKAROUND = regex.compile(r"\(\?<?[=!]")
+_QUANTIFIER = regex.compile(r"(?:[?*+]|\{\d*,?\d*\})[?+]?")
+_OPTIONAL = regex.compile(r"[?*]|\{0*,|\{0+\}|\{,")
+_LEADING_FLAGS = regex.compile(r"^\(\?[imsu]+\)")
+_SPECIAL = ".^$|?*+{}[]()"
+
+
+class _Unreadable(Exception):
+    """The source uses syntax this reader does not follow."""
+
+
+def _skip_set(src: str, i: int) -> int:
+    """Index just past the set opening at ``src[i]`` (no nested sets)."""
+    j = i + 1
+    if src[j : j + 1] == "^":
+        j += 1
+    if src[j : j + 1] == "]":
+        j += 1
+    while j < len(src):
+        if src[j] == "\\":
+            j += 2
+            continue
+        if src[j] == "[":
+            raise _Unreadable  # a nested set (V1 set operations)
+        if src[j] == "]":
+            return j + 1
+        j += 1
+    raise _Unreadable
+
+
+def _closing(src: str, i: int) -> int:
+    """Index of the ``)`` closing the group opening at ``src[i]``."""
+    depth = 0
+    j = i
+    while j < len(src):
+        ch = src[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j = _skip_set(src, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise _Unreadable
+
+
+def _branches(src: str) -> list[str]:
+    """Split at top-level ``|``."""
+    out: list[str] = []
+    depth = start = j = 0
+    while j < len(src):
+        ch = src[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j = _skip_set(src, j)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(src[start:j])
+            start = j + 1
+        j += 1
+    out.append(src[start:])
+    return out
+
+
+def _sequence(src: str) -> Branch:
+    """Clauses every match of the branch ``src`` must satisfy."""
+    clauses: list[Clause] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            clauses.append(("".join(run).casefold(),))
+            run.clear()
+
+    i = 0
+    while i < len(src):
+        ch = src[i]
+        atom: str | None = None  # a literal character, if the atom is one
+        inner: Requirement | None = None
+        if ch == "\\":
+            if i + 1 >= len(src):
+                raise _Unreadable
+            nxt = src[i + 1]
+            end = i + 2
+            if nxt.isalnum():
+                if nxt in "pPN" and src[end : end + 1] == "{":
+                    end = src.index("}", end) + 1
+                elif nxt in "xuU0" or nxt.isdigit():
+                    raise _Unreadable  # escapes of code points, back-references
+            else:
+                atom = nxt
+        elif ch == "[":
+            end = _skip_set(src, i)
+        elif ch == ".":
+            end = i + 1
+        elif _LOOKAROUND.match(src, i):
+            end = _closing(src, i) + 1
+            flush()
+            i = end
+            continue  # zero-width: requires nothing here
+        elif ch == "(":
+            opened = _GROUP_OPEN.match(src, i)
+            if opened is None or opened.end() == i:
+                raise _Unreadable  # inline flags, conditionals, recursion...
+            close = _closing(src, i)
+            inner = _alternatives(src[opened.end() : close])
+            end = close + 1
+        elif ch in "^$":
+            flush()
+            i += 1
+            continue
+        elif ch in _SPECIAL:
+            raise _Unreadable
+        else:
+            atom = ch
+            end = i + 1
+        quantifier = _QUANTIFIER.match(src, end)
+        optional = quantifier is not None and _OPTIONAL.match(src, end) is not None
+        if atom is not None and quantifier is None:
+            run.append(atom)
+        else:
+            if atom is not None and not optional:
+                run.append(atom)  # "a+": one "a" at least, then the run ends
+            flush()
+            if inner is not None and not optional:
+                clause = _as_clause(inner)
+                if clause is not None:
+                    clauses.append(clause)
+        i = quantifier.end() if quantifier is not None else end
+    flush()
+    return tuple(clauses)
+
+
+def _as_clause(req: Requirement) -> Clause | None:
+    """One necessary literal per branch, as a clause; ``None`` if a branch has none."""
+    picks: list[str] = []
+    for branch in req:
+        singles = [c[0] for c in branch if len(c) == 1]
+        if not singles:
+            return None
+        picks.append(max(singles, key=len))
+    return tuple(picks)
+
+
+def _alternatives(src: str) -> Requirement:
+    return tuple(_sequence(branch) for branch in _branches(src))
+
+
+@functools.lru_cache(maxsize=4096)
+def requirement(source: str) -> Requirement | None:
+    r"""Return the literals a pattern needs, or ``None`` when it needs none it can tell.
+
+    >>> requirement(r"(?i)^.{0,200}?\bnewsletters?\b")
+    ((('newsletter',),),)
+    >>> requirement(r"^Copyright © \d{4} Dow Jones|^(?:Write|Email) to")
+    ((('copyright © ',), (' dow jones',)), (('write', 'email'), (' to',)))
+    >>> requirement(r"^\d+$") is None
+    True
+    """
+    flags = _LEADING_FLAGS.match(source)
+    body = source[flags.end() :] if flags else source
+    if flags and "x" in flags.group():
+        return None
+    try:
+        req = _alternatives(body)
+    except (_Unreadable, ValueError):
+        return None
+    if any(not branch for branch in req):
+        return None  # a branch with no literal at all: nothing to test
+    return req
+
+
+def satisfied(req: Requirement, folded: str) -> bool:
+    r"""Tell whether case-folded text holds what ``req`` needs.
+
+    >>> req = requirement(r"(?i)newsletter|\bin your inbox")
+    >>> satisfied(req, "get it in your inbox"), satisfied(req, "a plain line")
+    (True, False)
+    """
+    return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
+
+
+@functools.lru_cache(maxsize=4096)
+def any_of(source: str) -> Clause | None:
+    r"""Return literals of which a match of ``source`` holds one, or ``None``.
+
+    A weaker, quicker form of :func:`requirement`: for each branch, the clause
+    whose shortest literal is longest (the rarest text), all branches' pooled.
+
+    >>> any_of(r"(?i)^(?:follow|like)\s+.{1,80}?\s+on\s+(?:twitter|facebook)\b|^have a tip\?")
+    ('twitter', 'facebook', 'have a tip?')
+    >>> any_of(r"^\d+$") is None
+    True
+    """
+    req = requirement(source)
+    if req is None:
+        return None
+    pooled: list[str] = []
+    for branch in req:
+        best = max(branch, key=lambda clause: min(len(lit) for lit in clause))
+        pooled.extend(lit for lit in best if lit not in pooled)
+    return tuple(pooled)
+
+
+def holds_any(literals: Clause, folded: str) -> bool:
+    """Tell whether ``folded`` holds one of ``literals`` (a loop: no generator to set up).
+
+    >>> holds_any(("inbox", "newsletter"), "our newsletter"), holds_any(("x",), "abc")
+    (True, False)
+    """
+    for literal in literals:  # noqa: SIM110 - a plain loop is cheaper than any() here
+        if literal in folded:
+            return True
+    return False

@@ -1,0 +1,123 @@
+"""The fast paths of the text pipeline give exactly what the plain computations give."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import heuristics, pipeline
+from cleaner.config import CleanerConfig
+from cleaner.document import Cut
+from cleaner.heuristics import _CREDIT, _EDITOR_NOTE, Context, _has_credit, _key, words
+from cleaner.rules.engine import apply_pack
+from tests.conftest import FIXTURES, SEEDS
+
+ENGINE = cleaner.default_cleaner()
+DOCS = [
+    p.read_text("utf-8")
+    for p in [*sorted(SEEDS.glob("*.txt")), *sorted(FIXTURES.glob("*/*.in.txt"))]
+]
+PARAGRAPHS = [pipeline.paragraphs_of(cleaner.canonicalize(d))[0] for d in DOCS]
+LINES = sorted({line for doc in PARAGRAPHS for line in doc})
+CONFIG = CleanerConfig()
+
+
+def _reference_words(text: str) -> list[str]:
+    return [w.casefold().rstrip(".") or w for w in heuristics._WORD.findall(text)]
+
+
+def _reference_pull_quote(paragraphs: Sequence[str], cfg: CleanerConfig) -> list[int]:
+    """pull_quote as first written: every quote compared with every paragraph."""
+    out = []
+    for i, p in enumerate(paragraphs):
+        if not (p[:1] in heuristics._QUOTE_OPEN and p.rstrip(" .")[-1:] in heuristics._QUOTE_CLOSE):
+            continue
+        tokens = _reference_words(p)
+        if len(p) > 600 or len(tokens) < cfg.pull_quote_min_words:
+            continue
+        pairs = set(itertools.pairwise(tokens))
+        best = max(
+            (
+                len(pairs & set(itertools.pairwise(_reference_words(q))))
+                for j, q in enumerate(paragraphs)
+                if j != i
+            ),
+            default=0,
+        )
+        if best >= cfg.pull_quote_overlap * len(pairs):
+            out.append(i)
+            if i + 1 < len(paragraphs) and heuristics._ATTRIBUTION.match(paragraphs[i + 1]):
+                out.append(i + 1)
+    return out
+
+
+LINE_OR_TEXT = st.one_of(st.sampled_from(LINES), st.text(max_size=80))
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_OR_TEXT, st.sampled_from(["", "• ", "- ", "ẞ ", "İ "]))
+def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> None:
+    text = prefix + line
+    heuristics.forget()
+    assert words(text) == _reference_words(text)
+    assert _key(text) == " ".join(_reference_words(heuristics.strip_bullet(text)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_OR_TEXT, st.sampled_from(["", " (Getty Images)", " | Photo: AP", " SHUTTERSTOCK", ":"]))
+def test_credit_prefilter_matches_the_pattern(line: str, suffix: str) -> None:
+    text = line + suffix
+    assert _has_credit(text) == (_CREDIT.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_OR_TEXT, st.sampled_from(["", " JEFF OK’D", " NOTE", "\n", " X\n", "'"]))
+def test_editor_note_prefilter_keeps_every_match(line: str, suffix: str) -> None:
+    text = line + suffix
+    cuts = heuristics.editor_note([text], Context(CONFIG))
+    m = _EDITOR_NOTE.search(text)
+    if m is None or len([c for c in m.group("cut") if c.isalpha()]) < 2:
+        assert cuts == []
+    elif any(c.islower() for c in text[: m.start()]):
+        assert [c.span for c in cuts] == [m.span("cut")]
+
+
+@pytest.mark.parametrize("paragraphs", PARAGRAPHS, ids=range(len(PARAGRAPHS)))
+def test_pull_quote_index_matches_all_pairs_comparison(paragraphs: list[str]) -> None:
+    quote = "“" + " ".join(paragraphs[len(paragraphs) // 2].split()[:12]) + "”"
+    for paras in (paragraphs, [*paragraphs, quote, "– A spokesman"]):
+        heuristics.forget()
+        got = [c.line for c in heuristics.pull_quote(paras, Context(CONFIG))]
+        assert got == _reference_pull_quote(paras, CONFIG)
+
+
+@pytest.mark.parametrize("paragraphs", PARAGRAPHS, ids=range(len(PARAGRAPHS)))
+def test_memoised_pack_matches_fresh_pack(paragraphs: list[str]) -> None:
+    memo: dict[str, object] = {}
+    for pack in ENGINE.packs:
+        # The same lines seen again, and fewer of them, as in a later pass.
+        for paras in (paragraphs, paragraphs, paragraphs[1::2]):
+            fresh = apply_pack(pack, paras, CONFIG)
+            remembered = apply_pack(pack, paras, CONFIG, memo)  # type: ignore[arg-type]
+            assert remembered.cuts == fresh.cuts
+            assert remembered.skipped == fresh.skipped
+        memo.clear()
+
+
+@pytest.mark.parametrize("doc", range(len(DOCS)))
+def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
+    """The pipeline skips a step whose text has not changed since it cut nothing."""
+    text = cleaner.canonicalize(DOCS[doc])
+    selected = ENGINE.registry.select(url=None, site=None, text=text)
+    steps = pipeline.build_steps([p for p, _ in selected], CONFIG)
+    document = pipeline.run(DOCS[doc], registry=ENGINE.registry, config=CONFIG)
+    paragraphs = pipeline.paragraphs_of(document.text)[0]
+    for step in steps:
+        first: list[Cut] = step.run(paragraphs, document).cuts
+        assert step.run(paragraphs, document).cuts == first
+        assert first == [], step.name  # the result is a fixed point

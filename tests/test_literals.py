@@ -1,0 +1,95 @@
+"""Literal prefilters never rule out a line their pattern matches."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner.rules.literals import any_of, holds_any, requirement, satisfied
+from tests.conftest import FIXTURES, SEEDS
+
+PACKS = cleaner.default_cleaner().packs
+PATTERNS = sorted(
+    {rule.pattern.pattern for pack in PACKS for rule in pack.rules}
+    | {fp.pattern for pack in PACKS for fp in pack.fingerprints}
+)
+LINES = sorted(
+    {
+        line
+        for path in [*SEEDS.glob("*.txt"), *FIXTURES.glob("*/*.txt")]
+        for line in path.read_text("utf-8").splitlines()
+    }
+    | {
+        example
+        for pack in PACKS
+        for rule in pack.rules
+        for example in (*rule.examples_remove, *rule.examples_keep)
+    }
+)
+COMPILED = {
+    source: next(
+        p
+        for pack in PACKS
+        for p in [*(r.pattern for r in pack.rules), *pack.fingerprints]
+        if p.pattern == source
+    )
+    for source in PATTERNS
+}
+
+
+def _necessary(source: str, line: str) -> None:
+    if COMPILED[source].search(line) is None:
+        return
+    folded = line.casefold()
+    req, pooled = requirement(source), any_of(source)
+    assert req is None or satisfied(req, folded), (source, line)
+    assert pooled is None or holds_any(pooled, folded), (source, line)
+
+
+def test_most_bundled_patterns_have_literals() -> None:
+    assert sum(any_of(source) is not None for source in PATTERNS) >= 0.6 * len(PATTERNS)
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+def test_literals_are_necessary_on_real_lines(source: str) -> None:
+    for line in LINES:
+        _necessary(source, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATTERNS), st.sampled_from(LINES), st.text(max_size=20))
+def test_literals_are_necessary_on_variants(source: str, line: str, noise: str) -> None:
+    for variant in (noise + line, line + noise, line.upper(), line.lower(), line.title()):
+        _necessary(source, variant)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"abc?", ((("ab",),),)),
+        (r"ab+c", ((("ab",), ("c",)),)),
+        (r"a{0,2}bc", ((("bc",),),)),
+        (r"(?:x|y)?z", ((("z",),),)),
+        (r"(?:foo|bar)+", (((("foo", "bar")),),)),
+        (r"(?=look)ahead", ((("ahead",),),)),
+        (r"\.com/", (((".com/",),),)),
+        (r"Straße", ((("strasse",),),)),
+    ],
+)
+def test_requirements_of_small_patterns(source: str, expected: object) -> None:
+    assert requirement(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"(?x) a b", r"[[a-z]--[aeiou]]x", r"(a)\1", r"\x41", r"(?i)a|\d", r"a(?i)b", r"(?#c)a"],
+)
+def test_unreadable_or_literal_free_patterns_give_none(source: str) -> None:
+    assert requirement(source) is None
+
+
+def test_case_folded_matches_pass() -> None:
+    req = requirement("(?i)strasse")
+    assert req is not None and satisfied(req, "STRAẞE".casefold())
