@@ -33,7 +33,13 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaner.rules.literals import Clause, any_of
+from cleaner.rules.literals import (
+    Clause,
+    UnreadablePattern,
+    any_of,
+    closing_paren,
+    split_branches,
+)
 from cleaner.rules.loader import compile_pattern
 from cleaner.rules.model import Pack, Rule
 
@@ -83,41 +89,6 @@ def combinable(source: str) -> str | None:
     return f"(?{flags.group(1)}:{body})" if flags else f"(?:{body})"
 
 
-def top_level_branches(body: str) -> list[str]:
-    r"""Split a pattern body at its top-level ``|`` (outside groups and sets).
-
-    >>> top_level_branches(r"^a(?:b|c)|^[|]d|\|e")
-    ['^a(?:b|c)', '^[|]d', '\\|e']
-    """
-    branches: list[str] = []
-    depth = in_set = 0
-    start = i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_set:
-            if ch == "[":
-                in_set += 1
-            elif ch == "]":
-                in_set -= 1
-        elif ch == "[":
-            in_set = 1
-            if body[i + 1 : i + 2] == "]":  # a literal ] first in a set
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            branches.append(body[start:i])
-            start = i + 1
-        i += 1
-    branches.append(body[start:])
-    return branches
-
-
 def anchored(source: str) -> str | None:
     """Return ``source`` as a screen alternative without its ``^``, or None if not anchored.
 
@@ -131,7 +102,7 @@ def anchored(source: str) -> str | None:
     if _UNCOMBINABLE.search(body) or regex.search(r"\(\?[imsx]*-?[imsx]*\)", body):
         return None
     branches = top_level_branches(_NAMED_GROUP.sub("(?:", body))
-    if not all(b.startswith("^") for b in branches):
+    if branches is None or not all(b.startswith("^") for b in branches):
         return None
     inner = "(?:" + "|".join(b[1:] for b in branches) + ")"
     return f"(?{flags.group(1)}:{inner})" if flags else inner
@@ -139,28 +110,18 @@ def anchored(source: str) -> str | None:
 
 def _closing(body: str, start: int) -> int:
     """Index of the ``)`` closing the group opened at ``body[start]``, or -1."""
-    depth = in_set = 0
-    i = start
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_set:
-            if ch == "]":
-                in_set = 0
-        elif ch == "[":
-            in_set = 1
-            if body[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+    try:
+        return closing_paren(body, start)
+    except UnreadablePattern:
+        return -1
+
+
+def top_level_branches(body: str) -> list[str] | None:
+    """Split at top-level ``|`` (see :func:`split_branches`), or None if unreadable."""
+    try:
+        return split_branches(body)
+    except UnreadablePattern:
+        return None
 
 
 _GROUP_OPEN = regex.compile(r"\(\?(?:[:>]|[imsx]*-?[imsx]*:|P?<\w+>)|\((?!\?)")
@@ -183,7 +144,8 @@ def starts_literal(body: str) -> bool:
     >>> starts_literal(r"^(?:x|)y"), starts_literal(r"^a|^[b]")
     (False, False)
     """
-    return all(_branch_starts_literal(branch) for branch in top_level_branches(body))
+    branches = top_level_branches(body)
+    return branches is not None and all(_branch_starts_literal(b) for b in branches)
 
 
 def _branch_starts_literal(branch: str) -> bool:

@@ -36,11 +36,11 @@ _LEADING_FLAGS = regex.compile(r"^\(\?[imsu]+\)")
 _SPECIAL = ".^$|?*+{}[]()"
 
 
-class _Unreadable(Exception):
-    """The source uses syntax this reader does not follow."""
+class UnreadablePattern(Exception):
+    """The source uses syntax this reader does not follow (e.g. nested sets)."""
 
 
-def _skip_set(src: str, i: int) -> int:
+def skip_set(src: str, i: int) -> int:
     """Index just past the set opening at ``src[i]`` (no nested sets)."""
     j = i + 1
     if src[j : j + 1] == "^":
@@ -52,14 +52,14 @@ def _skip_set(src: str, i: int) -> int:
             j += 2
             continue
         if src[j] == "[":
-            raise _Unreadable  # a nested set (V1 set operations)
+            raise UnreadablePattern  # a nested set (V1 set operations)
         if src[j] == "]":
             return j + 1
         j += 1
-    raise _Unreadable
+    raise UnreadablePattern
 
 
-def _closing(src: str, i: int) -> int:
+def closing_paren(src: str, i: int) -> int:
     """Index of the ``)`` closing the group opening at ``src[i]``."""
     depth = 0
     j = i
@@ -69,7 +69,7 @@ def _closing(src: str, i: int) -> int:
             j += 2
             continue
         if ch == "[":
-            j = _skip_set(src, j)
+            j = skip_set(src, j)
             continue
         if ch == "(":
             depth += 1
@@ -78,11 +78,18 @@ def _closing(src: str, i: int) -> int:
             if depth == 0:
                 return j
         j += 1
-    raise _Unreadable
+    raise UnreadablePattern
 
 
-def _branches(src: str) -> list[str]:
-    """Split at top-level ``|``."""
+def split_branches(src: str) -> list[str]:
+    r"""Split a pattern at its top-level ``|`` (outside groups and sets).
+
+    >>> split_branches(r"^a(?:b|c)|^[|]d|\|e")
+    ['^a(?:b|c)', '^[|]d', '\\|e']
+
+    Raises:
+        UnreadablePattern: Nested sets or unbalanced brackets.
+    """
     out: list[str] = []
     depth = start = j = 0
     while j < len(src):
@@ -91,7 +98,7 @@ def _branches(src: str) -> list[str]:
             j += 2
             continue
         if ch == "[":
-            j = _skip_set(src, j)
+            j = skip_set(src, j)
             continue
         if ch == "(":
             depth += 1
@@ -122,30 +129,30 @@ def _sequence(src: str) -> Branch:
         inner: Requirement | None = None
         if ch == "\\":
             if i + 1 >= len(src):
-                raise _Unreadable
+                raise UnreadablePattern
             nxt = src[i + 1]
             end = i + 2
             if nxt.isalnum():
                 if nxt in "pPN" and src[end : end + 1] == "{":
                     end = src.index("}", end) + 1
                 elif nxt in "xuU0" or nxt.isdigit():
-                    raise _Unreadable  # escapes of code points, back-references
+                    raise UnreadablePattern  # escapes of code points, back-references
             else:
                 atom = nxt
         elif ch == "[":
-            end = _skip_set(src, i)
+            end = skip_set(src, i)
         elif ch == ".":
             end = i + 1
         elif _LOOKAROUND.match(src, i):
-            end = _closing(src, i) + 1
+            end = closing_paren(src, i) + 1
             flush()
             i = end
             continue  # zero-width: requires nothing here
         elif ch == "(":
             opened = _GROUP_OPEN.match(src, i)
             if opened is None or opened.end() == i:
-                raise _Unreadable  # inline flags, conditionals, recursion...
-            close = _closing(src, i)
+                raise UnreadablePattern  # inline flags, conditionals, recursion...
+            close = closing_paren(src, i)
             inner = _alternatives(src[opened.end() : close])
             end = close + 1
         elif ch in "^$":
@@ -153,7 +160,7 @@ def _sequence(src: str) -> Branch:
             i += 1
             continue
         elif ch in _SPECIAL:
-            raise _Unreadable
+            raise UnreadablePattern
         else:
             atom = ch
             end = i + 1
@@ -186,7 +193,7 @@ def _as_clause(req: Requirement) -> Clause | None:
 
 
 def _alternatives(src: str) -> Requirement:
-    return tuple(_sequence(branch) for branch in _branches(src))
+    return tuple(_sequence(branch) for branch in split_branches(src))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -206,7 +213,7 @@ def requirement(source: str) -> Requirement | None:
         return None
     try:
         req = _alternatives(body)
-    except (_Unreadable, ValueError):
+    except (UnreadablePattern, ValueError):
         return None
     if any(not branch for branch in req):
         return None  # a branch with no literal at all: nothing to test
