@@ -11,6 +11,22 @@ FIXTURES = ROOT / "fixtures"
 SEEDS = ROOT / "samples" / "seeds"
 
 
+def real_lines(packs: list[cleaner.rules.Pack]) -> list[str]:
+    """Every line of the seeds and fixtures, plus every rule example of ``packs``, sorted."""
+    lines = {
+        line
+        for path in [*SEEDS.glob("*.txt"), *FIXTURES.glob("*/*.txt")]
+        for line in path.read_text("utf-8").splitlines()
+    }
+    examples = {
+        example
+        for pack in packs
+        for rule in pack.rules
+        for example in (*rule.examples_remove, *rule.examples_keep)
+    }
+    return sorted(lines | examples)
+
+
 @pytest.fixture(scope="session")
 def default() -> cleaner.Cleaner:
     return cleaner.default_cleaner()

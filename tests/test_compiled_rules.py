@@ -9,22 +9,10 @@ from hypothesis import strategies as st
 import cleaner
 from cleaner.rules.compiled import anchored, combinable, combine, pack_screen
 from cleaner.rules.model import Pack
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import real_lines
 
 PACKS = cleaner.default_cleaner().packs
-LINES = sorted(
-    {
-        line
-        for path in [*SEEDS.glob("*.txt"), *FIXTURES.glob("*/*.txt")]
-        for line in path.read_text("utf-8").splitlines()
-    }
-    | {
-        example
-        for pack in PACKS
-        for rule in pack.rules
-        for example in (*rule.examples_remove, *rule.examples_keep)
-    }
-)
+LINES = real_lines(PACKS)
 
 
 def _agrees(pack: Pack, line: str) -> None:

@@ -36,9 +36,9 @@ def test_directory_import_converts_good_files_and_reports_bad_ones(
     assert "https://news.example.org/local/harbour-bridge-reopens" in pack.description
 
 
-def test_imported_pack_cleans_html(datadir: Path, tmp_path: Path) -> None:
+def test_imported_pack_cleans_html(datadir: Path, shared_datadir: Path, tmp_path: Path) -> None:
     convert_file(datadir / "site_config" / ".news.example.org.txt", tmp_path)
-    page = (datadir / "article.html").read_bytes()
+    page = (shared_datadir / "article.html").read_bytes()
     result = cleaner.Cleaner([tmp_path]).clean_html(page, url="https://news.example.org/a")
     rules = [r["rule"] for r in result.provenance["html_removals"]]
     assert rules[:3] == [

@@ -30,8 +30,8 @@ BODY_PARAGRAPHS = (
 
 
 @pytest.fixture
-def article(datadir: Path) -> bytes:
-    return (datadir / "article.html").read_bytes()
+def article(shared_datadir: Path) -> bytes:
+    return (shared_datadir / "article.html").read_bytes()
 
 
 def test_article_text_metadata_and_provenance(article: bytes) -> None:

@@ -8,26 +8,14 @@ from hypothesis import strategies as st
 
 import cleaner
 from cleaner.rules.literals import any_of, holds_any, requirement, satisfied
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import real_lines
 
 PACKS = cleaner.default_cleaner().packs
 PATTERNS = sorted(
     {rule.pattern.pattern for pack in PACKS for rule in pack.rules}
     | {fp.pattern for pack in PACKS for fp in pack.fingerprints}
 )
-LINES = sorted(
-    {
-        line
-        for path in [*SEEDS.glob("*.txt"), *FIXTURES.glob("*/*.txt")]
-        for line in path.read_text("utf-8").splitlines()
-    }
-    | {
-        example
-        for pack in PACKS
-        for rule in pack.rules
-        for example in (*rule.examples_remove, *rule.examples_keep)
-    }
-)
+LINES = real_lines(PACKS)
 COMPILED = {
     source: next(
         p
