@@ -37,7 +37,7 @@ from cleaner.batch import (
     find_collisions,
     input_kind,
 )
-from cleaner.evaluate import EvalError, evaluate, render
+from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
@@ -187,9 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = sub.add_parser(
         "eval",
-        help="score cleaner on an evaluation set beside a baseline",
+        help="score cleaner on an evaluation set beside the baselines",
         description="Score cleaner on a folder of <id>.html.gz pages with gold.jsonl "
-        "(beside trafilatura.extract at default settings), or on a folder of <id>.txt "
+        "(beside trafilatura.extract, readability-lxml and jusText at default settings), "
+        "or on a folder of <id>.txt "
         "files (beside the text as is), with the shingle metric of the article-extraction "
         "benchmark.",
     )
@@ -204,7 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
     )
     evaluation.add_argument(
-        "--no-baseline", action="store_true", help="score cleaner alone, without the baseline"
+        "--no-baseline", action="store_true", help="score cleaner alone, without baselines"
+    )
+    evaluation.add_argument(
+        "--baselines",
+        metavar="NAMES",
+        help=f"comma-separated HTML baselines to run (default: {','.join(HTML_BASELINES)})",
     )
     _rules_args(evaluation)
     return parser
@@ -727,6 +733,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             cleaner=engine,
             resamples=args.resamples,
             baseline=not args.no_baseline,
+            baselines=args.baselines.split(",") if args.baselines else None,
         )
     except EvalError as exc:
         raise UsageError(str(exc)) from None

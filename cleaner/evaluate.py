@@ -4,8 +4,9 @@ Two layouts are understood:
 
 * **HTML**: a folder of ``<id>.html.gz`` pages (UTF-8) with ``gold.jsonl``
   (``{"id", "url", "text"}`` per line).  Every page is cleaned with
-  :meth:`cleaner.Cleaner.clean_html` and extracted with ``trafilatura.extract``
-  at its default settings, the reference the HTML path has to beat.
+  :meth:`cleaner.Cleaner.clean_html` and given to the extractors a user could
+  pick instead, each at its default settings (:data:`HTML_BASELINES`):
+  ``trafilatura.extract``, readability-lxml and jusText.
 * **text**: a folder of ``<id>.txt`` files (already extracted text) scored
   against a ``gold.jsonl`` elsewhere.  Every file is cleaned with
   :meth:`cleaner.Cleaner.clean` and also scored as it is, the baseline the
@@ -21,12 +22,15 @@ from __future__ import annotations
 import gzip
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import justext
 import trafilatura
+from lxml import html as lxml_html
+from readability import Document as ReadabilityDocument
 
 from cleaner import Cleaner, default_cleaner
 from cleaner.metric import Report, score
@@ -55,7 +59,7 @@ class SystemRun:
     """The scores and speed of one system on the whole set.
 
     Attributes:
-        name: ``cleaner``, ``trafilatura`` or ``as-is``.
+        name: ``cleaner``, a baseline of :data:`HTML_BASELINES` or ``as-is``.
         report: Scores (see :class:`cleaner.metric.Report`).
         seconds: Wall-clock time spent producing the predictions.
         errors: Pages whose prediction failed (scored as empty), with the error.
@@ -200,6 +204,48 @@ def trafilatura_default(html: str, url: str | None) -> str:
     return str(trafilatura.extract(html, url=url) or "")
 
 
+# Elements after which text starts a new line when HTML is flattened to text.
+_BLOCK_TAGS = (
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote",
+    "pre", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "br", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption",
+)  # fmt: skip
+
+
+def html_to_text(fragment: str) -> str:
+    """The text of an HTML fragment, one line per block element, blank lines dropped."""
+    if not fragment.strip():
+        return ""
+    root = lxml_html.fromstring(fragment)
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def readability_default(html: str, url: str | None) -> str:
+    """readability-lxml's article at its default settings, flattened to text."""
+    return html_to_text(ReadabilityDocument(html, url=url).summary(html_partial=True))
+
+
+def justext_default(html: str, url: str | None) -> str:
+    """The paragraphs jusText does not call boilerplate, with its English stoplist.
+
+    The English stoplist for every page, as in the published results on the
+    article-extraction benchmark.
+    """
+    paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+#: The extractors a user could pick instead of cleaner, run beside it on an HTML set.
+HTML_BASELINES: dict[str, Predictor] = {
+    "trafilatura": trafilatura_default,
+    "readability": readability_default,
+    "justext": justext_default,
+}
+
+
 def evaluate(
     directory: Path,
     *,
@@ -208,6 +254,7 @@ def evaluate(
     ids: Iterable[str] | None = None,
     resamples: int = 1000,
     baseline: bool = True,
+    baselines: Sequence[str] | None = None,
 ) -> Evaluation:
     """Evaluate cleaner (and the baseline) on an HTML or a text evaluation set.
 
@@ -217,11 +264,19 @@ def evaluate(
         cleaner: The engine to evaluate; default the bundled packs.
         ids: Evaluate only these page ids (default: every gold page).
         resamples: Bootstrap resamples for the intervals (0: none).
-        baseline: Also run the baseline (trafilatura alone, or the text as is).
+        baseline: Also run the baselines (the HTML extractors, or the text as is).
+        baselines: For an HTML set, the names of :data:`HTML_BASELINES` to run
+            (default: all of them).
 
     Raises:
-        EvalError: The set or the gold file cannot be read.
+        EvalError: The set or the gold file cannot be read, or a baseline is unknown.
     """
+    chosen = list(HTML_BASELINES) if baselines is None else list(baselines)
+    unknown_baselines = [name for name in chosen if name not in HTML_BASELINES]
+    if unknown_baselines:
+        raise EvalError(
+            f"unknown baseline {unknown_baselines[0]!r} (known: {', '.join(HTML_BASELINES)})"
+        )
     layout = detect_layout(directory)
     gold_path = gold_path or default_gold_path(directory, layout)
     gold = load_gold(gold_path)
@@ -245,9 +300,10 @@ def evaluate(
             )
         )
         if baseline:
-            systems.append(
-                run_system("trafilatura", trafilatura_default, inputs, gold, resamples=resamples)
-            )
+            systems += [
+                run_system(name, HTML_BASELINES[name], inputs, gold, resamples=resamples)
+                for name in chosen
+            ]
     else:
         systems.append(
             run_system(

@@ -9,18 +9,25 @@ from pathlib import Path
 import pytest
 
 from cleaner.cli import main
-from cleaner.evaluate import EvalError, evaluate, load_gold, render
+from cleaner.evaluate import EvalError, evaluate, html_to_text, load_gold, render
 
-PAGE = """<html><head><title>Rain expected</title></head><body><article>
+FIRST = (
+    "Heavy rain is expected across the north of the country on Thursday, forecasters said, "
+    "and they warned that it will be the wettest day of what has been a very wet year so far, "
+    "and that people who live near the rivers should be ready to leave their homes if they are "
+    "told to do so."
+)
+SECOND = (
+    "Rivers are already high after a wet month, and several towns have put out flood barriers "
+    "in case the water rises over the banks again, as it did in the spring."
+)
+PAGE = f"""<html><head><title>Rain expected</title></head><body><article>
 <h1>Rain expected</h1>
-<p>Heavy rain is expected across the north of the country on Thursday, forecasters said.</p>
-<p>Rivers are already high after a wet month, and several towns have put out flood barriers.</p>
+<p>{FIRST}</p>
+<p>{SECOND}</p>
 <div class="share-tools"><a href="/s1">Share on Facebook</a> <a href="/s2">Share on X</a></div>
 </article></body></html>"""
-GOLD_TEXT = (
-    "Heavy rain is expected across the north of the country on Thursday, forecasters said.\n"
-    "Rivers are already high after a wet month, and several towns have put out flood barriers."
-)
+GOLD_TEXT = f"{FIRST}\n{SECOND}"
 
 
 @pytest.fixture
@@ -38,16 +45,38 @@ def sets(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_html_set_scores_cleaner_beside_trafilatura(sets: Path) -> None:
+def test_html_set_scores_cleaner_beside_the_baselines(sets: Path) -> None:
     evaluation = evaluate(sets / "dev", resamples=50)
     assert evaluation.layout == "html"
-    assert [s.name for s in evaluation.systems] == ["cleaner", "trafilatura"]
+    assert [s.name for s in evaluation.systems] == [
+        "cleaner",
+        "trafilatura",
+        "readability",
+        "justext",
+    ]
+    for run in evaluation.systems:
+        assert run.errors == {}
+        # Every extractor finds the two article paragraphs.
+        assert run.report.means.recall == 1.0, run.name
     ours = evaluation.system("cleaner")
     assert ours.report.means.f1 == 1.0
     assert len(ours.report.pages) == 2 and ours.errors == {}
     assert ours.docs_per_second > 0
     # The headline is metadata, not text: trafilatura alone keeps it.
     assert evaluation.system("trafilatura").report.means.precision < 1.0
+
+
+def test_baselines_can_be_chosen(sets: Path) -> None:
+    evaluation = evaluate(sets / "dev", resamples=0, baselines=["justext"])
+    assert [s.name for s in evaluation.systems] == ["cleaner", "justext"]
+    with pytest.raises(EvalError, match="unknown baseline 'boilerpipe'"):
+        evaluate(sets / "dev", resamples=0, baselines=["boilerpipe"])
+
+
+def test_html_to_text_puts_blocks_on_lines() -> None:
+    fragment = "<div><h2>Title</h2><p>One  <b>bold</b> line.</p><ul><li>a</li><li>b</li></ul></div>"
+    assert html_to_text(fragment) == "Title\nOne bold line.\na\nb"
+    assert html_to_text("  ") == ""
 
 
 def test_text_set_uses_sibling_gold_and_as_is_baseline(sets: Path) -> None:
@@ -87,6 +116,9 @@ def test_cli_prints_table(sets: Path, capsys: pytest.CaptureFixture[str]) -> Non
     gold = str(sets / "dev" / "gold.jsonl")
     assert main(["eval", str(sets / "dev"), "--gold", gold, "--no-baseline"]) == 0
     assert "trafilatura" not in capsys.readouterr().out
+    assert main(["eval", str(sets / "dev"), "--baselines", "readability", "--resamples", "0"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert names == ["cleaner", "readability"]
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,3 +126,6 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "no *.html.gz or *.txt files" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "missing")]) == 2
     assert "not a folder" in capsys.readouterr().err
+    (tmp_path / "p.txt").write_text("x", "utf-8")
+    assert main(["eval", str(tmp_path), "--baselines", "nope"]) == 2
+    assert "unknown baseline 'nope'" in capsys.readouterr().err
