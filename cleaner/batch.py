@@ -29,7 +29,6 @@ import os
 import re
 import tempfile
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,41 +112,37 @@ class Outcome:
 
 @dataclass(slots=True)
 class Summary:
-    """Counts for a batch, reported at the end."""
+    """Counts for a batch, reported at the end.
 
-    documents: int = 0
-    failed: int = 0
+    Attributes:
+        tally: The records cleaned and failed, bytes and removals of every input
+            cleaned in this run.
+        skipped: Inputs whose outputs were up to date.
+        errors: The failures recorded in ``_errors.jsonl``.
+    """
+
+    tally: Tally = field(default_factory=Tally)
     skipped: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    removals: Counter[str] = field(default_factory=Counter)
-    passed_over: Counter[str] = field(default_factory=Counter)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, result: Result, bytes_in: int) -> None:
-        """Count one cleaned document."""
-        self.documents += 1
-        self.bytes_in += bytes_in
-        self.bytes_out += len(result.text.encode("utf-8", "surrogatepass"))
-        self.removals.update(r.rule for r in result.removals)
+    @property
+    def documents(self) -> int:
+        """Documents (or records) cleaned in this run."""
+        return self.tally.records - self.tally.failed
 
-    def fail(self, path: str, exc: BaseException) -> None:
-        """Count one failed document."""
-        self.failed += 1
-        self.errors.append({"path": path, "type": type(exc).__name__, "message": str(exc)})
+    @property
+    def failed(self) -> int:
+        """Documents that failed, in this run or (still failing) in the run that was resumed."""
+        return self.tally.failed
 
     def record(self, outcome: Outcome) -> None:
         """Count what a worker did with one task."""
-        tally = outcome.tally
         if outcome.status == "skipped":
             self.skipped += 1
+            # An input up to date keeps its failed records: they are reported again.
+            self.tally.failed += outcome.tally.failed
         else:
-            self.documents += tally.records - tally.failed
-            self.bytes_in += tally.bytes_in
-            self.bytes_out += tally.bytes_out
-            self.removals.update(tally.removals)
-            self.passed_over.update(tally.passed_over)
-        self.failed += tally.failed
+            self.tally.merge(outcome.tally)
         if outcome.error is not None:
             self.errors.append(outcome.error)
 

@@ -494,15 +494,15 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
     verb = "would clean" if dry_run else "cleaned"
     print(
         f"{verb} {summary.documents} document(s) into {out}: "
-        f"{summary.bytes_in:,} bytes in, {summary.bytes_out:,} bytes out, "
-        f"{sum(summary.removals.values())} removal(s), {summary.failed} failed, "
+        f"{summary.tally.bytes_in:,} bytes in, {summary.tally.bytes_out:,} bytes out, "
+        f"{sum(summary.tally.removals.values())} removal(s), {summary.failed} failed, "
         f"{summary.skipped} up to date",
         file=sys.stderr,
     )
-    for rule, count in summary.removals.most_common(top):
+    for rule, count in summary.tally.removals.most_common(top):
         print(f"  {count:6d}  {rule}", file=sys.stderr)
-    if summary.passed_over:
-        print(f"  {_passed_over(summary.passed_over)}", file=sys.stderr)
+    if summary.tally.passed_over:
+        print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
     if summary.errors and not dry_run:
         print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
 

@@ -288,36 +288,19 @@ def evaluate(
         gold = {pid: gold[pid] for pid in wanted}
     inputs = read_pages(directory, gold, layout)
     engine = cleaner or default_cleaner()
-    systems: list[SystemRun] = []
+    predictors: dict[str, Predictor] = {}
     if layout == "html":
-        systems.append(
-            run_system(
-                "cleaner",
-                lambda html, url: engine.clean_html(html, url=url).text,
-                inputs,
-                gold,
-                resamples=resamples,
-            )
-        )
+        predictors["cleaner"] = lambda html, url: engine.clean_html(html, url=url).text
         if baseline:
-            systems += [
-                run_system(name, HTML_BASELINES[name], inputs, gold, resamples=resamples)
-                for name in chosen
-            ]
+            predictors.update((name, HTML_BASELINES[name]) for name in chosen)
     else:
-        systems.append(
-            run_system(
-                "cleaner",
-                lambda text, url: engine.clean(text, url=url).text,
-                inputs,
-                gold,
-                resamples=resamples,
-            )
-        )
+        predictors["cleaner"] = lambda text, url: engine.clean(text, url=url).text
         if baseline:
-            systems.append(
-                run_system("as-is", lambda text, url: text, inputs, gold, resamples=resamples)
-            )
+            predictors["as-is"] = lambda text, url: text
+    systems = [
+        run_system(name, predict, inputs, gold, resamples=resamples)
+        for name, predict in predictors.items()
+    ]
     return Evaluation(layout, directory, gold_path, systems)
 
 
