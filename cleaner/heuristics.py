@@ -25,6 +25,7 @@ import regex
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.metadata import normalize_fields, parse_date
+from cleaner.rules.literals import any_of, holds_any
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,14 +303,22 @@ def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     ]
 
 
+# Words of which every match of _CREDIT holds one, case-folded: most lines hold none.
+_CREDIT_WORDS = any_of(_CREDIT.pattern) or ()
+
+
 def _has_credit(text: str) -> bool:
-    """``_CREDIT.search(text)``, sooner: its first branches need a ``:``, its second a ``(``.
+    """``_CREDIT.search(text)``, sooner: each branch needs one of a few words.
+
+    The first branches also need a ``:``, the second a ``(``.
 
     >>> _has_credit("A view. Photo: AP"), _has_credit("A view (Getty Images)")
     (True, True)
     >>> _has_credit("A sentence about photos and sources.")
     False
     """
+    if _CREDIT_WORDS and not holds_any(_CREDIT_WORDS, text.casefold()):
+        return False
     if ":" in text or "(" in text:
         return _CREDIT.search(text) is not None
     return _CREDIT_AT_END.search(text) is not None

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Sequence
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +15,10 @@ from cleaner import heuristics, pipeline
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.heuristics import _CREDIT, _EDITOR_NOTE, Context, _has_credit, _key, words
-from cleaner.rules.engine import apply_pack
-from tests.conftest import FIXTURES, SEEDS
+from cleaner.rules.engine import apply_pack, line_matches
+from cleaner.rules.literals import folded_head, prefixes
+from cleaner.rules.model import Pack
+from tests.conftest import FIXTURES, SEEDS, real_lines
 
 ENGINE = cleaner.default_cleaner()
 DOCS = [
@@ -121,3 +124,44 @@ def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
         first: list[Cut] = step.run(paragraphs, document).cuts
         assert step.run(paragraphs, document).cuts == first
         assert first == [], step.name  # the result is a fixed point
+
+
+PACKS = ENGINE.packs
+RULE_LINES = real_lines(PACKS)
+ODD_TEXT = st.text(alphabet="ſßﬁİıKΣςsSiIkK•([ReadSharetop:- ", max_size=12)
+
+
+def _plain_line_matches(pack: Pack, line: str) -> list[int]:
+    """Every rule that matches the line, each searched on its own."""
+    return [
+        number
+        for number, rule in enumerate(pack.rules)
+        if (rule.max_chars is None or len(line) <= rule.max_chars)
+        and rule.pattern.search(line) is not None
+    ]
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.name)
+def test_prefix_dispatch_matches_every_rule_searched(pack: Pack) -> None:
+    for line in RULE_LINES:
+        got = [number for number, _ in line_matches(pack, line, CONFIG)]
+        assert got == _plain_line_matches(pack, line), (pack.name, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PACKS), st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT), ODD_TEXT)
+def test_prefix_dispatch_on_odd_case_folding(pack: Pack, line: str, prefix: str) -> None:
+    for text in (line, prefix + line, prefix.upper() + line):
+        got = [number for number, _ in line_matches(pack, text, CONFIG)]
+        assert got == _plain_line_matches(pack, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([r.pattern for p in PACKS for r in p.rules]), ODD_TEXT, ODD_TEXT)
+def test_a_match_starts_with_a_prefix(pattern: regex.Pattern[str], head: str, tail: str) -> None:
+    starts = prefixes(pattern.pattern)
+    text = head + tail
+    if starts is None or pattern.search(text) is None:
+        return
+    folded = folded_head(text, max(len(p) for p in starts))
+    assert folded is None or folded.startswith(starts)

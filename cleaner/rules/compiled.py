@@ -19,6 +19,11 @@ along the line; inside the alternation such a scan is paid for every paragraph,
 whatever its length, whereas the rule searched on its own is skipped for lines
 longer than its ``max_chars`` and outside its region.
 
+The engine now goes one step further per paragraph: each rule's literal
+prefixes (:func:`cleaner.rules.literals.prefixes`), grouped by first
+character in :attr:`Screen.by_first`, pass over most rules with one
+``str.startswith`` and no search at all.
+
 A pattern is combined as a non-capturing group: its leading inline flags become
 scoped flags and its named groups become plain groups (the combined pattern is
 only a yes/no screen; the rule's own pattern extracts the fields).  A pattern
@@ -29,7 +34,7 @@ leaves the pack without a screen, and every paragraph goes through the rules.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -38,6 +43,7 @@ from cleaner.rules.literals import (
     UnreadablePattern,
     any_of,
     closing_paren,
+    prefixes,
     split_branches,
 )
 from cleaner.rules.loader import compile_pattern
@@ -61,6 +67,14 @@ class Screen:
         entries: Each rule of the pack with its index and ``needs``, in order.
         unscreened: The entries of the rules the screen does not stand for:
             all that may match a line the screen rules out.
+        by_first: For each folded first character that some rule's
+            :func:`~cleaner.rules.literals.prefixes` start with, the entries
+            that may match a line starting with it: those rules and the
+            ``anywhere`` ones, in pack order.
+        anywhere: The entries of the rules with no known prefix: all that may
+            match a line whose first character no prefix starts with.
+        prefixes: For each rule of the pack, in order, its prefixes or ``None``.
+        head_size: Length of the longest prefix.
     """
 
     pattern: regex.Pattern[str] | None
@@ -68,6 +82,10 @@ class Screen:
     needs: tuple[Clause | None, ...] = ()
     entries: tuple[tuple[int, Rule, Clause | None], ...] = ()
     unscreened: tuple[tuple[int, Rule, Clause | None], ...] = ()
+    by_first: dict[str, tuple[tuple[int, Rule, Clause | None], ...]] = field(default_factory=dict)
+    anywhere: tuple[tuple[int, Rule, Clause | None], ...] = ()
+    prefixes: tuple[tuple[str, ...] | None, ...] = ()
+    head_size: int = 0
 
 
 _SCREENS: dict[tuple[str, str], Screen] = {}
@@ -226,5 +244,15 @@ def pack_screen(pack: Pack) -> Screen:
             for number, (rule, need) in enumerate(zip(pack.rules, needs, strict=True))
         )
         unscreened = tuple(e for e in entries if e[1].qualified_id not in screened)
-        _SCREENS[key] = Screen(pattern, screened, needs, entries, unscreened)
+        starts = tuple(prefixes(rule.pattern.pattern) for rule in pack.rules)
+        firsts = [None if f is None else {p[0] for p in f} for f in starts]
+        by_first = {
+            char: tuple(e for e, f in zip(entries, firsts, strict=True) if f is None or char in f)
+            for char in sorted(set().union(*(f for f in firsts if f is not None)))
+        }
+        anywhere = tuple(e for e, f in zip(entries, firsts, strict=True) if f is None)
+        head_size = max((len(p) for f in starts if f is not None for p in f), default=0)
+        _SCREENS[key] = Screen(
+            pattern, screened, needs, entries, unscreened, by_first, anywhere, starts, head_size
+        )
     return _SCREENS[key]

@@ -15,7 +15,7 @@ import regex
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.rules.compiled import pack_screen
-from cleaner.rules.literals import holds_any
+from cleaner.rules.literals import folded_head, holds_any
 from cleaner.rules.model import Pack, Rule
 
 
@@ -50,14 +50,6 @@ def extracted_fields(groups: dict[str, str | None]) -> dict[str, Any]:
     return {k: v.strip() for k, v in groups.items() if v is not None and v.strip()}
 
 
-def _screen_rules_out(screen: regex.Pattern[str], line: str, timeout: float) -> bool:
-    """Tell whether the screen proves that none of its rules matches; a timeout proves nothing."""
-    try:
-        return screen.match(line, timeout=timeout) is None
-    except TimeoutError:
-        return False
-
-
 _TIMED_OUT = None
 """Marks, in a line's matches, a rule whose search timed out."""
 
@@ -66,22 +58,27 @@ LineMatches = tuple[tuple[int, "regex.Match[str] | None"], ...]
 
 
 def line_matches(
-    pack: Pack, line: str, config: CleanerConfig, disabled: Collection[str] = ()
+    pack: Pack,
+    line: str,
+    config: CleanerConfig,
+    disabled: Collection[str] = (),
 ) -> LineMatches:
     """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
 
-    Only the text decides: the screen, ``max_chars`` and literal prefilters
-    rule most rules out; regions are left to the caller.  A search that times
-    out is listed with ``None`` for its match; rules in ``disabled`` are not
-    tried.
+    Only the text decides: the prefixes (:func:`folded_head`),
+    ``max_chars`` and literal prefilters rule most rules out; regions are left
+    to the caller.  A search that times out is listed with ``None`` for its
+    match; rules in ``disabled`` are not tried.
     """
     screen = pack_screen(pack)
     folded: str | None = None
     found: list[tuple[int, regex.Match[str] | None]] = []
-    ruled_out = screen.pattern is not None and _screen_rules_out(
-        screen.pattern, line, config.regex_timeout
-    )
-    for number, rule, needs in screen.unscreened if ruled_out else screen.entries:
+    head = folded_head(line, screen.head_size)
+    candidates = screen.entries if head is None else screen.by_first.get(head[:1], screen.anywhere)
+    for number, rule, needs in candidates:
+        starts = screen.prefixes[number]
+        if head is not None and starts is not None and not head.startswith(starts):
+            continue
         if disabled and rule.qualified_id in disabled:
             continue
         if rule.max_chars is not None and len(line) > rule.max_chars:
@@ -109,11 +106,12 @@ def apply_pack(
 ) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
 
-    The pack's start-anchored rules are screened together by one match at
-    position 0 (:func:`cleaner.rules.compiled.pack_screen`): when it fails they
-    are all skipped for the paragraph; the other rules are searched on their own,
-    once the paragraph holds the literals they need
-    (:mod:`cleaner.rules.literals`).
+    Each paragraph is tried only with the rules that may match it: a rule
+    whose literal prefixes (:func:`cleaner.rules.literals.prefixes`) the
+    paragraph does not start with is passed over without a search, found by
+    the paragraph's first character (:func:`cleaner.rules.compiled.pack_screen`);
+    the other rules are searched once the paragraph holds the literals they
+    need (:mod:`cleaner.rules.literals`).
 
     Args:
         pack: The compiled pack.

@@ -262,3 +262,116 @@ def holds_any(literals: Clause, folded: str) -> bool:
         if literal in folded:
             return True
     return False
+
+
+def folded_head(line: str, size: int) -> str | None:
+    """The first ``size`` characters of ``line``, case-folded, for :func:`prefixes` to test.
+
+    ``None`` when the head holds a character whose case-insensitive matches
+    folding cannot vouch for: a non-ASCII character folding to ASCII (``ſ``,
+    ``ﬁ``, ``İ``) and the dotless ``ı``, which some engines equate with ``i``.
+
+    >>> folded_head("Share this", 4), folded_head("ﬁrst", 4) is None, folded_head("", 4)
+    ('shar', True, '')
+    """
+    head = line[:size]
+    if head.isascii():
+        return head.lower()
+    for char in head:
+        if not char.isascii() and (char == "ı" or any(c.isascii() for c in char.casefold())):
+            return None
+    return head.casefold()
+
+
+@functools.lru_cache(maxsize=4096)
+def prefixes(source: str) -> tuple[str, ...] | None:
+    r"""Return folded literal prefixes, one of which starts every match of anchored ``source``.
+
+    Every top-level branch must begin with ``^``; what follows is read atom by
+    atom (``\b`` and lookarounds are passed over; a group gives the prefixes
+    of its branches; an optional atom adds the prefixes of what follows it).
+    A line that the pattern matches at position 0 then has a
+    :func:`folded_head` starting with one of them, whatever the case flags.
+    ``None`` when the reader cannot tell (classes, wildcards, unanchored
+    branches, a match that may be empty).
+
+    >>> prefixes(r"(?i)^(?:read|see)\s+more|^\(?Watch it")
+    ('(', 'read', 'see', 'watch it')
+    >>> prefixes(r"^\d+ comments") is None, prefixes("share$") is None
+    (True, True)
+    """
+    flags = _LEADING_FLAGS.match(source)
+    body = source[flags.end() :] if flags else source
+    found: set[str] = set()
+    try:
+        for branch in split_branches(body):
+            if not branch.startswith("^"):
+                return None
+            starts = _starts(branch[1:])
+            if starts is None:
+                return None
+            found |= starts
+    except (UnreadablePattern, ValueError):
+        return None
+    return tuple(sorted(found))
+
+
+def _fold_literal(char: str) -> str | None:
+    if char == "ı":
+        return None  # matches "I" and "i" case-insensitively in some engines
+    return char.casefold()
+
+
+def _starts(src: str) -> set[str] | None:
+    """Folded prefixes of every match of ``src``, or None when there is no known first one."""
+    run: list[str] = []
+    i = 0
+    while i < len(src):
+        ch = src[i]
+        if ch == "^" or src.startswith("\\b", i):
+            i += 1 if ch == "^" else 2
+            continue
+        if _LOOKAROUND.match(src, i):
+            i = closing_paren(src, i) + 1
+            continue
+        literal: str | None = None
+        chars: set[str] | None = None
+        if ch == "(":
+            opened = _GROUP_OPEN.match(src, i)
+            if opened is None or opened.end() == i:
+                return {"".join(run)} if run else None
+            close = closing_paren(src, i)
+            chars = set()
+            for branch in split_branches(src[opened.end() : close]):
+                inner = _starts(branch)
+                if inner is None:
+                    chars = None
+                    break
+                chars |= inner
+            end = close + 1
+        elif ch == "\\":
+            escaped = src[i + 1 : i + 2]
+            if escaped and not escaped.isalnum():
+                literal = _fold_literal(escaped)
+            end = i + 2
+        elif ch not in _SPECIAL:
+            literal = _fold_literal(ch)
+            end = i + 1
+        else:
+            end = i + 1
+        quantifier = _QUANTIFIER.match(src, end)
+        if literal is not None and quantifier is None:
+            run.append(literal)
+            i = end
+            continue
+        if run:
+            return {"".join(run)}  # the run is a prefix of every match, whatever comes next
+        if literal is not None:
+            chars = {literal}
+        if chars is None:
+            return None
+        if quantifier is not None and _OPTIONAL.match(src, end) is not None:
+            rest = _starts(src[quantifier.end() :])
+            return None if rest is None else chars | rest
+        return chars
+    return {"".join(run)} if run else None
