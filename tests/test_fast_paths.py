@@ -151,7 +151,7 @@ def test_prefix_dispatch_matches_every_rule_searched(pack: Pack) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(PACKS), st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT), ODD_TEXT)
 def test_prefix_dispatch_on_odd_case_folding(pack: Pack, line: str, prefix: str) -> None:
-    for text in (line, prefix + line, prefix.upper() + line):
+    for text in (line, prefix + line, prefix.upper() + line, line + prefix, line.upper()):
         got = [number for number, _ in line_matches(pack, text, CONFIG)]
         assert got == _plain_line_matches(pack, text)
 
