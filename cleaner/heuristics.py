@@ -640,8 +640,12 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         count = len(p.split())
         if count < cfg.crosslink_min_words or count > cfg.title_max_words:
             continue
-        letters = [c for c in p if c.isalpha()]
-        if _HEADLINE_END.search(p) or not letters or any(c.islower() for c in letters):
+        # Letters, none of them lower-case; most lines fail at their second character.
+        if (
+            _HEADLINE_END.search(p)
+            or any(c.islower() and c.isalpha() for c in p)
+            or not any(map(str.isalpha, p))
+        ):
             continue
         before = paragraphs[i - 1]
         if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
