@@ -7,7 +7,8 @@ Rows (single process, each corpus in a fresh interpreter so peak memory is its o
   ``ftfy.fix_text`` alone and to ``canonicalize_reference`` on the same documents;
 * HTML path (``Cleaner.clean_html``) next to ``trafilatura.extract`` alone on
   ``../shared/eval/dev``;
-* scaling: 1k, 10k, 100k documents streamed from a generator built on the seeds.
+* scaling: 1k, 10k, 100k JSON Lines records built on the seeds, streamed through
+  :func:`cleaner.jsonl.clean_stream` (time should grow linearly, peak memory stay flat).
 
 The canonical line cache is cleared before every document, so repeated seeds
 are measured cold.  Usage: ``python benchmarks/bench_text.py [--shared PATH]
@@ -17,6 +18,7 @@ are measured cold.  Usage: ``python benchmarks/bench_text.py [--shared PATH]
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -37,7 +39,7 @@ from common import (
 )
 
 import cleaner
-from cleaner import canonical
+from cleaner import canonical, jsonl
 
 TARGET_TEXT_MBS = 25.0
 TARGET_TEXT_VS_FTFY = 8.0
@@ -88,21 +90,39 @@ def html_row(pages: list[bytes]) -> list[object]:
     ]
 
 
-def generated(count: int) -> Iterator[str]:
-    """Yield ``count`` documents: the seeds in turn, each headed by its own line."""
+def generated(count: int) -> Iterator[bytes]:
+    """Yield ``count`` JSON Lines records: the seeds in turn, each headed by its own line."""
     seeds = read_texts(SEEDS)
     for i in range(count):
-        yield f"Report {i}: update from the newsroom.\n\n{seeds[i % len(seeds)]}"
+        text = f"Report {i}: update from the newsroom.\n\n{seeds[i % len(seeds)]}"
+        yield json.dumps({"id": i, "text": text}).encode("utf-8") + b"\n"
+
+
+class _Discard:
+    """A sink that counts the bytes written and keeps none."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def write(self, data: bytes, /) -> int:
+        self.bytes += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def scaling_row(count: int) -> list[object]:
+    """Stream ``count`` records through :func:`cleaner.jsonl.clean_stream` in one process."""
     engine = cleaner.Cleaner()
-    chars = 0
+    sink = _Discard()
     start = time.perf_counter()
-    for doc in generated(count):
-        chars += len(engine.clean(doc).text)
+    tally = jsonl.clean_stream(
+        generated(count), sink, setup=lambda: jsonl.RecordCleaner(engine), jobs=1
+    )
     seconds = time.perf_counter() - start
-    return [count, f"{seconds:.1f}", f"{count / seconds:.0f}", f"{peak_rss_mb():.0f}"]
+    assert tally.records == count and tally.failed == 0, tally
+    return [count, f"{seconds:.2f}", f"{count / seconds:.0f}", f"{peak_rss_mb():.0f}"]
 
 
 def main(argv: list[str]) -> int:
@@ -152,13 +172,14 @@ def main(argv: list[str]) -> int:
     else:
         notes.append(f"HTML rows skipped: {dev_html} not found")
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    print("Scaling: documents streamed from a generator, each size in a fresh process")
-    print(
-        table(
-            ["docs", "seconds", "docs/s", "peak MB"],
-            [in_fresh_process(scaling_row, n) for n in sizes],
-        )
-    )
+    print("Scaling: JSON Lines records streamed through clean_stream, each size in a fresh process")
+    scaling = [in_fresh_process(scaling_row, n) for n in sizes]
+    if scaling:
+        # Linear time: the time per document stays that of the smallest run.
+        first = float(scaling[0][1]) / int(scaling[0][0])
+        for row in scaling:
+            row.append(f"{float(row[1]) / int(row[0]) / first:.2f}x")
+    print(table(["docs", "seconds", "docs/s", "peak MB", "s/doc vs first"], scaling))
     for note in notes:
         print(f"note: {note}")
     return 0
