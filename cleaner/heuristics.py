@@ -35,10 +35,13 @@ class Context:
     Attributes:
         config: Thresholds.
         metadata: Fields known so far (e.g. the title from HTML metadata).
+        given: The fields of ``metadata`` that came with the document (from the
+            caller or the page), not from cleaning it.
     """
 
     config: CleanerConfig
     metadata: dict[str, Any] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()
 
 
 Heuristic = Callable[[Sequence[str], Context], list[Cut]]
@@ -603,11 +606,18 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     title = ctx.metadata.get("title")
     if isinstance(title, str) and _key(title):
         wanted = _key(title)
-        return [
+        repeats = [
             Cut("generic/headline", "drop-line", i)
             for i, p in enumerate(paragraphs[: cfg.head_lines])
             if _key(p) == wanted
         ]
+        # A title that came with the document is the headline: only its copies go.
+        # A title this step took from the text may have been a stray line, so a
+        # headline that surfaces later goes too (the title stays the first one):
+        # the text then never starts with a headline, and cleaning it again
+        # finds none.
+        if repeats or "title" in ctx.given:
+            return repeats
     if len(paragraphs) < 2:
         return []
     first, second = paragraphs[0], paragraphs[1]

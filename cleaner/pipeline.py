@@ -67,12 +67,15 @@ def pack_step(pack: Pack, config: CleanerConfig) -> Step:
     return Step(f"pack:{pack.name}", run)
 
 
-def heuristic_step(name: str, config: CleanerConfig) -> Step:
-    """Wrap a heuristic of :data:`cleaner.heuristics.HEURISTICS` as a step."""
+def heuristic_step(name: str, config: CleanerConfig, given: frozenset[str] = frozenset()) -> Step:
+    """Wrap a heuristic of :data:`cleaner.heuristics.HEURISTICS` as a step.
+
+    ``given`` names the metadata fields that came with the document.
+    """
     detector = HEURISTICS[name]
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        return StepOutput(detector(paragraphs, Context(config, doc.metadata)), [])
+        return StepOutput(detector(paragraphs, Context(config, doc.metadata, given)), [])
 
     return Step(f"generic/{name}", run)
 
@@ -115,15 +118,23 @@ def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: l
 
 
 def build_steps(
-    packs: Sequence[Pack], config: CleanerConfig, skip_heuristics: Collection[str] = ()
+    packs: Sequence[Pack],
+    config: CleanerConfig,
+    skip_heuristics: Collection[str] = (),
+    given: frozenset[str] = frozenset(),
 ) -> list[Step]:
-    """Return the steps that run after canonicalization, in order."""
+    """Return the steps that run after canonicalization, in order.
+
+    ``given`` names the metadata fields that came with the document.
+    """
     steps = [pack_step(p, config) for p in packs if not p.always]
     if config.generic_rules:
         steps += [pack_step(p, config) for p in packs if p.always]
     if config.heuristics:
         steps += [
-            heuristic_step(name, config) for name in HEURISTICS if name not in skip_heuristics
+            heuristic_step(name, config, given)
+            for name in HEURISTICS
+            if name not in skip_heuristics
         ]
     return steps
 
@@ -169,7 +180,8 @@ def run(
     if site_matches:
         doc.metadata.setdefault("site", site_matches[0].name)
 
-    steps = build_steps([pack for pack, _ in selected], config, skip_heuristics)
+    given = frozenset(metadata or {})
+    steps = build_steps([pack for pack, _ in selected], config, skip_heuristics, given)
     records = {step.name: StepRecord(step.name) for step in steps}
     doc.steps.extend(records.values())
     offsets = OffsetMap(len(canonical))

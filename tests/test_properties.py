@@ -82,3 +82,14 @@ def test_perturbed_seed_invariants(path: object, data: st.DataObject) -> None:
 def test_canonicalize_is_idempotent(text: str) -> None:
     once = cleaner.canonicalize(text)
     assert cleaner.canonicalize(once) == once
+
+
+def test_headline_after_a_stray_title_line_is_stable() -> None:
+    # Found by test_perturbed_seed_invariants: a stray first line was taken as
+    # the title, its copy ("Ƒ") dropped, and the real headline then surfaced.
+    text = (
+        "ƒ /\n\nƑ\n\nUS Carries Out Airstrikes against Militias\n\n"
+        "The operation was the second use of force in the region, officials said on Monday.\n"
+    )
+    check(text)
+    assert cleaner.clean(text).text.startswith("The operation")
