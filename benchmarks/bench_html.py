@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_html.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  Prints docs/s of
-cleaner's HTML path (default options, without the readability rescue, single-pass), each beside
+cleaner's HTML path (default mode, default without the widget heuristic, fast mode), each beside
 ``trafilatura.extract`` at default settings timed in the same run, and the ratio.
 """
 
@@ -21,14 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("directory", nargs="?", type=Path, default=ROOT.parent / "shared/eval/dev")
-    parser.add_argument("--pages", type=int, default=60, help="first N page ids (sorted)")
+    parser.add_argument("--pages", type=int, default=181, help="first N page ids (sorted)")
     args = parser.parse_args()
     ids = sorted(load_gold(args.directory / "gold.jsonl"))[: args.pages]
     print(f"{'system':<20} {'F1':>6} {'docs/s':>8} {'trafilatura docs/s':>19} {'ratio':>6}")
     for name, config in [
         ("cleaner", cleaner.CleanerConfig()),
-        ("cleaner no rescue", cleaner.CleanerConfig(html_rescue=False)),
-        ("cleaner single-pass", cleaner.CleanerConfig(html_combine=False)),
+        ("cleaner no widgets", cleaner.CleanerConfig(html_heuristics=())),
+        ("cleaner fast", cleaner.CleanerConfig(html_fast=True)),
     ]:
         engine = cleaner.Cleaner(config=config)
         evaluation = evaluate(args.directory, cleaner=engine, ids=ids, resamples=0)

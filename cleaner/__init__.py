@@ -30,10 +30,25 @@ from cleaner._version import __version__
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
-from cleaner.extraction import BLOCK_FILTER_WHYS, extract_main
+from cleaner.extraction import (
+    BLOCK_FILTER_WHYS,
+    Extraction,
+    extract_fast,
+    extract_main,
+    page_titles,
+    title_tokens,
+    word_length,
+)
 from cleaner.heuristics import HEURISTICS
-from cleaner.htmlrules import HTML_HEURISTICS, HtmlRemoval, apply_heuristics, apply_pack_rules
+from cleaner.htmlrules import (
+    HTML_HEURISTICS,
+    HtmlRemoval,
+    apply_heuristics,
+    apply_pack_rules,
+    strip_inert,
+)
 from cleaner.provenance import restore
+from cleaner.resili import parse_page
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry, UnknownSiteError
@@ -89,6 +104,7 @@ class Cleaner:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
         self._whys.update(BLOCK_FILTER_WHYS)
+        self._whys["generic/html_inert"] = _first_line(strip_inert.__doc__)
 
     def clean(
         self,
@@ -164,21 +180,18 @@ class Cleaner:
             source["decoding"] = decoded.to_dict()
             html = decoded.text
         removals: list[HtmlRemoval] = []
-        text, found = "", {}
-        tree = _html.parse(html)
-        if tree is not None:
-            found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
-            page_url = url or found.get("url")
-            for pack, _ in self.registry.select(url=page_url, site=site, text=""):
-                if pack.html:
-                    removals += apply_pack_rules(tree, pack.name, pack.html)
-            removals += apply_heuristics(tree, self.config, found)
-            extracted = extract_main(tree, url=page_url, config=self.config)
-            removals += extracted.removals
-            text = extracted.text
-            source["extractor"] = {"name": "trafilatura", "chars": len(text), **extracted.detail}
+        if self.config.html_fast:
+            found, extracted = self._extract_fast(html, url, site, removals)
         else:
-            source["extractor"] = {"name": "trafilatura", "chars": 0, "merge": "no document"}
+            found, extracted = self._extract(html, url, site, removals)
+        removals += extracted.removals
+        text = extracted.text
+        source["extractor"] = {
+            "name": "resiliparse" if self.config.html_fast else "trafilatura+resiliparse",
+            "mode": "fast" if self.config.html_fast else "default",
+            "chars": len(text),
+            **extracted.detail,
+        }
         doc = pipeline.run(
             text,
             registry=self.registry,
@@ -194,6 +207,62 @@ class Cleaner:
         for rule in {r.rule for r in removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
         return result
+
+    def _prune(
+        self, tree: Any, url: str | None, site: str | None, removals: list[HtmlRemoval], found: Any
+    ) -> None:
+        """Pack ``html:`` rules, the generic HTML heuristics, then inert elements, in place."""
+        for pack, _ in self.registry.select(url=url, site=site, text=""):
+            if pack.html:
+                removals += apply_pack_rules(tree, pack.name, pack.html)
+        removals += apply_heuristics(tree, self.config, found)
+        if (inert := strip_inert(tree)) is not None:
+            removals.append(inert)
+
+    def _extract(
+        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
+    ) -> tuple[dict[str, Any], Extraction]:
+        """The default mode: lxml tree, trafilatura's recall pass bounded by resiliparse."""
+        tree = _html.parse(html)
+        if tree is None:
+            return {}, Extraction("", detail={"merge": "no document"})
+        found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
+        self._prune(tree, url or found.get("url"), site, removals, found)
+        # Only inert elements removed: resiliparse may read the page as it came.
+        same = all(r.rule == "generic/html_inert" for r in removals)
+        return found, extract_main(tree, config=self.config, html=html if same else None)
+
+    def _extract_fast(
+        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
+    ) -> tuple[dict[str, Any], Extraction]:
+        """The fast mode: resiliparse parses and extracts; lxml parses only ``<head>``.
+
+        The generic HTML heuristics do not run (resiliparse's main-content
+        rules stand in for them); a site pack's ``html:`` rules do, on an lxml
+        tree of the whole page, when the page has such a pack.
+        """
+        head = _html.parse_head(html)
+        if head is None:
+            return {}, Extraction("", detail={"merge": "no document"})
+        found = _html.page_metadata(head, url)
+        page_url = url or found.get("url")
+        packs = [p for p, _ in self.registry.select(url=page_url, site=site, text="") if p.html]
+        if packs:
+            tree = _html.parse(html)
+            if tree is None:
+                return found, Extraction("", detail={"merge": "no document"})
+            for pack in packs:
+                removals += apply_pack_rules(tree, pack.name, pack.html)
+            html = _html.serialize(tree)
+        titles = page_titles(head) + title_tokens([found.get("title") or ""])
+        extracted = extract_fast(parse_page(html), titles, config=self.config)
+        if word_length(extracted.text) < self.config.html_fast_min_words:
+            # resiliparse found no article (a consent wall, a page of short blocks): the
+            # default extraction decides, at its own cost, for these pages only.
+            removals.clear()
+            found, extracted = self._extract(html, url, site, removals)
+            extracted.detail["fallback"] = "default mode"
+        return found, extracted
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""

@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the headline as the first paragraph (default: it moves to metadata.title)",
     )
     clean.add_argument(
+        "--fast",
+        action="store_true",
+        help="fast HTML mode: resiliparse's main content without trafilatura "
+        "(CleanerConfig.html_fast; see README)",
+    )
+    clean.add_argument(
         "--max-bytes",
         type=int,
         default=CleanerConfig().max_input_bytes,
@@ -226,7 +232,9 @@ def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Clea
 def _clean_config(args: argparse.Namespace) -> CleanerConfig:
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
-    return CleanerConfig(keep_headline=args.keep_headline, max_input_bytes=args.max_bytes)
+    return CleanerConfig(
+        keep_headline=args.keep_headline, max_input_bytes=args.max_bytes, html_fast=args.fast
+    )
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

@@ -1,36 +1,36 @@
-"""Main-content extraction: two trafilatura passes combined, then block filters.
+"""Main-content extraction: a trafilatura pass bounded by resiliparse, then block filters.
 
-trafilatura's precision focus finds where an article starts and ends but drops
-paragraphs inside it; its recall focus keeps those paragraphs but lets
-navigation and teasers in at the edges.  Combining them, then filtering blocks
-on structure the text alone cannot show (link density, the headline), gives
-better text than either pass.  Steps, and why each runs where it does:
+trafilatura's recall focus keeps every paragraph of an article but lets
+navigation and teasers in at the edges; resiliparse's main-content extractor
+(:mod:`cleaner.resili`) finds where the article lies at a tenth of the cost.
+Combining them, then filtering blocks on structure the text alone cannot show
+(link density, the headline), gives better text than either.  Steps, and why
+each runs where it does:
 
-1. **two passes** on the same tree (comments off, links kept so that link
-   density can be measured): R = recall focus without trafilatura's fallback
-   extractors (the merge bounds it anyway, and it is faster), P = precision
-   focus with them;
-2. **span merge** (``generic/html_span_merge``): keep R's blocks from the first
-   to the last block P also kept; outside that span, keep only long, link-poor
-   prose.  Guards: P much shorter than R keeps R; P mostly absent from R uses P;
+1. **recall pass** of trafilatura (comments off, links kept so that link
+   density can be measured, without its fallback extractors: the span bounds
+   it anyway, and it is faster);
+2. **span merge** (``generic/html_span_merge``): keep the pass's blocks from
+   the first to the last block resiliparse also found; outside that span, keep
+   only long, link-poor prose.  Guards: a span source much shorter than the
+   pass keeps the pass; one mostly absent from the pass is used instead;
 3. **block filters** on the merged tree: ``generic/html_headline`` (a block
    among the first few repeating the page title: the headline is metadata),
    ``generic/html_link_blocks`` (short blocks that are mostly link text),
    ``generic/html_boilerplate_blocks`` (short blocks opening like a share,
    related, newsletter, copyright or credit line);
-4. **split-body rescue**: when readability-lxml's article (which merges
-   sibling containers) covers most of ours, its long link-poor paragraphs that
-   we lack are added, if there are several (articles split by inline ads);
+4. **split-body rescue** (off by default): long link-poor paragraphs of the
+   span source that we lack are added, if there are several;
 5. **serialise** with trafilatura's own text output.
 
-Nothing here is keyed to a site; thresholds live in
-:class:`cleaner.config.CleanerConfig`.
+The fast mode (:func:`extract_fast`) skips 1 and 2: resiliparse's blocks,
+filtered by 3, are the text.  Nothing here is keyed to a site; thresholds live
+in :class:`cleaner.config.CleanerConfig`.
 """
 
 from __future__ import annotations
 
 import difflib
-import logging
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -38,17 +38,14 @@ from typing import Any
 
 import regex
 from lxml import etree
-from lxml.html import HtmlElement, fromstring
-from readability import Document as ReadabilityDocument
-from readability.readability import Unparseable
+from lxml.html import HtmlElement, tostring
+from resiliparse.parse.html import HTMLTree
 from trafilatura.core import bare_extraction
 from trafilatura.xml import xmltotxt
 
+from cleaner import resili
 from cleaner.config import CleanerConfig
 from cleaner.htmlrules import HtmlRemoval
-
-# readability logs every page it finds hard; the rescue is optional, so stay quiet.
-logging.getLogger("readability.readability").setLevel(logging.ERROR)
 
 _WORD = regex.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
@@ -73,11 +70,11 @@ BOILERPLATE = regex.compile(
 )
 """Openings of short blocks that are page furniture, not article text."""
 
-_RESCUE_BLOCKS = ("p", "li", "blockquote", "pre", "td", "dd")
-_LEAF_BLOCKS = (*_RESCUE_BLOCKS, "h1", "h2", "h3", "h4", "h5", "h6", "dt", "figcaption")
+_RESCUE_BLOCKS = ("p", "item")
 
 BLOCK_FILTER_WHYS = {
-    "generic/html_span_merge": "Outside the article span found by trafilatura's precision pass.",
+    "generic/html_span_merge": "Outside the article span found by resiliparse's main-content "
+    "extractor.",
     "generic/html_headline": "A leading block repeating the page title: the headline is metadata.",
     "generic/html_link_blocks": "A short block that is mostly link text (menus, teasers, tags).",
     "generic/html_boilerplate_blocks": "A short block opening like a share, related, "
@@ -182,17 +179,19 @@ class Extraction:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def _pass(tree: HtmlElement, url: str | None, config: CleanerConfig, *, precision: bool) -> Any:
-    """One trafilatura pass, precision or recall focus, links kept as ``<ref>``."""
+def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
+    """Trafilatura's recall-focus extraction body, links kept as ``<ref>`` (``None`` if empty).
+
+    No URL is passed: trafilatura would only use it to resolve each link's
+    target, which the text never shows.
+    """
     document = bare_extraction(
         tree,
-        url=url,
         include_comments=False,
         include_tables=True,
         include_links=True,
-        fast=config.html_precision_fast if precision else config.html_recall_fast,
-        favor_precision=precision,
-        favor_recall=not precision,
+        fast=config.html_recall_fast,
+        favor_recall=True,
     )
     body = getattr(document, "body", None)
     return body if body is not None and len(body) else None
@@ -209,17 +208,18 @@ def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) 
 
 
 def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction) -> Any:
-    """Keep the recall body's blocks within the span the precision body covers."""
+    """Keep the recall body's blocks within the span the span source (``pbody``) covers."""
     if rbody is None or pbody is None:
-        extraction.detail["merge"] = "single pass"
+        extraction.detail["merge"] = "single source"
         return pbody if rbody is None else rbody
-    rtext, ptext = body_to_text(rbody), body_to_text(pbody)
+    # Plain text of each body: only its tokens count here, so no serialisation.
+    rtext, ptext = " ".join(rbody.itertext()), " ".join(pbody.itertext())
     if len(ptext) < config.html_merge_min_ratio * len(rtext):
-        extraction.detail["merge"] = "precision pass too short: recall pass kept"
+        extraction.detail["merge"] = "span source too short: recall pass kept"
         return rbody
     rsh, psh = _shingles(rtext), _shingles(ptext)
     if sum((rsh & psh).values()) / max(1, sum(psh.values())) < config.html_merge_min_coverage:
-        extraction.detail["merge"] = "passes disagree: precision pass kept"
+        extraction.detail["merge"] = "sources disagree: span source kept"
         return pbody
     ptokens = set(_WORD.findall(ptext))
     blocks = units(rbody)
@@ -241,7 +241,7 @@ def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extrac
         count += 1
     if count:
         extraction.removals.append(
-            HtmlRemoval("generic/html_span_merge", "outside precision span", count, chars)
+            HtmlRemoval("generic/html_span_merge", "outside article span", count, chars)
         )
     return rbody
 
@@ -263,7 +263,18 @@ def same_title(block: list[str], title: list[str]) -> bool:
         return True
     if len(title) >= 3 and b in a and len(title) >= 0.7 * len(block):
         return True
+    if 2 * min(len(block), len(title)) < 0.8 * (len(block) + len(title)):
+        return False  # the ratio below is at most this bound: no need to compute it
     return difflib.SequenceMatcher(None, block, title, autojunk=False).ratio() >= 0.8
+
+
+def title_tokens(texts: list[str]) -> list[list[str]]:
+    """Token lists of headline candidates, empty ones dropped.
+
+    >>> title_tokens(["Bridge reopens | Courier", ""])
+    [['bridge', 'reopens', 'courier']]
+    """
+    return [t for t in (tokens(x) for x in texts) if t]
 
 
 def page_titles(tree: HtmlElement) -> list[list[str]]:
@@ -276,7 +287,7 @@ def page_titles(tree: HtmlElement) -> list[list[str]]:
             "or @property='twitter:title']/@content"
         )
     ]
-    return [t for t in (tokens(x) for x in found) if t]
+    return title_tokens(found)
 
 
 def block_filters(
@@ -318,34 +329,22 @@ def block_filters(
         extraction.removals.append(HtmlRemoval(f"generic/{name}", selectors[name], count, chars))
 
 
-def readability_blocks(tree: HtmlElement) -> list[tuple[str, float, str]]:
-    """Leaf blocks of readability-lxml's article: (text, link density, tag).
-
-    readability keeps sibling containers of its best candidate, so it finds
-    article paragraphs split into several containers by inline ads.
-    """
-    try:
-        summary = ReadabilityDocument(deepcopy(tree)).summary(html_partial=True)
-        article = fromstring(summary)
-    except (ValueError, etree.ParserError, TypeError, Unparseable):
+def source_blocks(body: Any) -> list[tuple[str, float, str]]:
+    """Leaf blocks of an extracted body: (text, link density, tag)."""
+    if body is None:
         return []
     out: list[tuple[str, float, str]] = []
-    for element in article.iter(*_LEAF_BLOCKS):
-        if any(True for _ in element.iterdescendants(*_LEAF_BLOCKS)):
-            continue
-        text = " ".join(element.text_content().split())
-        if not text:
-            continue
-        n = len(_SPACE.sub("", text))
-        linked = sum(len(_SPACE.sub("", a.text_content())) for a in element.iter("a"))
-        out.append((text, linked / n, str(element.tag)))
+    for unit in units(body):
+        text = " ".join(_text(unit).split())
+        if text:
+            out.append((text, link_density(unit), str(unit.tag)))
     return out
 
 
 def rescue(
     body: Any, blocks: list[tuple[str, float, str]], config: CleanerConfig, extraction: Extraction
 ) -> None:
-    """Add long, link-poor paragraphs found by readability that the body lacks, in place."""
+    """Add long, link-poor paragraphs of another extraction that the body lacks, in place."""
     if not blocks:
         return
     have = _shingles(body_to_text(body))
@@ -397,20 +396,37 @@ def rescue(
     extraction.detail["rescued"] = len(additions)
 
 
-def extract_main(tree: HtmlElement, *, url: str | None, config: CleanerConfig) -> Extraction:
-    """Extract the main text of a parsed page (the tree is not modified)."""
+def extract_main(
+    tree: HtmlElement, *, config: CleanerConfig, html: str | None = None
+) -> Extraction:
+    """Extract the main text of a parsed page (the tree is not modified).
+
+    Args:
+        tree: The page, after HTML-level removals.
+        config: Thresholds.
+        html: The page's HTML when no removal changed its text (resiliparse
+            then parses it as is; otherwise the tree is serialised for it).
+    """
     extraction = Extraction("")
-    rbody = _pass(tree, url, config, precision=False)
-    if not config.html_combine:
-        extraction.text = body_to_text(rbody)
-        extraction.detail["merge"] = "recall pass only"
-        return extraction
-    pbody = _pass(tree, url, config, precision=True)
-    body = span_merge(rbody, pbody, config, extraction)
+    rbody = recall_pass(tree, config)
+    span = resili.main_body(html if html is not None else str(tostring(tree, encoding=str)))
+    body = span_merge(rbody, span, config, extraction)
     if body is None:
         return extraction
     block_filters(body, page_titles(tree), config, extraction)
     if config.html_rescue:
-        rescue(body, readability_blocks(tree), config, extraction)
+        rescue(body, source_blocks(span), config, extraction)
+    extraction.text = body_to_text(body)
+    return extraction
+
+
+def extract_fast(page: HTMLTree, titles: list[list[str]], *, config: CleanerConfig) -> Extraction:
+    """Extract the main text with resiliparse alone, then the block filters (the fast mode)."""
+    extraction = Extraction("")
+    body = resili.main_body(page)
+    extraction.detail["merge"] = "span source only"
+    if body is None:
+        return extraction
+    block_filters(body, titles, config, extraction)
     extraction.text = body_to_text(body)
     return extraction

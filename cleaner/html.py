@@ -23,16 +23,31 @@ rule packs, heuristics and provenance.
 from __future__ import annotations
 
 import codecs
+import logging
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import charset_normalizer
 import regex
+from htmldate import find_date
 from lxml import etree
-from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
+from lxml.html import HtmlElement, tostring
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import (
+    META_URL,
+    Document,
+    examine_meta,
+    extract_meta_json,
+    extract_metainfo,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_XPATHS
+
+log = logging.getLogger(__name__)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -160,16 +175,80 @@ def parse(html: str) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
+_HEAD_END = regex.compile(r"</head\s*>|<body[\s>]", regex.IGNORECASE)
+
+
+def serialize(tree: HtmlElement) -> str:
+    """Serialise a (pruned) tree back to HTML, for a second parser.
+
+    >>> serialize(parse("<html><body><div></div><p>Hi</p></body></html>"))
+    '<html><body><div></div><p>Hi</p></body></html>'
+    """
+    return str(tostring(tree, encoding=str))
+
+
+def parse_head(html: str) -> HtmlElement | None:
+    """Parse only the part of a page before ``<body>`` (for metadata in the fast mode).
+
+    >>> parse_head("<html lang=de><head><title>T</title></head><body><p>x</p>").findtext(".//title")
+    'T'
+    """
+    match = _HEAD_END.search(html)
+    return parse(html[: match.start()] + "</head></html>" if match else html)
+
+
 def page_metadata(
-    tree: HtmlElement, url: str | None = None, *, extensive_date: bool = False
+    tree: HtmlElement,
+    url: str | None = None,
+    *,
+    extensive_date: bool = False,
+    scan_date: bool = True,
 ) -> dict[str, Any]:
     """Return the page's metadata fields (title, author, date, site name, language, URL).
 
-    Read from the untouched tree (``<meta>``, JSON-LD, ``<title>``, bylines).
-    ``sitename`` is renamed ``site_name``.  ``extensive_date`` also scans the
-    page text for a date when the markup declares none (slower).
+    Read from the untouched tree with trafilatura's readers, cheapest first:
+    ``<meta>`` tags, then JSON-LD, then ``<title>``/``<h1>`` for a missing
+    title, the canonical link for the URL and htmldate for the date.  Of
+    trafilatura's byline search only its specific expressions run (``rel``,
+    ``itemprop`` or class naming the author): the generic ones scan every
+    element of the page and cost more than the extraction itself.  Categories,
+    tags and licence are not read.  ``sitename`` is renamed ``site_name``.
+
+    Args:
+        tree: The page, or only its ``<head>`` (see :func:`parse_head`).
+        url: The page's URL, when known.
+        extensive_date: When the markup declares no date, scan the page text
+            for one (htmldate's extensive search; slower).
+        scan_date: Ask htmldate for the date (markup, then URL); off, only a
+            date declared in ``<meta>`` or JSON-LD is read.
     """
-    document = extract_metadata(tree, default_url=url, extensive=extensive_date)
+    document = examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None  # a handle, not a name (as trafilatura does)
+    try:
+        document = extract_meta_json(tree, document)
+    except Exception as exc:  # JSON-LD in the wild breaks its reader in many ways
+        log.debug("JSON-LD metadata unreadable: %s", exc)
+    if not document.title:
+        document.title = extract_title(tree)
+    if not document.author:
+        found = extract_metainfo(tree, AUTHOR_XPATHS[:1], len_limit=120)
+        document.author = normalize_authors(None, found) if found else None
+    document.url = document.url or extract_url(tree, url)
+    if scan_date:
+        params = {**set_date_params(extensive_date), "url": document.url}
+        document.date = find_date(tree, **params) or document.date
+    if document.sitename:
+        document.sitename = document.sitename.lstrip("@")
+        if document.sitename and "." not in document.sitename and document.sitename[0].islower():
+            document.sitename = document.sitename.title()
+    elif document.url and (match := META_URL.match(document.url)):
+        document.sitename = match[1]
+    return _fields(document, tree)
+
+
+def _fields(document: Document, tree: HtmlElement) -> dict[str, Any]:
+    document.clean_and_trim()
     found: dict[str, Any] = {}
     for name in METADATA_FIELDS:
         value = getattr(document, name, None)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.config import CleanerConfig
@@ -174,6 +175,18 @@ def class_tokens(element: HtmlElement) -> set[str]:
     return {t.lower() for t in _SPLIT.split(raw) if t}
 
 
+def widget_token(raw: str) -> str | None:
+    """The widget token of a class and id string, if it has one (the first in order).
+
+    >>> widget_token("post-shareBar x"), widget_token("article-body"), widget_token("shared")
+    ('share', None, None)
+    """
+    if _WIDGET_HINT.search(raw.lower()) is None:
+        return None  # most elements: no token can match, no need to split
+    hits = {t.lower() for t in _SPLIT.split(raw) if t} & WIDGET_TOKENS
+    return min(hits) if hits else None
+
+
 def _paragraph_chars(element: HtmlElement) -> int:
     return sum(text_length(p) for p in element.iter("p"))
 
@@ -190,16 +203,37 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
     for element in root.xpath("//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
-        raw = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if _WIDGET_HINT.search(raw.lower()) is None:
-            continue
-        hits = class_tokens(element) & WIDGET_TOKENS
-        if not hits or any(a in accepted for a in element.iterancestors()):
+        token = widget_token(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if token is None or any(a in accepted for a in element.iterancestors()):
             continue  # inside a widget already removed: nothing more to measure
         if _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
-            found.append((min(hits), element))
+            found.append((token, element))
             accepted.add(element)
     return found
+
+
+INERT_TAGS = ("script", "style", "template", "link")
+"""Elements that render no text; both extractors drop them, so they go first."""
+
+
+def strip_inert(root: HtmlElement) -> HtmlRemoval | None:
+    """Remove scripts, styles, templates and ``<link>`` elements (keeping tails), in place.
+
+    trafilatura and resiliparse discard these anyway; removing them once,
+    before either runs, spares both the walk through them.  Recorded as
+    ``generic/html_inert`` with 0 characters: they render no text.
+
+    >>> from lxml.html import fromstring
+    >>> page = fromstring("<html><body><p>Hi</p><script>x()</script>!</body></html>")
+    >>> strip_inert(page).to_dict(), [e.tag for e in page.iter()], page.find("body/p").tail
+    ({'rule': 'generic/html_inert', 'selector': 'script style template link', \
+'elements': 1, 'chars': 0}, ['html', 'body', 'p'], '!')
+    """
+    count = sum(1 for _ in root.iter(*INERT_TAGS))
+    if not count:
+        return None
+    etree.strip_elements(root, *INERT_TAGS, with_tail=False)
+    return HtmlRemoval("generic/html_inert", " ".join(INERT_TAGS), count, 0)
 
 
 HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
