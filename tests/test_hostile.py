@@ -40,6 +40,12 @@ def _check(result: cleaner.Result, *, html: bool = False) -> None:
     "html",
     [
         pytest.param("<div>" * 100_000 + f"<p>{BODY}</p>" + "</div>" * 100_000, id="deep-100k"),
+        # In a body, the page reaches the main-content extractors (resiliparse's
+        # takes time quadratic in depth, so it is not given such a page).
+        pytest.param(
+            "<html><body>" + "<div>" * 100_000 + f"<p>{BODY}</p>" + "</div>" * 100_000,
+            id="deep-100k-in-body",
+        ),
         pytest.param("<p><b><i>unclosed " * 5_000, id="unclosed-tags"),
         pytest.param(f"<p title='{'x' * 2_000_000}'>{BODY}</p>", id="huge-attribute"),
         pytest.param("<script>" + "var a = 1;" * 50_000 + "</script>", id="script-only"),
@@ -50,6 +56,8 @@ def _check(result: cleaner.Result, *, html: bool = False) -> None:
 )
 def test_hostile_html_gives_a_result(html: str) -> None:
     _check(cleaner.clean_html(html), html=True)
+    fast = cleaner.Cleaner(config=cleaner.CleanerConfig(html_fast=True))
+    _check(fast.clean_html(html), html=True)
 
 
 @pytest.mark.parametrize(
