@@ -31,7 +31,9 @@ def main() -> None:
         ("cleaner fast", cleaner.CleanerConfig(html_fast=True)),
     ]:
         engine = cleaner.Cleaner(config=config)
-        evaluation = evaluate(args.directory, cleaner=engine, ids=ids, resamples=0)
+        evaluation = evaluate(
+            args.directory, cleaner=engine, ids=ids, resamples=0, baselines=["trafilatura"]
+        )
         ours, base = evaluation.system("cleaner"), evaluation.system("trafilatura")
         ratio = ours.docs_per_second / base.docs_per_second
         print(
