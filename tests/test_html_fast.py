@@ -1,0 +1,86 @@
+"""The fast HTML mode (``CleanerConfig(html_fast=True)``, ``cleaner clean --fast``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner import resili
+from cleaner.cli import main
+from cleaner.config import CleanerConfig
+from cleaner.extraction import link_density
+from cleaner.provenance import verify
+from tests.test_html import BODY_PARAGRAPHS
+
+FAST = cleaner.Cleaner(config=CleanerConfig(html_fast=True))
+
+
+@pytest.fixture
+def article(shared_datadir: Path) -> bytes:
+    return (shared_datadir / "article.html").read_bytes()
+
+
+def test_fast_mode_extracts_the_article_with_provenance(article: bytes) -> None:
+    result = FAST.clean_html(article)
+    for start in BODY_PARAGRAPHS:
+        assert start in result.text
+    # No generic HTML heuristics in this mode: the promotion boxed in a widget
+    # stays (the default mode drops it), the headline and the link list go.
+    for noise in ("Harbour bridge reopens", "Ferry timetable"):
+        assert noise not in result.text
+    extractor = result.provenance["source"]["extractor"]
+    assert (extractor["name"], extractor["mode"]) == ("resiliparse", "fast")
+    assert "fallback" not in extractor
+    # Metadata comes from <head> alone in the fast mode.
+    assert result.metadata["title"] == "Harbour bridge reopens after repairs"
+    assert result.metadata["url"] == "https://news.example.org/local/harbour-bridge-reopens"
+    assert verify(result.provenance, result.text) == []
+
+
+def test_fast_and_default_modes_agree_on_the_article_body(article: bytes) -> None:
+    fast, default = FAST.clean_html(article), cleaner.clean_html(article)
+    for start in BODY_PARAGRAPHS:
+        line = next(p for p in default.text.split("\n\n") if p.startswith(start))
+        assert line in fast.text
+
+
+def test_a_page_without_an_article_falls_back_to_the_default_mode() -> None:
+    page = "<html><head><title>Menu</title></head><body><p>Home</p><p>About us</p></body></html>"
+    extractor = FAST.clean_html(page).provenance["source"]["extractor"]
+    assert extractor["fallback"] == "default mode"
+    assert extractor["mode"] == "fast"
+
+
+def test_to_body_maps_resiliparse_markup_to_trafilatura_tags() -> None:
+    body = resili.to_body(
+        "<h2>Title</h2><p>Read <a href='/x'>this story</a> now.</p><ul><li>one</li></ul><br>"
+    )
+    assert [e.tag for e in body.iter()] == ["body", "head", "p", "ref", "list", "item", "lb"]
+    assert link_density(body.find("p")) == pytest.approx(
+        len("thisstory") / len("Readthisstorynow.")
+    )
+    assert resili.to_body("") is None
+
+
+def test_main_body_refuses_pages_nested_too_deep() -> None:
+    depth = resili.MAX_DEPTH + 10
+    page = "<html><body>" + "<div>" * depth + "<p>" + "word " * 80 + "</p>" + "</div>" * depth
+    assert resili.main_body(page) is None
+    shallow = "<html><body><div><p>" + "word " * 80 + "</p></div></body></html>"
+    assert resili.main_body(shallow) is not None
+
+
+def test_cli_fast_flag_and_resume(article: bytes, tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "page.html").write_bytes(article)
+    assert main(["clean", str(src), "-o", str(out), "-q", "--fast"]) == 0
+    record = json.loads((out / "page.json").read_text("utf-8"))
+    assert record["provenance"]["source"]["extractor"]["mode"] == "fast"
+    # The mode is part of the configuration: a run without --fast redoes the page.
+    assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
+    record = json.loads((out / "page.json").read_text("utf-8"))
+    assert record["provenance"]["source"]["extractor"]["mode"] == "default"
