@@ -202,8 +202,9 @@ def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) 
     if not words:
         return None
     if len(words) >= 4:
-        s = _shingles(text)
-        return sum(v for k, v in s.items() if k in pshingles) / sum(s.values()) >= 0.5
+        # The block's 4-token shingles, each counted as often as it occurs.
+        grams = list(zip(words, words[1:], words[2:], words[3:]))
+        return sum(g in pshingles for g in grams) / len(grams) >= 0.5
     return all(w in ptokens for w in words)
 
 
