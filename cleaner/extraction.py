@@ -203,7 +203,7 @@ def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) 
         return None
     if len(words) >= 4:
         # The block's 4-token shingles, each counted as often as it occurs.
-        grams = list(zip(words, words[1:], words[2:], words[3:]))
+        grams = list(zip(words, words[1:], words[2:], words[3:], strict=False))
         return sum(g in pshingles for g in grams) / len(grams) >= 0.5
     return all(w in ptokens for w in words)
 
