@@ -182,13 +182,22 @@ def _sequence(src: str) -> Branch:
 
 
 def _as_clause(req: Requirement) -> Clause | None:
-    """One necessary literal per branch, as a clause; ``None`` if a branch has none."""
+    r"""One clause per branch, pooled: a match of the group holds one of the literals.
+
+    Each branch gives the clause whose shortest literal is longest (a single
+    literal when it has one as long), so a group such as
+    ``(?:(?:read|see)\s+(?:also|more)|related)`` still requires something;
+    ``None`` if a branch requires nothing.
+
+    >>> _as_clause(((("read", "see"), ("also", "more")), (("related",),)))
+    ('also', 'more', 'related')
+    """
     picks: list[str] = []
     for branch in req:
-        singles = [c[0] for c in branch if len(c) == 1]
-        if not singles:
+        if not branch:
             return None
-        picks.append(max(singles, key=len))
+        best = max(branch, key=lambda clause: (min(len(lit) for lit in clause), -len(clause)))
+        picks.extend(lit for lit in best if lit not in picks)
     return tuple(picks)
 
 
@@ -277,10 +286,12 @@ def folded_head(line: str, size: int) -> str | None:
     head = line[:size]
     if head.isascii():
         return head.lower()
-    for char in head:
-        if not char.isascii() and (char == "ı" or any(c.isascii() for c in char.casefold())):
-            return None
-    return head.casefold()
+    folded = head.casefold()
+    # An ASCII character folds to one ASCII character, so the folded head holds
+    # more ASCII than the head exactly when a non-ASCII character folds to some.
+    if "ı" in head or len(folded.encode("ascii", "ignore")) != len(head.encode("ascii", "ignore")):
+        return None
+    return folded
 
 
 @functools.lru_cache(maxsize=4096)
