@@ -35,7 +35,7 @@ from typing import Any
 
 import ahocorasick
 
-from cleaner.rules.literals import any_of, folded_head, prefixes
+from cleaner.rules.literals import any_of, branches, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
 
 Candidates = tuple[tuple[int, Rule], ...]
@@ -50,62 +50,62 @@ class Screen:
     """What rules out a pack's rules for a paragraph, built once per pack.
 
     A set of rules is an ``int`` whose bit ``i`` stands for the pack's rule ``i``.
+    Each rule is screened branch by branch (:func:`cleaner.rules.literals.branches`):
+    it may match a line if one of its branches may, that is, if the line starts
+    with one of the branch's prefixes, or else holds one of its necessary
+    literals, or if the branch has neither.
 
     Attributes:
         rules: The pack's rules, in order.
-        starts: Aho-Corasick automaton over the case-folded prefixes, each
-            mapped to ``(length, rules it is a prefix of)``; ``None`` if none.
-        unanchored: Rules with no known prefix.
-        every: All the pack's rules.
+        starts: Aho-Corasick automaton over the case-folded prefixes of the
+            branches, each mapped to ``(length, rules it starts a branch of)``;
+            ``None`` if there are none.
+        anchored: Rules with a branch that has prefixes.
         head_size: Length of the longest prefix.
         limits: The distinct ``max_chars`` of the rules, ascending.
         fits: ``fits[bisect_left(limits, n)]`` is the rules whose ``max_chars``
             allows a paragraph of ``n`` characters.
         needs: For each entry of ``fits``, an automaton over the case-folded
-            necessary literals of those rules that have no prefix, each
-            mapped to the rules it lets through; ``None`` if there are none.
-        free: For each entry of ``fits``, the rules it does not screen by
-            literals: those with no known literal, and those with a prefix
-            (whose one test at the start of the line is the cheaper screen).
+            necessary literals of the branches (with no prefix) of those
+            rules, each mapped to the rules it lets through; ``None`` if none.
+        free: Rules with a branch that has neither prefix nor literal.
         orders: Rule sets already seen, as lists in pack order.
     """
 
     rules: tuple[Rule, ...] = ()
     starts: Any = None
-    unanchored: int = 0
-    every: int = 0
+    anchored: int = 0
     head_size: int = 0
     limits: tuple[int, ...] = ()
     fits: tuple[int, ...] = (0,)
     needs: tuple[Any, ...] = (None,)
-    free: tuple[int, ...] = (0,)
+    free: int = 0
     orders: dict[int, Candidates] = field(default_factory=dict)
 
     def candidates(self, line: str) -> Candidates:
         """Return the rules that may match ``line``, in pack order.
 
-        A rule left out cannot match: its ``max_chars`` is exceeded, or the
-        case-folded line holds none of its necessary literals, or (when the
-        head of the line folds safely, :func:`folded_head`) starts with none
-        of its prefixes.
+        A rule left out cannot match: its ``max_chars`` is exceeded, or no
+        branch of it may match (a branch with prefixes is passed over when the
+        head of the line folds safely, :func:`folded_head`, and starts with
+        none of them; one with literals, when the case-folded line holds none).
         """
         bucket = bisect_left(self.limits, len(line))
-        rules = self.fits[bucket]
+        fits = self.fits[bucket]
+        rules = fits & self.free
+        if fits & ~rules & self.anchored:
+            head = folded_head(line, self.head_size)
+            if head is None:
+                rules |= self.anchored
+            elif head and self.starts is not None:
+                for end, (size, anchored) in self.starts.iter(head):
+                    if end < size:  # the prefix starts the line
+                        rules |= anchored
         needs = self.needs[bucket]
         if needs is not None:
-            present = self.free[bucket]
             for _, needing in needs.iter(line.casefold()):
-                present |= needing
-            rules &= present
-        if rules & ~self.unanchored:
-            head = folded_head(line, self.head_size)
-            if head is not None:
-                starting = self.unanchored
-                if head and self.starts is not None:
-                    for end, (size, anchored) in self.starts.iter(head):
-                        if end < size:  # the prefix starts the line
-                            starting |= anchored
-                rules &= starting
+                rules |= needing
+        rules &= fits
         found = self.orders.get(rules)
         if found is None:
             found = tuple((n, r) for n, r in enumerate(self.rules) if rules >> n & 1)
@@ -127,45 +127,42 @@ def _automaton(keys: dict[str, Any]) -> Any:
 
 def build_screen(rules: tuple[Rule, ...]) -> Screen:
     """Work out a screen for ``rules`` (see :class:`Screen`)."""
-    literals: dict[int, tuple[str, ...]] = {}
+    literals: dict[str, int] = {}
     starts: dict[str, int] = {}
-    unanchored = 0
+    anchored = free = 0
     for number, rule in enumerate(rules):
-        heads = prefixes(rule.pattern.pattern)
-        if heads is None:
-            unanchored |= 1 << number
-            needs = any_of(rule.pattern.pattern)
-            if needs is not None:
-                literals[number] = needs
-        else:
-            for head in heads:
-                starts[head] = starts.get(head, 0) | 1 << number
+        bit = 1 << number
+        for branch in branches(rule.pattern.pattern):
+            heads = prefixes(branch)
+            needs = any_of(branch) if heads is None else None
+            if heads is not None:
+                anchored |= bit
+                for head in heads:
+                    starts[head] = starts.get(head, 0) | bit
+            elif needs is not None:
+                for literal in needs:
+                    literals[literal] = literals.get(literal, 0) | bit
+            else:
+                free |= bit
     limits = tuple(sorted({r.max_chars for r in rules if r.max_chars is not None}))
     fits = tuple(
         sum(1 << n for n, r in enumerate(rules) if r.max_chars is None or r.max_chars >= limit)
         for limit in limits
     )
     fits = (*fits, sum(1 << n for n, r in enumerate(rules) if r.max_chars is None))
-    needs_by_fit: list[Any] = []
-    free_by_fit: list[int] = []
-    for fit in fits:
-        keys: dict[str, int] = {}
-        for number, needs in literals.items():
-            if fit >> number & 1:
-                for literal in needs:
-                    keys[literal] = keys.get(literal, 0) | 1 << number
-        needs_by_fit.append(_automaton(keys))
-        free_by_fit.append(sum(1 << n for n in range(len(rules)) if n not in literals))
+    needs_by_fit = tuple(
+        _automaton({lit: bits & fit for lit, bits in literals.items() if bits & fit & ~free})
+        for fit in fits
+    )
     return Screen(
         rules=rules,
         starts=_automaton({key: (len(key), bits) for key, bits in starts.items()}),
-        unanchored=unanchored,
-        every=(1 << len(rules)) - 1,
+        anchored=anchored,
         head_size=max(map(len, starts), default=0),
         limits=limits,
         fits=fits,
-        needs=tuple(needs_by_fit),
-        free=tuple(free_by_fit),
+        needs=needs_by_fit,
+        free=free,
     )
 
 

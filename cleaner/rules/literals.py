@@ -313,6 +313,8 @@ def prefixes(source: str) -> tuple[str, ...] | None:
     """
     flags = _LEADING_FLAGS.match(source)
     body = source[flags.end() :] if flags else source
+    if flags and ("x" in flags.group() or "m" in flags.group()):
+        return None  # spaces that are not literal, or "^" after every newline
     found: set[str] = set()
     try:
         for branch in split_branches(body):
@@ -386,3 +388,53 @@ def _starts(src: str) -> set[str] | None:
             return None if rest is None else chars | rest
         return chars
     return {"".join(run)} if run else None
+
+
+_PLAIN_GROUP = regex.compile(r"\((?!\?)|\(\?(?::|>|P?<\w+>)")
+"""A group that matches one of its alternatives: no flags, lookaround or condition."""
+
+_MAX_BRANCHES = 64
+"""Most branches :func:`branches` spells out for one pattern."""
+
+
+def branches(source: str) -> tuple[str, ...]:
+    r"""Split ``source`` into patterns, one of which matches wherever it does.
+
+    Top-level alternatives are split apart, and an anchored one that opens with
+    a group is spelled out, one pattern per alternative of the group, so that
+    each can be screened on its own (:func:`prefixes`, :func:`any_of`): a
+    pattern some of whose alternatives start with a literal and others do
+    not then still has prefixes for most.  Leading flags are kept on each.
+    What the reader cannot follow is returned whole.
+
+    >>> branches(r"(?i)^(?:print|\d+ of \d+)$|see")
+    ('(?i)^print$', '(?i)^\\d+ of \\d+$', '(?i)see')
+    """
+    flags = _LEADING_FLAGS.match(source)
+    lead = flags.group() if flags else ""
+    if "x" in lead:
+        return (source,)
+    try:
+        found = _spell_out(source[len(lead) :])
+    except (UnreadablePattern, ValueError):
+        return (source,)
+    if len(found) > _MAX_BRANCHES:
+        return (source,)
+    return tuple(lead + branch for branch in found)
+
+
+def _spell_out(body: str) -> list[str]:
+    out: list[str] = []
+    for branch in split_branches(body):
+        opened = _PLAIN_GROUP.match(branch, 1) if branch.startswith("^(") else None
+        if opened is None or len(out) > _MAX_BRANCHES:
+            out.append(branch)
+            continue
+        close = closing_paren(branch, 1)
+        rest = branch[close + 1 :]
+        if _QUANTIFIER.match(rest):
+            out.append(branch)  # a match may repeat the group or skip it
+            continue
+        alternatives = split_branches(branch[opened.end() : close])
+        out.extend(_spell_out("|".join("^" + alt + rest for alt in alternatives)))
+    return out
