@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 import regex
@@ -17,7 +18,7 @@ from cleaner.document import Cut
 from cleaner.heuristics import _CREDIT, _EDITOR_NOTE, Context, _has_credit, _key, words
 from cleaner.rules.engine import apply_pack, line_matches
 from cleaner.rules.literals import folded_head, prefixes
-from cleaner.rules.model import Pack
+from cleaner.rules.model import Pack, Rule
 from tests.conftest import FIXTURES, SEEDS, real_lines
 
 ENGINE = cleaner.default_cleaner()
@@ -128,7 +129,7 @@ def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
 
 PACKS = ENGINE.packs
 RULE_LINES = real_lines(PACKS)
-ODD_TEXT = st.text(alphabet="ſßﬁİıKΣςsSiIkK•([ReadSharetop:- ", max_size=12)
+ODD_TEXT = st.text(alphabet="ſßẞﬁﬀǰŉİıKΣςsSiIkK•([ReadSharetop:-/@07 😀", max_size=12)
 
 
 def _plain_line_matches(pack: Pack, line: str) -> list[int]:
@@ -165,3 +166,62 @@ def test_a_match_starts_with_a_prefix(pattern: regex.Pattern[str], head: str, ta
         return
     folded = folded_head(text, max(len(p) for p in starts))
     assert folded is None or folded.startswith(starts)
+
+
+def _reference_folded_head(line: str, size: int) -> str | None:
+    """folded_head as first written: each character's folding inspected on its own."""
+    head = line[:size]
+    for char in head:
+        if not char.isascii() and (char == "ı" or any(c.isascii() for c in char.casefold())):
+            return None
+    return head.casefold()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(ODD_TEXT, st.text(max_size=30)), st.integers(0, 20))
+def test_folded_head_matches_the_per_character_check(line: str, size: int) -> None:
+    assert folded_head(line, size) == _reference_folded_head(line, size)
+
+
+def _pack(patterns: Sequence[tuple[str, int | None]]) -> Pack:
+    rules = tuple(
+        Rule(f"r{n}", f"odd/r{n}", "drop-line", regex.compile(source), "odd", max_chars=limit)
+        for n, (source, limit) in enumerate(patterns)
+    )
+    return Pack("odd", "1", "odd", Path("odd.yaml"), f"odd-{len(rules)}", rules=rules)
+
+
+# Patterns whose screening takes each path: prefixes of spelled-out groups, literals of
+# the other branches, short and long max_chars, flags that switch screening off.
+ODD_PACK = _pack(
+    [
+        (r"(?i)^(?:share|\d+\s*of\s*\d+|ſtop)$", 40),
+        (r"(?i)^[\[(]?\s*(?:read|see)\s+(?:also|more)\s*:", 80),
+        (r"(?i)^(?:fi|ss)x|kelvin$|^ǰ", None),
+        (r"(?m)^top", None),
+        (r"(?x)^ s h a r e", 12),
+        (r"^(?:(?:a|b)|c+|(?P<n>İ|ı)d)\b", 6),
+        (r"(?i)😀|@\w", 20),
+        (r"(?i)^(?>re|read)ad|(?i:STRASSE)", None),
+        (r"^\d+$", 3),
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT), ODD_TEXT, st.sampled_from(["", "\n"]))
+def test_branch_screen_on_odd_patterns(line: str, prefix: str, joint: str) -> None:
+    for text in (line, prefix + line, prefix.upper() + joint + line, line + joint + prefix):
+        got = [number for number, _ in line_matches(ODD_PACK, text, CONFIG)]
+        assert got == _plain_line_matches(ODD_PACK, text), text
+
+
+LENGTH_PACK = _pack([(r"(?i)share", 8), (r"(?i)^share", 12), (r"^x|share", None), (r"x", 10)])
+
+
+@pytest.mark.parametrize("size", range(20))
+def test_screen_lets_every_length_through_that_fits(size: int) -> None:
+    """Lines just under, at and over each max_chars: the length screen is exact."""
+    for text in ("Share" + "x" * size, "x" * size + "SHARE", "x" * size):
+        got = [number for number, _ in line_matches(LENGTH_PACK, text, CONFIG)]
+        assert got == _plain_line_matches(LENGTH_PACK, text), text

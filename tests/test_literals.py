@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner.rules.literals import any_of, holds_any, requirement, satisfied
+from cleaner.rules.literals import any_of, branches, holds_any, prefixes, requirement, satisfied
 from tests.conftest import real_lines
 
 PACKS = cleaner.default_cleaner().packs
@@ -81,3 +82,56 @@ def test_unreadable_or_literal_free_patterns_give_none(source: str) -> None:
 def test_case_folded_matches_pass() -> None:
     req = requirement("(?i)strasse")
     assert req is not None and satisfied(req, "STRAẞE".casefold())
+
+
+def test_optional_leading_text_leaves_literals() -> None:
+    """A group after an optional bracket still requires one of its literals."""
+    assert any_of(r"(?i)^[\[(]?\s*(?:(?:read|see)\s+(?:also|more)|related)\s*:") == (
+        "also",
+        "more",
+        "related",
+    )
+    generic = {rule.id: rule.pattern.pattern for rule in PACKS[0].rules}
+    assert any_of(generic["related_link_line"]) is not None
+    assert any_of(generic["widget_label"]) is not None
+
+
+@pytest.mark.parametrize("flags", ["(?x)", "(?m)", "(?im)"])
+def test_no_prefixes_under_verbose_or_multiline(flags: str) -> None:
+    assert prefixes(flags + "^share") is None
+
+
+def _branch_matches(source: str, line: str) -> None:
+    if COMPILED[source].search(line) is None:
+        return
+    parts = branches(source)
+    assert any(regex.search(part, line) for part in parts), (source, line, parts)
+
+
+@pytest.mark.parametrize("source", PATTERNS)
+def test_a_match_is_a_match_of_a_branch(source: str) -> None:
+    for line in LINES:
+        _branch_matches(source, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATTERNS), st.sampled_from(LINES), st.text(max_size=20))
+def test_branches_cover_variants(source: str, line: str, noise: str) -> None:
+    for variant in (noise + line, line + noise, line.upper(), line.lower()):
+        _branch_matches(source, variant)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"^(?:a|b)c|d", ("^ac", "^bc", "d")),
+        (r"(?i)^(?:x|(?:y|z)w)$", ("(?i)^x$", "(?i)^yw$", "(?i)^zw$")),
+        (r"^(?:a|b)+c", ("^(?:a|b)+c",)),
+        (r"^(?i:a|b)c", ("^(?i:a|b)c",)),
+        (r"^(?=a|b)c", ("^(?=a|b)c",)),
+        (r"(?x)^(?:a|b)", ("(?x)^(?:a|b)",)),
+        (r"^[(|]", ("^[(|]",)),
+    ],
+)
+def test_branches_of_small_patterns(source: str, expected: tuple[str, ...]) -> None:
+    assert branches(source) == expected

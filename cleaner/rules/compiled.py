@@ -1,4 +1,4 @@
-"""Per-pack dispatch of rules: most paragraphs cost a few string tests, not a search per rule.
+"""Per-pack dispatch of rules: most paragraphs cost one scan, not a test per rule.
 
 A pack's rules are tried in order on every paragraph and every rule that
 matches is reported (the engine then applies the first, in pack order, which
@@ -8,56 +8,162 @@ engine rules most of them out from the text alone:
 
 * **prefixes**: a rule whose every match starts with one of a few literal
   strings (:func:`cleaner.rules.literals.prefixes`, compared case-folded)
-  cannot match a paragraph that starts with none of them.  Rules are grouped
-  by the first character of their prefixes (:attr:`Screen.by_first`), so a
-  paragraph is shown only the rules it could start a match for, plus the
-  rules with no known prefix (:attr:`Screen.anywhere`);
+  cannot match a paragraph that starts with none of them;
 * **necessary literals**: a rule that cannot match without one of some
   literals (:func:`cleaner.rules.literals.any_of`) is not searched in a
   paragraph that holds none of them;
-* ``max_chars``, checked by the engine.
+* ``max_chars``: a rule is not searched in a longer paragraph.
 
-Each test is exact: it only passes over rules that cannot match, which
-``tests/test_fast_paths.py`` checks against searching every rule.  A single
-alternation of the pack's patterns was measured slower than these tests: an
-alternation of case-insensitive patterns loses each pattern's own
-literal-prefix optimisation.
+The first two are answered for all rules at once by one Aho-Corasick scan of
+the case-folded paragraph (pyahocorasick, in C) over every literal and prefix
+of the pack: each literal found sets the bits of the rules it lets through,
+each prefix found at position 0 those of the rules it starts.  The rules left
+are the set bits of ``length & literals & prefixes``, in pack order; the few
+distinct sets that occur are turned into rule lists once and kept.  Only
+rules that cannot match are passed over, which ``tests/test_fast_paths.py``
+checks against searching every rule.  A single alternation of the pack's
+patterns was measured slower than these tests: an alternation of
+case-insensitive patterns loses each pattern's own literal-prefix
+optimisation.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
-from cleaner.rules.literals import Clause, any_of, prefixes
+import ahocorasick
+
+from cleaner.rules.literals import any_of, branches, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
 
-#: A rule with its index in the pack and its necessary literals (None: none known).
-Entry = tuple[int, Rule, Clause | None]
+Candidates = tuple[tuple[int, Rule], ...]
+"""Rules (with their index in the pack) that a line may match, in pack order."""
+
+_MAX_ORDERS = 4096
+"""Rule sets kept as lists per pack; beyond it (not seen in practice) they are rebuilt."""
 
 
 @dataclass(frozen=True, slots=True)
 class Screen:
     """What rules out a pack's rules for a paragraph, built once per pack.
 
+    A set of rules is an ``int`` whose bit ``i`` stands for the pack's rule ``i``.
+    Each rule is screened branch by branch (:func:`cleaner.rules.literals.branches`):
+    it may match a line if one of its branches may, that is, if the line starts
+    with one of the branch's prefixes, or else holds one of its necessary
+    literals, or if the branch has neither.
+
     Attributes:
-        entries: Each rule of the pack with its index and the literals of which
-            it cannot match without one (:func:`cleaner.rules.literals.any_of`)
-            or ``None``, in pack order.
-        by_first: For each folded first character that some rule's
-            :func:`~cleaner.rules.literals.prefixes` start with, the entries
-            that may match a line starting with it: those rules and the
-            ``anywhere`` ones, in pack order.
-        anywhere: The entries of the rules with no known prefix: all that may
-            match a line whose first character no prefix starts with.
-        prefixes: For each rule of the pack, in order, its prefixes or ``None``.
+        rules: The pack's rules, in order.
+        starts: Aho-Corasick automaton over the case-folded prefixes of the
+            branches, each mapped to ``(length, rules it starts a branch of)``;
+            ``None`` if there are none.
+        anchored: Rules with a branch that has prefixes.
         head_size: Length of the longest prefix.
+        limits: The distinct ``max_chars`` of the rules, ascending.
+        fits: ``fits[bisect_left(limits, n)]`` is the rules whose ``max_chars``
+            allows a paragraph of ``n`` characters.
+        needs: For each entry of ``fits``, an automaton over the case-folded
+            necessary literals of the branches (with no prefix) of those
+            rules, each mapped to the rules it lets through; ``None`` if none.
+        free: Rules with a branch that has neither prefix nor literal.
+        orders: Rule sets already seen, as lists in pack order.
     """
 
-    entries: tuple[Entry, ...] = ()
-    by_first: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
-    anywhere: tuple[Entry, ...] = ()
-    prefixes: tuple[tuple[str, ...] | None, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    starts: Any = None
+    anchored: int = 0
     head_size: int = 0
+    limits: tuple[int, ...] = ()
+    fits: tuple[int, ...] = (0,)
+    needs: tuple[Any, ...] = (None,)
+    free: int = 0
+    orders: dict[int, Candidates] = field(default_factory=dict)
+
+    def candidates(self, line: str) -> Candidates:
+        """Return the rules that may match ``line``, in pack order.
+
+        A rule left out cannot match: its ``max_chars`` is exceeded, or no
+        branch of it may match (a branch with prefixes is passed over when the
+        head of the line folds safely, :func:`folded_head`, and starts with
+        none of them; one with literals, when the case-folded line holds none).
+        """
+        bucket = bisect_left(self.limits, len(line))
+        fits = self.fits[bucket]
+        rules = fits & self.free
+        if fits & ~rules & self.anchored:
+            head = folded_head(line, self.head_size)
+            if head is None:
+                rules |= self.anchored
+            elif head and self.starts is not None:
+                for end, (size, anchored) in self.starts.iter(head):
+                    if end < size:  # the prefix starts the line
+                        rules |= anchored
+        needs = self.needs[bucket]
+        if needs is not None:
+            for _, needing in needs.iter(line.casefold()):
+                rules |= needing
+        rules &= fits
+        found = self.orders.get(rules)
+        if found is None:
+            found = tuple((n, r) for n, r in enumerate(self.rules) if rules >> n & 1)
+            if len(self.orders) < _MAX_ORDERS:
+                self.orders[rules] = found
+        return found
+
+
+def _automaton(keys: dict[str, Any]) -> Any:
+    """An Aho-Corasick automaton mapping each key to its value; ``None`` if no keys."""
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, value in keys.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def build_screen(rules: tuple[Rule, ...]) -> Screen:
+    """Work out a screen for ``rules`` (see :class:`Screen`)."""
+    literals: dict[str, int] = {}
+    starts: dict[str, int] = {}
+    anchored = free = 0
+    for number, rule in enumerate(rules):
+        bit = 1 << number
+        for branch in branches(rule.pattern.pattern):
+            heads = prefixes(branch)
+            needs = any_of(branch) if heads is None else None
+            if heads is not None:
+                anchored |= bit
+                for head in heads:
+                    starts[head] = starts.get(head, 0) | bit
+            elif needs is not None:
+                for literal in needs:
+                    literals[literal] = literals.get(literal, 0) | bit
+            else:
+                free |= bit
+    limits = tuple(sorted({r.max_chars for r in rules if r.max_chars is not None}))
+    fits = tuple(
+        sum(1 << n for n, r in enumerate(rules) if r.max_chars is None or r.max_chars >= limit)
+        for limit in limits
+    )
+    fits = (*fits, sum(1 << n for n, r in enumerate(rules) if r.max_chars is None))
+    needs_by_fit = tuple(
+        _automaton({lit: bits & fit for lit, bits in literals.items() if bits & fit & ~free})
+        for fit in fits
+    )
+    return Screen(
+        rules=rules,
+        starts=_automaton({key: (len(key), bits) for key, bits in starts.items()}),
+        anchored=anchored,
+        head_size=max(map(len, starts), default=0),
+        limits=limits,
+        fits=fits,
+        needs=needs_by_fit,
+        free=free,
+    )
 
 
 _SCREENS: dict[tuple[str, str], Screen] = {}
@@ -67,16 +173,5 @@ def pack_screen(pack: Pack) -> Screen:
     """Return the pack's screen (built once per pack file)."""
     key = (pack.name, pack.sha256)
     if key not in _SCREENS:
-        entries = tuple(
-            (number, rule, any_of(rule.pattern.pattern)) for number, rule in enumerate(pack.rules)
-        )
-        starts = tuple(prefixes(rule.pattern.pattern) for rule in pack.rules)
-        firsts = [None if f is None else {p[0] for p in f} for f in starts]
-        by_first = {
-            char: tuple(e for e, f in zip(entries, firsts, strict=True) if f is None or char in f)
-            for char in sorted(set().union(*(f for f in firsts if f is not None)))
-        }
-        anywhere = tuple(e for e, f in zip(entries, firsts, strict=True) if f is None)
-        head_size = max((len(p) for f in starts if f is not None for p in f), default=0)
-        _SCREENS[key] = Screen(entries, by_first, anywhere, starts, head_size)
+        _SCREENS[key] = build_screen(pack.rules)
     return _SCREENS[key]

@@ -15,7 +15,6 @@ import regex
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.rules.compiled import pack_screen
-from cleaner.rules.literals import folded_head, holds_any
 from cleaner.rules.model import Pack, Rule
 
 
@@ -65,29 +64,15 @@ def line_matches(
 ) -> LineMatches:
     """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
 
-    Only the text decides: the prefixes (:func:`folded_head`),
-    ``max_chars`` and literal prefilters rule most rules out; regions are left
-    to the caller.  A search that times out is listed with ``None`` for its
+    Only the text decides: the prefixes, ``max_chars`` and literal
+    prefilters rule most rules out (:meth:`~cleaner.rules.compiled.Screen.candidates`); regions are
+    left to the caller.  A search that times out is listed with ``None`` for its
     match; rules in ``disabled`` are not tried.
     """
-    screen = pack_screen(pack)
-    folded: str | None = None
     found: list[tuple[int, regex.Match[str] | None]] = []
-    head = folded_head(line, screen.head_size)
-    candidates = screen.entries if head is None else screen.by_first.get(head[:1], screen.anywhere)
-    for number, rule, needs in candidates:
-        starts = screen.prefixes[number]
-        if head is not None and starts is not None and not head.startswith(starts):
-            continue
+    for number, rule in pack_screen(pack).candidates(line):
         if disabled and rule.qualified_id in disabled:
             continue
-        if rule.max_chars is not None and len(line) > rule.max_chars:
-            continue
-        if needs is not None:
-            if folded is None:
-                folded = line.casefold()
-            if not holds_any(needs, folded):
-                continue
         try:
             match = rule.pattern.search(line, timeout=config.regex_timeout)
         except TimeoutError:
@@ -108,10 +93,10 @@ def apply_pack(
 
     Each paragraph is tried only with the rules that may match it: a rule
     whose literal prefixes (:func:`cleaner.rules.literals.prefixes`) the
-    paragraph does not start with is passed over without a search, found by
-    the paragraph's first character (:func:`cleaner.rules.compiled.pack_screen`);
-    the other rules are searched once the paragraph holds the literals they
-    need (:mod:`cleaner.rules.literals`).
+    paragraph does not start with, or whose necessary literals
+    (:mod:`cleaner.rules.literals`) it does not hold, is passed over without
+    a search; one scan of the paragraph tells which
+    (:func:`cleaner.rules.compiled.pack_screen`).
 
     Args:
         pack: The compiled pack.

@@ -182,13 +182,22 @@ def _sequence(src: str) -> Branch:
 
 
 def _as_clause(req: Requirement) -> Clause | None:
-    """One necessary literal per branch, as a clause; ``None`` if a branch has none."""
+    r"""One clause per branch, pooled: a match of the group holds one of the literals.
+
+    Each branch gives the clause whose shortest literal is longest (a single
+    literal when it has one as long), so a group such as
+    ``(?:(?:read|see)\s+(?:also|more)|related)`` still requires something;
+    ``None`` if a branch requires nothing.
+
+    >>> _as_clause(((("read", "see"), ("also", "more")), (("related",),)))
+    ('also', 'more', 'related')
+    """
     picks: list[str] = []
     for branch in req:
-        singles = [c[0] for c in branch if len(c) == 1]
-        if not singles:
+        if not branch:
             return None
-        picks.append(max(singles, key=len))
+        best = max(branch, key=lambda clause: (min(len(lit) for lit in clause), -len(clause)))
+        picks.extend(lit for lit in best if lit not in picks)
     return tuple(picks)
 
 
@@ -277,10 +286,12 @@ def folded_head(line: str, size: int) -> str | None:
     head = line[:size]
     if head.isascii():
         return head.lower()
-    for char in head:
-        if not char.isascii() and (char == "ı" or any(c.isascii() for c in char.casefold())):
-            return None
-    return head.casefold()
+    folded = head.casefold()
+    # An ASCII character folds to one ASCII character, so the folded head holds
+    # more ASCII than the head exactly when a non-ASCII character folds to some.
+    if "ı" in head or len(folded.encode("ascii", "ignore")) != len(head.encode("ascii", "ignore")):
+        return None
+    return folded
 
 
 @functools.lru_cache(maxsize=4096)
@@ -302,6 +313,8 @@ def prefixes(source: str) -> tuple[str, ...] | None:
     """
     flags = _LEADING_FLAGS.match(source)
     body = source[flags.end() :] if flags else source
+    if flags and ("x" in flags.group() or "m" in flags.group()):
+        return None  # spaces that are not literal, or "^" after every newline
     found: set[str] = set()
     try:
         for branch in split_branches(body):
@@ -375,3 +388,53 @@ def _starts(src: str) -> set[str] | None:
             return None if rest is None else chars | rest
         return chars
     return {"".join(run)} if run else None
+
+
+_PLAIN_GROUP = regex.compile(r"\((?!\?)|\(\?(?::|>|P?<\w+>)")
+"""A group that matches one of its alternatives: no flags, lookaround or condition."""
+
+_MAX_BRANCHES = 64
+"""Most branches :func:`branches` spells out for one pattern."""
+
+
+def branches(source: str) -> tuple[str, ...]:
+    r"""Split ``source`` into patterns, one of which matches wherever it does.
+
+    Top-level alternatives are split apart, and an anchored one that opens with
+    a group is spelled out, one pattern per alternative of the group, so that
+    each can be screened on its own (:func:`prefixes`, :func:`any_of`): a
+    pattern some of whose alternatives start with a literal and others do
+    not then still has prefixes for most.  Leading flags are kept on each.
+    What the reader cannot follow is returned whole.
+
+    >>> branches(r"(?i)^(?:print|\d+ of \d+)$|see")
+    ('(?i)^print$', '(?i)^\\d+ of \\d+$', '(?i)see')
+    """
+    flags = _LEADING_FLAGS.match(source)
+    lead = flags.group() if flags else ""
+    if "x" in lead:
+        return (source,)
+    try:
+        found = _spell_out(source[len(lead) :])
+    except (UnreadablePattern, ValueError):
+        return (source,)
+    if len(found) > _MAX_BRANCHES:
+        return (source,)
+    return tuple(lead + branch for branch in found)
+
+
+def _spell_out(body: str) -> list[str]:
+    out: list[str] = []
+    for branch in split_branches(body):
+        opened = _PLAIN_GROUP.match(branch, 1) if branch.startswith("^(") else None
+        if opened is None or len(out) > _MAX_BRANCHES:
+            out.append(branch)
+            continue
+        close = closing_paren(branch, 1)
+        rest = branch[close + 1 :]
+        if _QUANTIFIER.match(rest):
+            out.append(branch)  # a match may repeat the group or skip it
+            continue
+        alternatives = split_branches(branch[opened.end() : close])
+        out.extend(_spell_out("|".join("^" + alt + rest for alt in alternatives)))
+    return out
