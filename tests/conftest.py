@@ -38,3 +38,9 @@ def generic_only(tmp_path_factory: pytest.TempPathFactory) -> cleaner.Cleaner:
     folder = tmp_path_factory.mktemp("generic-only")
     (folder / "generic.yaml").write_bytes((ROOT / "rules" / "generic.yaml").read_bytes())
     return cleaner.Cleaner([folder], bundled=False)
+
+
+@pytest.fixture
+def article(shared_datadir: Path) -> bytes:
+    """The sample news page of ``tests/data`` (a headline, four paragraphs, widgets)."""
+    return (shared_datadir / "article.html").read_bytes()

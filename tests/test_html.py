@@ -29,11 +29,6 @@ BODY_PARAGRAPHS = (
 )
 
 
-@pytest.fixture
-def article(shared_datadir: Path) -> bytes:
-    return (shared_datadir / "article.html").read_bytes()
-
-
 def test_article_text_metadata_and_provenance(article: bytes) -> None:
     result = cleaner.clean_html(article)
     for start in BODY_PARAGRAPHS:

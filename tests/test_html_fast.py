@@ -18,11 +18,6 @@ from tests.test_html import BODY_PARAGRAPHS
 FAST = cleaner.Cleaner(config=CleanerConfig(html_fast=True))
 
 
-@pytest.fixture
-def article(shared_datadir: Path) -> bytes:
-    return (shared_datadir / "article.html").read_bytes()
-
-
 def test_fast_mode_extracts_the_article_with_provenance(article: bytes) -> None:
     result = FAST.clean_html(article)
     for start in BODY_PARAGRAPHS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -39,19 +41,6 @@ def _necessary(source: str, line: str) -> None:
 
 def test_most_bundled_patterns_have_literals() -> None:
     assert sum(any_of(source) is not None for source in PATTERNS) >= 0.6 * len(PATTERNS)
-
-
-@pytest.mark.parametrize("source", PATTERNS)
-def test_literals_are_necessary_on_real_lines(source: str) -> None:
-    for line in LINES:
-        _necessary(source, line)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.sampled_from(PATTERNS), st.sampled_from(LINES), st.text(max_size=20))
-def test_literals_are_necessary_on_variants(source: str, line: str, noise: str) -> None:
-    for variant in (noise + line, line + noise, line.upper(), line.lower(), line.title()):
-        _necessary(source, variant)
 
 
 @pytest.mark.parametrize(
@@ -108,17 +97,26 @@ def _branch_matches(source: str, line: str) -> None:
     assert any(regex.search(part, line) for part in parts), (source, line, parts)
 
 
+# Each check holds for every bundled pattern on every real line and on variants
+# of them: literals a match cannot lack, and branches whose matches cover it.
+CHECKS = [_necessary, _branch_matches]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__.strip("_"))
 @pytest.mark.parametrize("source", PATTERNS)
-def test_a_match_is_a_match_of_a_branch(source: str) -> None:
+def test_check_on_real_lines(check: Callable[[str, str], None], source: str) -> None:
     for line in LINES:
-        _branch_matches(source, line)
+        check(source, line)
 
 
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__.strip("_"))
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(PATTERNS), st.sampled_from(LINES), st.text(max_size=20))
-def test_branches_cover_variants(source: str, line: str, noise: str) -> None:
-    for variant in (noise + line, line + noise, line.upper(), line.lower()):
-        _branch_matches(source, variant)
+def test_check_on_variants(
+    check: Callable[[str, str], None], source: str, line: str, noise: str
+) -> None:
+    for variant in (noise + line, line + noise, line.upper(), line.lower(), line.title()):
+        check(source, variant)
 
 
 @pytest.mark.parametrize(
