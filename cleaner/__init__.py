@@ -35,9 +35,9 @@ from cleaner.extraction import (
     Extraction,
     extract_fast,
     extract_main,
+    has_words,
     page_titles,
     title_tokens,
-    word_length,
 )
 from cleaner.heuristics import HEURISTICS
 from cleaner.htmlrules import (
@@ -256,7 +256,7 @@ class Cleaner:
             html = _html.serialize(tree)
         titles = page_titles(head) + title_tokens([found.get("title") or ""])
         extracted = extract_fast(parse_page(html), titles, config=self.config)
-        if word_length(extracted.text) < self.config.html_fast_min_words:
+        if not has_words(extracted.text, self.config.html_fast_min_words):
             # resiliparse found no article (a consent wall, a page of short blocks): the
             # default extraction decides, at its own cost, for these pages only.
             removals.clear()

@@ -102,6 +102,19 @@ def word_length(text: str) -> float:
     return len(_WORD.findall(text)) + cjk / 2
 
 
+def has_words(text: str, n: float) -> bool:
+    """``word_length(text) >= n``, reading only a prefix when that settles it.
+
+    A prefix never holds more words than the whole text (a word it cuts is
+    still one word), so enough words in a prefix answer for the text.
+
+    >>> has_words("one two three " * 100, 3), has_words("one two", 3)
+    (True, False)
+    """
+    head = text[: int(n * 20) + 1]
+    return word_length(head) >= n or (len(head) < len(text) and word_length(text) >= n)
+
+
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     """Multiset of ``n``-token shingles; a text of fewer tokens is one shingle of them all.
 
