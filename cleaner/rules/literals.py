@@ -18,6 +18,7 @@ requirement, and the pattern is simply always searched.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import regex
 
@@ -59,10 +60,14 @@ def skip_set(src: str, i: int) -> int:
     raise UnreadablePattern
 
 
-def closing_paren(src: str, i: int) -> int:
-    """Index of the ``)`` closing the group opening at ``src[i]``."""
+def _structure(src: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Yield each ``(``, ``)`` and ``|`` outside escapes and sets from ``start``.
+
+    Each comes with its index and the group depth after it, counted from 0 at
+    ``start`` (an opening parenthesis is inside the group it opens).
+    """
     depth = 0
-    j = i
+    j = start
     while j < len(src):
         ch = src[j]
         if ch == "\\":
@@ -71,13 +76,17 @@ def closing_paren(src: str, i: int) -> int:
         if ch == "[":
             j = skip_set(src, j)
             continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j
+        if ch in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[ch]
+            yield j, ch, depth
         j += 1
+
+
+def closing_paren(src: str, i: int) -> int:
+    """Index of the ``)`` closing the group opening at ``src[i]``."""
+    for j, ch, depth in _structure(src, i):
+        if ch == ")" and depth == 0:
+            return j
     raise UnreadablePattern
 
 
@@ -91,23 +100,11 @@ def split_branches(src: str) -> list[str]:
         UnreadablePattern: Nested sets or unbalanced brackets.
     """
     out: list[str] = []
-    depth = start = j = 0
-    while j < len(src):
-        ch = src[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            j = skip_set(src, j)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    start = 0
+    for j, ch, depth in _structure(src):
+        if ch == "|" and depth == 0:
             out.append(src[start:j])
             start = j + 1
-        j += 1
     out.append(src[start:])
     return out
 
