@@ -202,7 +202,6 @@ def page_metadata(
     url: str | None = None,
     *,
     extensive_date: bool = False,
-    scan_date: bool = True,
 ) -> dict[str, Any]:
     """Return the page's metadata fields (title, author, date, site name, language, URL).
 
@@ -219,8 +218,6 @@ def page_metadata(
         url: The page's URL, when known.
         extensive_date: When the markup declares no date, scan the page text
             for one (htmldate's extensive search; slower).
-        scan_date: Ask htmldate for the date (markup, then URL); off, only a
-            date declared in ``<meta>`` or JSON-LD is read.
     """
     document = examine_meta(tree)
     if document.author and " " not in document.author:
@@ -235,9 +232,8 @@ def page_metadata(
         found = extract_metainfo(tree, AUTHOR_XPATHS[:1], len_limit=120)
         document.author = normalize_authors(None, found) if found else None
     document.url = document.url or extract_url(tree, url)
-    if scan_date:
-        params = {**set_date_params(extensive_date), "url": document.url}
-        document.date = find_date(tree, **params) or document.date
+    params = {**set_date_params(extensive_date), "url": document.url}
+    document.date = find_date(tree, **params) or document.date
     if document.sitename:
         document.sitename = document.sitename.lstrip("@")
         if document.sitename and "." not in document.sitename and document.sitename[0].islower():
