@@ -121,7 +121,11 @@ def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     >>> sorted(_shingles("a b c d e", 4).items()), dict(_shingles("a b", 4)), _shingles("")
     ([(('a', 'b', 'c', 'd'), 1), (('b', 'c', 'd', 'e'), 1)], {('a', 'b'): 1}, Counter())
     """
-    t = _WORD.findall(text)
+    return _word_shingles(_WORD.findall(text), n)
+
+
+def _word_shingles(t: list[str], n: int = 4) -> Counter[tuple[str, ...]]:
+    """:func:`_shingles` of a text already split into tokens."""
     if len(t) < n:
         return Counter([tuple(t)] if t else [])
     return Counter(zip(*(t[k:] for k in range(n)), strict=False))  # shifted copies
@@ -231,11 +235,14 @@ def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extrac
     if len(ptext) < config.html_merge_min_ratio * len(rtext):
         extraction.detail["merge"] = "span source too short: recall pass kept"
         return rbody
-    rsh, psh = _shingles(rtext), _shingles(ptext)
-    if sum((rsh & psh).values()) / max(1, sum(psh.values())) < config.html_merge_min_coverage:
+    pwords = _WORD.findall(ptext)
+    rsh, psh = _shingles(rtext), _word_shingles(pwords)
+    # The multiset intersection's size, counted over the (shorter) span source.
+    shared = sum(min(k, rsh[g]) for g, k in psh.items() if g in rsh)
+    if shared / max(1, sum(psh.values())) < config.html_merge_min_coverage:
         extraction.detail["merge"] = "sources disagree: span source kept"
         return pbody
-    ptokens = set(_WORD.findall(ptext))
+    ptokens = set(pwords)
     blocks = units(rbody)
     flags = [_covered(_text(u), psh, ptokens) for u in blocks]
     inside = [i for i, f in enumerate(flags) if f]

@@ -10,13 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 import cleaner
 from cleaner.canonical import is_canonical
 from cleaner.cli import main
 from cleaner.config import CleanerConfig
 from cleaner.extraction import Extraction, block_filters, rescue, span_merge
-from cleaner.html import DecodeError, parse
+from cleaner.html import AUTHOR_XPATH, DecodeError, parse
 from cleaner.htmlrules import HTML_HEURISTICS, apply_heuristics
 from cleaner.provenance import verify
 from cleaner.rules.loader import RulePackError, load_pack
@@ -255,3 +256,43 @@ def test_rescue_adds_split_body_paragraphs_after_their_neighbour() -> None:
     body = _body(f"<p>{first}</p><p>{last}</p>")
     rescue(body, blocks[:2] + blocks[3:], CleanerConfig(), Extraction(""))
     assert [p.text for p in body] == [first, last]
+
+
+_AUTHOR_TAGS = ["a", "address", "div", "link", "p", "span", "strong", "section", "author", "rel"]
+_AUTHOR_ATTRS = ["rel", "id", "class", "itemprop", "data-testid", "title"]
+_AUTHOR_VALUES = [
+    *("author", "Author", "author name", "authorName", "author-name", "the-authorname"),
+    *("AuthorName", "AuthorCard", "AuthorURL", "coauthor", "byline", "me", "x"),
+]
+
+
+def _element(tag: str, attrs: dict[str, str], children: list[str]) -> str:
+    attributes = "".join(f' {name}="{value}"' for name, value in attrs.items())
+    return f"<{tag}{attributes}>{''.join(children)}</{tag}>"
+
+
+author_pages = st.recursive(
+    st.sampled_from(["", "me", "Jane Roe"]),
+    lambda inner: st.builds(
+        _element,
+        st.sampled_from(_AUTHOR_TAGS),
+        st.dictionaries(
+            st.sampled_from(_AUTHOR_ATTRS), st.sampled_from(_AUTHOR_VALUES), max_size=3
+        ),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(author_pages, min_size=1, max_size=4))
+def test_author_expression_finds_what_trafilaturas_finds(parts: list[str]) -> None:
+    tree = parse("<html><head></head><body>" + "".join(parts) + "</body></html>")
+    assert tree is not None
+    assert AUTHOR_XPATH(tree) == AUTHOR_XPATHS[0](tree)
+
+
+def test_author_expression_on_the_article(article: bytes) -> None:
+    tree = parse(article.decode("utf-8"))
+    assert AUTHOR_XPATH(tree) == AUTHOR_XPATHS[0](tree)
