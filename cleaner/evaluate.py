@@ -14,7 +14,9 @@ Two layouts are understood:
 
 Both systems see the same decoded input and the page's URL from the gold file;
 reading and decompressing happen before the clocks start, so docs/s measures
-extraction and cleaning alone.  Scores use :mod:`cleaner.metric`.
+extraction and cleaning alone.  The systems take turns page by page, so their
+docs/s compare as ratios on a machine whose load changes.  Scores use
+:mod:`cleaner.metric`.
 """
 
 from __future__ import annotations
@@ -172,31 +174,43 @@ def read_pages(directory: Path, ids: Iterable[str], layout: Layout) -> dict[str,
 Predictor = Callable[[str, str | None], str]
 
 
-def run_system(
-    name: str,
-    predict: Predictor,
+def run_systems(
+    predictors: Mapping[str, Predictor],
     inputs: Mapping[str, str],
     gold: Mapping[str, GoldPage],
     *,
     resamples: int = 1000,
-) -> SystemRun:
-    """Time ``predict`` over every page and score its output.
+) -> list[SystemRun]:
+    """Time every predictor over every page and score each one's output.
 
-    A page whose prediction raises counts as an empty prediction and is listed
-    in :attr:`SystemRun.errors`; the run goes on.
+    The systems take turns page by page, in an order that rotates from one
+    page to the next, so a change of load on the machine during the run weighs
+    on all of them alike and their docs/s compare as ratios.  A page whose
+    prediction raises counts as an empty prediction and is listed in
+    :attr:`SystemRun.errors`; the run goes on.
     """
-    predictions: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    start = time.perf_counter()
-    for pid, page in inputs.items():
-        try:
-            predictions[pid] = predict(page, gold[pid].url)
-        except Exception as exc:
-            predictions[pid] = ""
-            errors[pid] = f"{type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - start
-    report = score({pid: gold[pid].text for pid in inputs}, predictions, resamples=resamples)
-    return SystemRun(name, report, seconds, errors)
+    names = list(predictors)
+    predictions: dict[str, dict[str, str]] = {name: {} for name in names}
+    errors: dict[str, dict[str, str]] = {name: {} for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for turn, (pid, page) in enumerate(inputs.items()):
+        first = turn % len(names)
+        for name in names[first:] + names[:first]:
+            start = time.perf_counter()
+            try:
+                predicted = predictors[name](page, gold[pid].url)
+            except Exception as exc:
+                predicted = ""
+                errors[name][pid] = f"{type(exc).__name__}: {exc}"
+            seconds[name] += time.perf_counter() - start
+            predictions[name][pid] = predicted
+    truth = {pid: gold[pid].text for pid in inputs}
+    return [
+        SystemRun(
+            name, score(truth, predictions[name], resamples=resamples), seconds[name], errors[name]
+        )
+        for name in names
+    ]
 
 
 def trafilatura_default(html: str, url: str | None) -> str:
@@ -297,11 +311,9 @@ def evaluate(
         predictors["cleaner"] = lambda text, url: engine.clean(text, url=url).text
         if baseline:
             predictors["as-is"] = lambda text, url: text
-    systems = [
-        run_system(name, predict, inputs, gold, resamples=resamples)
-        for name, predict in predictors.items()
-    ]
-    return Evaluation(layout, directory, gold_path, systems)
+    return Evaluation(
+        layout, directory, gold_path, run_systems(predictors, inputs, gold, resamples=resamples)
+    )
 
 
 def render(evaluation: Evaluation) -> str:

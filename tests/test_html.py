@@ -165,6 +165,26 @@ def test_widget_guard_keeps_an_article_wrapper_named_comments() -> None:
     assert apply_heuristics(tree, CleanerConfig(), names=["html_widgets"]) == []
 
 
+def test_chrome_goes_but_an_article_wrapped_in_aside_stays() -> None:
+    paragraph = "<p>" + "Long article sentence with many words in it. " * 10 + "</p>"
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<aside class='story'>{paragraph * 3}<button>Share</button></aside>"
+        "<footer><p>About us</p><nav>Sitemap</nav></footer></body></html>"
+    )
+    tree = parse(page)
+    assert tree is not None
+    removals = apply_heuristics(tree, CleanerConfig(), names=["html_chrome"])
+    # One record per element name; the footer's own nav is counted with the navs.
+    assert [(r.selector, r.elements, r.chars) for r in removals] == [
+        ("nav", 2, len("Home News") + len("Sitemap")),
+        ("footer", 1, len("About us")),
+        ("button", 1, len("Share")),
+    ]
+    assert [e.tag for e in tree.find("body")] == ["aside"]
+    assert len(tree.findall(".//aside/p")) == 3
+
+
 def _body(xml: str) -> etree._Element:
     return etree.fromstring(f"<body>{xml}</body>")
 
