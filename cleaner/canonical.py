@@ -80,6 +80,18 @@ _ODD_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if _SPACES.match(ch) 
 _UNSETTLED_CHAR = re.compile(
     f"[{re.escape(_FTFY_CHARS + _ODD_SPACES)}{_SURROGATES}{_INVISIBLE.pattern[1:-1]}]"
 )
+# The spaces normalize_spaces rewrites within a line that no ftfy fix touches: a
+# text whose only unsettled characters are these needs its spaces normalised and
+# nothing else (see _settle_spaces).
+_LINE_SPACES = "".join(
+    ch for ch in _ODD_SPACES if ch not in _FTFY_CHARS and _LINE_BREAKS.match(ch) is None
+)
+_LINE_SPACE = re.compile(f"[{re.escape(_LINE_SPACES)}]")
+_NEEDS_FIX_CHAR = re.compile(
+    "["
+    + re.escape("".join(ch for ch in _FTFY_CHARS + _ODD_SPACES if ch not in _LINE_SPACES))
+    + f"{_SURROGATES}{_INVISIBLE.pattern[1:-1]}]"
+)
 # ftfy's badness expression (at most _BADNESS_WIDTH characters per match) only
 # matches around a character of its classes or spelled out in it.  Every
 # alternative holds one that is neither "common" (curly apostrophe, dashes) nor a
@@ -275,6 +287,11 @@ def is_settled(text: str) -> bool:
         return False
     if "&" in text and HTML_ENTITY_RE.search(text) is not None:
         return False
+    return _ftfy_reads_as_is(text)
+
+
+def _ftfy_reads_as_is(text: str) -> bool:
+    """Tell whether each line of ``text`` is NFC and free of mojibake ftfy would see."""
     if text.isascii():
         return True
     # NFC never composes across a line break, so the whole text can be checked at once.
@@ -288,6 +305,35 @@ def is_settled(text: str) -> bool:
     )
 
 
+def _settle_spaces(text: str) -> str | None:
+    """``text`` with its spaces normalised line by line, if that is all it needs, else ``None``.
+
+    News text often fails :func:`is_settled` only for a no-break space or a
+    doubled space.  When no line holds anything else a fix acts on (checked on
+    the text as it is, since ftfy sees the no-break spaces), every line's
+    canonical form is the line with its runs of spaces made one plain space
+    and trimmed, which this does to the whole text at once.
+
+    >>> _settle_spaces("a\\u00a0 b \\n\\n c"), _settle_spaces("caf\\u00c3\\u00a9\\u00a0!")
+    ('a b\\n\\nc', None)
+    """
+    if _NEEDS_FIX_CHAR.search(text) is not None:
+        return None
+    if "&" in text and HTML_ENTITY_RE.search(text) is not None:
+        return None
+    if not _ftfy_reads_as_is(text):
+        return None
+    spaced = text
+    for space in set(_LINE_SPACE.findall(text)):  # most often only the no-break space
+        spaced = spaced.replace(space, " ")
+    while "  " in spaced:
+        spaced = spaced.replace("  ", " ")
+    # Each run is one plain space now, so one replacement trims each side of a line.
+    spaced = spaced.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    # Settled now but for what ftfy reads, which can change with a line's spaces.
+    return spaced if _ftfy_reads_as_is(spaced) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _canonical_line(line: str) -> tuple[str, ...]:
     # Navigation, share and footer lines repeat across a site's pages: cache them.
@@ -298,16 +344,20 @@ def canonicalize(text: str) -> str:
     """Return the canonical form of ``text`` (see the module docstring).
 
     The same as :func:`canonicalize_reference`, faster: a text whose lines are all
-    settled (:func:`is_settled`) only has its empty lines dropped, and otherwise
-    each settled line is kept as it is and only the others go through the fixes.
+    settled (:func:`is_settled`) only has its empty lines dropped, one that only
+    needs its spaces normalised has them normalised at once
+    (:func:`_settle_spaces`), and otherwise each settled line is kept as it is
+    and only the others go through the fixes.
 
     >>> canonicalize("Title\\r\\n\\r\\n\\r\\n  First  paragraph.\\nSecond.")
     'Title\\n\\nFirst paragraph.\\n\\nSecond.\\n'
     >>> canonicalize(canonicalize("caf\\u0065\\u0301 &amp; cr\\u00e8me")) == "café & crème\\n"
     True
     """
-    if len(text) <= _MAX_SEGMENT and is_settled(text):
-        return join_paragraphs([line for line in text.split("\n") if line])
+    if len(text) <= _MAX_SEGMENT:
+        settled = text if is_settled(text) else _settle_spaces(text)
+        if settled is not None:
+            return join_paragraphs([line for line in settled.split("\n") if line])
     paragraphs: list[str] = []
     for line in split_paragraphs(text):
         if len(line) > 512:

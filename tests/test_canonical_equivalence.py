@@ -157,3 +157,23 @@ def test_generated_text_matches_reference(text: str) -> None:
 @given(texts)
 def test_mojibake_screen_matches_ftfy(text: str) -> None:
     assert looks_like_mojibake(text) == is_bad(text)
+
+
+# Texts whose lines mostly differ from canonical only in their spaces, next to
+# mojibake that ftfy reads differently with a no-break space than with a space.
+spaced_texts = st.lists(
+    st.one_of(
+        st.sampled_from(["\u00a0", "\u2009", "\u202f", "\u3000", "\t", "  ", " ", "\n", " \n "]),
+        st.sampled_from(WORDS),
+        st.sampled_from(["Ã", "Â", "â€", "Ã\u00a0", "Â\u00a0", "e\u0301", "&amp;", "&nbsp", "T&T"]),
+        st.text(alphabet="aé’“—Ã€™©Â°×ВРЂ \u00a0\u2009\n", max_size=10),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spaced_texts)
+def test_space_only_repairs_match_reference(text: str) -> None:
+    canonical._canonical_line.cache_clear()
+    assert canonicalize(text) == canonicalize_reference(text)
