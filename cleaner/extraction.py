@@ -311,6 +311,22 @@ def page_titles(tree: HtmlElement) -> list[list[str]]:
     return title_tokens(found)
 
 
+def _few_tokens(text: str, limit: int) -> list[str] | None:
+    """:func:`tokens` of a text that has at most ``limit`` of them, else ``None``.
+
+    A prefix never holds more tokens than the whole text, so a long text with
+    too many tokens in a prefix is settled without reading the rest.
+
+    >>> _few_tokens("Read more: the budget", 5), _few_tokens("word " * 500, 5)
+    (['read', 'more', 'the', 'budget'], None)
+    """
+    head = text[: (limit + 1) * 20]
+    if len(head) < len(text) and len(tokens(head)) > limit:
+        return None
+    words = tokens(text)
+    return words if len(words) <= limit else None
+
+
 def block_filters(
     body: Any, titles: list[list[str]], config: CleanerConfig, extraction: Extraction
 ) -> None:
@@ -318,12 +334,16 @@ def block_filters(
     blocks = units(body)
     dropped: dict[int, str] = {}
     for i, unit in enumerate(blocks[: config.html_headline_blocks]):
-        if any(same_title(tokens(_text(unit)), t) for t in titles):
+        words = tokens(_text(unit))
+        if any(same_title(words, t) for t in titles):
             dropped[i] = "html_headline"
+    limit = max(config.html_link_block_max_words, config.html_boilerplate_max_words)
     for i, unit in enumerate(blocks):
+        if i in dropped:
+            continue
         text = _text(unit)
-        words = tokens(text)
-        if not words or i in dropped:
+        words = _few_tokens(text, limit)
+        if not words:  # no word, or more than either filter looks at
             continue
         if (
             unit.tag in ("p", "item", "head")
