@@ -334,8 +334,8 @@ def block_filters(
     blocks = units(body)
     dropped: dict[int, str] = {}
     for i, unit in enumerate(blocks[: config.html_headline_blocks]):
-        words = tokens(_text(unit))
-        if any(same_title(words, t) for t in titles):
+        head = tokens(_text(unit))
+        if any(same_title(head, t) for t in titles):
             dropped[i] = "html_headline"
     limit = max(config.html_link_block_max_words, config.html_boilerplate_max_words)
     for i, unit in enumerate(blocks):
