@@ -222,6 +222,11 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     for i, p in enumerate(paragraphs):
         if len(p) > 120:
             continue
+        # A core word is a token, so a substring of the case-folded line: most
+        # lines hold none and need no tokenising.
+        folded = p.casefold()
+        if not any(word in folded for word in _SOCIAL_CORE):
+            continue
         tokens = _words(strip_bullet(p))
         if not tokens or len(tokens) > 12:
             continue

@@ -91,6 +91,39 @@ def test_editor_note_prefilter_keeps_every_match(line: str, suffix: str) -> None
         assert [c.span for c in cuts] == [m.span("cut")]
 
 
+def _reference_share_widget(line: str) -> bool:
+    """share_widget's test of one line as first written: every short line tokenised."""
+    tokens = _reference_words(heuristics.strip_bullet(line))
+    return (
+        len(line) <= 120
+        and 0 < len(tokens) <= 12
+        and all(
+            t in heuristics._SOCIAL or t in heuristics._SOCIAL_FILLER or t.isdigit() for t in tokens
+        )
+        and any(t in heuristics._SOCIAL_CORE for t in tokens)
+    )
+
+
+SOCIAL_WORDS = st.sampled_from(sorted(heuristics._SOCIAL | heuristics._SOCIAL_FILLER))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        LINE_OR_TEXT,
+        st.lists(
+            st.one_of(SOCIAL_WORDS, SOCIAL_WORDS.map(str.upper), st.just("ſhare")), max_size=6
+        ).map(" ".join),
+    ),
+    st.sampled_from(["", "• ", "- "]),
+)
+def test_share_widget_prefilter_keeps_every_match(line: str, prefix: str) -> None:
+    text = prefix + line
+    heuristics.forget()
+    cuts = heuristics.share_widget([text], Context(CONFIG))
+    assert bool(cuts) == _reference_share_widget(text)
+
+
 @pytest.mark.parametrize("paragraphs", PARAGRAPHS, ids=range(len(PARAGRAPHS)))
 def test_pull_quote_index_matches_all_pairs_comparison(paragraphs: list[str]) -> None:
     quote = "“" + " ".join(paragraphs[len(paragraphs) // 2].split()[:12]) + "”"
