@@ -73,6 +73,24 @@ def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> N
 
 
 @settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"aZ09 .'+&-_", *heuristics.PLAIN_PUNCTUATION, "é", "ſ", "\u0301", "٣", "ǅ"]
+        ),
+        max_size=60,
+    )
+)
+def test_plain_punctuation_words_match_the_unicode_classes(text: str) -> None:
+    heuristics.forget()
+    assert words(text) == _reference_words(text)
+
+
+def test_plain_punctuation_holds_no_letter_or_digit() -> None:
+    assert not regex.search(r"[\p{L}\p{N}]", heuristics.PLAIN_PUNCTUATION)
+
+
+@settings(max_examples=300, deadline=None)
 @given(LINE_OR_TEXT, st.sampled_from(["", " (Getty Images)", " | Photo: AP", " SHUTTERSTOCK", ":"]))
 def test_credit_prefilter_matches_the_pattern(line: str, suffix: str) -> None:
     text = line + suffix
