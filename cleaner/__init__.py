@@ -192,6 +192,9 @@ class Cleaner:
             "chars": len(text),
             **extracted.detail,
         }
+        skip = self.config.html_skip_heuristics
+        if self.config.html_fast and "fallback" not in extracted.detail:
+            skip += self.config.html_fast_skip_heuristics
         doc = pipeline.run(
             text,
             registry=self.registry,
@@ -200,7 +203,7 @@ class Cleaner:
             site=site,
             metadata=found,
             source=source,
-            skip_heuristics=self.config.html_skip_heuristics,
+            skip_heuristics=skip,
         )
         result = provenance.build(doc, self._whys)
         result.provenance["html_removals"] = [r.to_dict() for r in removals]

@@ -65,9 +65,9 @@ class CleanerConfig:
             element holding more than this share of the page's paragraph text.
         html_extensive_date: When the markup declares no date, scan the page
             text for one (htmldate's extensive search; slower).
-        html_fast: The fast HTML mode: resiliparse's main content (generic
-            widget heuristic before it, block filters after it) is the
-            extraction, without trafilatura; the page is parsed once, by
+        html_fast: The fast HTML mode: resiliparse's main content, then the
+            block filters, is the extraction, without trafilatura or the
+            generic HTML heuristics; the page is parsed once, by
             resiliparse, and only ``<head>`` by lxml (for the metadata, whose
             date then comes from ``<meta>``, JSON-LD or the URL).  A page whose
             site pack has ``html:`` rules is parsed by lxml as well, to apply
@@ -75,6 +75,13 @@ class CleanerConfig:
         html_fast_min_words: In the fast mode, an extraction shorter than this
             many words (resiliparse found no article: a consent wall, a page of
             short blocks) is redone by the default mode.
+        html_fast_skip_heuristics: Text heuristics the fast mode also skips
+            (besides ``html_skip_heuristics``): the three whose work costs most
+            for what they find in extracted text.  ``pull_quote`` tokenises
+            every paragraph of a page with quotes, ``share_widget`` and
+            ``capital_crosslink`` test every short line, for lines the block
+            filters mostly drop already (share bars are links).  Measured on
+            the development set: 8% faster, F1 0.0001 lower.
         html_recall_fast: Skip trafilatura's fallback extractors in its
             recall pass (faster; measured no loss once the span bounds it).
         html_merge_min_ratio: A span source (resiliparse's main content)
@@ -136,6 +143,7 @@ class CleanerConfig:
     html_extensive_date: bool = False
     html_fast: bool = False
     html_fast_min_words: int = 30
+    html_fast_skip_heuristics: tuple[str, ...] = ("pull_quote", "share_widget", "capital_crosslink")
     html_recall_fast: bool = True
     html_merge_min_ratio: float = 0.2
     html_merge_min_coverage: float = 0.5
