@@ -42,11 +42,24 @@ def test_fast_and_default_modes_agree_on_the_article_body(article: bytes) -> Non
         assert line in fast.text
 
 
+def _steps(result: cleaner.Result) -> set[str]:
+    return {step["name"] for step in result.provenance["steps"]}
+
+
+def test_fast_mode_skips_its_costliest_heuristics(article: bytes) -> None:
+    skipped = {f"generic/{name}" for name in FAST.config.html_fast_skip_heuristics}
+    assert skipped and not skipped & _steps(FAST.clean_html(article))
+    assert skipped <= _steps(cleaner.clean_html(article))
+
+
 def test_a_page_without_an_article_falls_back_to_the_default_mode() -> None:
     page = "<html><head><title>Menu</title></head><body><p>Home</p><p>About us</p></body></html>"
-    extractor = FAST.clean_html(page).provenance["source"]["extractor"]
+    result = FAST.clean_html(page)
+    extractor = result.provenance["source"]["extractor"]
     assert extractor["fallback"] == "default mode"
     assert extractor["mode"] == "fast"
+    # The default mode's extraction is cleaned as in the default mode.
+    assert {f"generic/{name}" for name in FAST.config.html_fast_skip_heuristics} <= _steps(result)
 
 
 def test_to_body_maps_resiliparse_markup_to_trafilatura_tags() -> None:
