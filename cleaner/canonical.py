@@ -38,6 +38,8 @@ import regex
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from ftfy.chardata import CONTROL_CHARS, HTML_ENTITY_RE, LIGATURES
 
+from cleaner.screens import Found, Screens, literal
+
 FTFY_CONFIG = ftfy.TextFixerConfig(
     # Always decode entities: the "auto" mode decides per document, so dropping a
     # paragraph that holds a "<" would change how the others are read.
@@ -50,7 +52,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 """The reference ftfy configuration of the canonical form."""
 
 _LINE_BREAKS = regex.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_INVISIBLE = regex.compile(r"[\u00ad\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff]")
+_INVISIBLE_CHARS = "\u00ad\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _SPACES = regex.compile(r"[\s\p{Zs}]+")
 # Paragraphs made only of ASCII letters, digits, punctuation and spaces need no ftfy:
 # none of its fixes applies to them (entities need "&", escapes need control bytes).
@@ -74,23 +77,17 @@ _SURROGATES = "\ud800-\udfff"
 _FTFY_CHAR = re.compile(f"[{re.escape(_FTFY_CHARS)}{_SURROGATES}\n]")
 # Every space character normalize_spaces rewrites (all are in the BMP, below U+3001).
 _ODD_SPACES = "".join(ch for ch in map(chr, range(0x3001)) if _SPACES.match(ch) and ch not in " \n")
-# A line needs work when it holds any of the ftfy characters, an invisible
-# character or a space other than U+0020 (or "\n" between lines).  The standard
-# library's scan of one character class is much faster than the regex module's.
-_UNSETTLED_CHAR = re.compile(
-    f"[{re.escape(_FTFY_CHARS + _ODD_SPACES)}{_SURROGATES}{_INVISIBLE.pattern[1:-1]}]"
-)
 # The spaces normalize_spaces rewrites within a line that no ftfy fix touches: a
 # text whose only unsettled characters are these needs its spaces normalised and
 # nothing else (see _settle_spaces).
 _LINE_SPACES = "".join(
     ch for ch in _ODD_SPACES if ch not in _FTFY_CHARS and _LINE_BREAKS.match(ch) is None
 )
-_LINE_SPACE = re.compile(f"[{re.escape(_LINE_SPACES)}]")
-_NEEDS_FIX_CHAR = re.compile(
-    "["
-    + re.escape("".join(ch for ch in _FTFY_CHARS + _ODD_SPACES if ch not in _LINE_SPACES))
-    + f"{_SURROGATES}{_INVISIBLE.pattern[1:-1]}]"
+# A line needs work when it holds one of these (or a space other than U+0020).
+_NEEDS_FIX_CHARS = frozenset(
+    {ch for ch in _FTFY_CHARS + _ODD_SPACES if ch not in _LINE_SPACES}
+    | set(_INVISIBLE_CHARS)
+    | {chr(c) for c in range(0xD800, 0xE000)}
 )
 # ftfy's badness expression (at most _BADNESS_WIDTH characters per match) only
 # matches around a character of its classes or spelled out in it.  Every
@@ -126,6 +123,31 @@ _MOJIBAKE_CHARS = re.compile(
 _MOJIBAKE_LONE = re.compile("[\x80-\x9fŒœÂÃ]")
 _MOJIBAKE_PAIR = re.compile(_MOJIBAKE_CHARS.pattern * 2)
 _BADNESS_WIDTH = 7
+
+
+@functools.cache
+def _screens(use_hyperscan: bool = True) -> Screens:
+    """The screens of :func:`is_settled`, built on first use (a few milliseconds).
+
+    ``fix`` and ``space`` together are the characters a fix rewrites; ``lone``
+    and ``pair`` the characters and pairs every mojibake match holds.
+    """
+    bmp = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    # Both classes are written out of BMP characters (checked by the tests).
+    mojibake = frozenset(_MOJIBAKE_CHARS.findall(bmp))
+    return Screens(
+        {
+            "fix": [(_NEEDS_FIX_CHARS,)],
+            "space": [(frozenset(_LINE_SPACES),)],
+            "spacing": [literal("  "), literal(" \n"), literal("\n ")],
+            "amp": [literal("&")],
+            "lone": [(frozenset(_MOJIBAKE_LONE.findall(bmp)),)],
+            "pair": [(mojibake, mojibake)],
+        },
+        use_hyperscan=use_hyperscan,
+    )
+
+
 _MAX_SEGMENT = int(FTFY_CONFIG.max_decode_length)
 
 
@@ -271,33 +293,35 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 
-def is_settled(text: str) -> bool:
+def is_settled(text: str, found: Found | None = None) -> bool:
     """Tell whether every line of ``text`` is already canonical and left alone by ftfy.
 
     Lines are separated by ``"\\n"`` only.  Each line of such a text is its own
     canonical form (an empty line yields nothing), which is what lets
-    :func:`canonicalize` skip the per-line fixes for most real text.
+    :func:`canonicalize` skip the per-line fixes for most real text.  ``found``
+    is what the screens found in ``text``, when already known.
 
     >>> is_settled("It’s “fine”.\\n\\nNext line."), is_settled("two  spaces")
     (True, False)
     """
-    if _UNSETTLED_CHAR.search(text) is not None:
+    found = _screens().scan(text) if found is None else found
+    if "fix" in found or "space" in found or "spacing" in found:
         return False
-    if "  " in text or " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+    if text[:1] == " " or text[-1:] == " ":
         return False
-    if "&" in text and HTML_ENTITY_RE.search(text) is not None:
+    if "amp" in found and HTML_ENTITY_RE.search(text) is not None:
         return False
-    return _ftfy_reads_as_is(text)
+    return _ftfy_reads_as_is(text, found)
 
 
-def _ftfy_reads_as_is(text: str) -> bool:
+def _ftfy_reads_as_is(text: str, found: Found) -> bool:
     """Tell whether each line of ``text`` is NFC and free of mojibake ftfy would see."""
     if text.isascii():
         return True
     # NFC never composes across a line break, so the whole text can be checked at once.
     if not unicodedata.is_normalized("NFC", text):
         return False
-    if _MOJIBAKE_LONE.search(text) is None and _MOJIBAKE_PAIR.search(text) is None:
+    if "lone" not in found and "pair" not in found:
         return True
     # ftfy reads each line on its own ("^" in its badness expression means line start).
     return not any(
@@ -305,7 +329,7 @@ def _ftfy_reads_as_is(text: str) -> bool:
     )
 
 
-def _settle_spaces(text: str) -> str | None:
+def _settle_spaces(text: str, found: Found) -> str | None:
     """``text`` with its spaces normalised line by line, if that is all it needs, else ``None``.
 
     News text often fails :func:`is_settled` only for a no-break space or a
@@ -314,24 +338,27 @@ def _settle_spaces(text: str) -> str | None:
     canonical form is the line with its runs of spaces made one plain space
     and trimmed, which this does to the whole text at once.
 
-    >>> _settle_spaces("a\\u00a0 b \\n\\n c"), _settle_spaces("caf\\u00c3\\u00a9\\u00a0!")
-    ('a b\\n\\nc', None)
+    ``found`` is what the screens found in ``text``.
+
+    >>> [_settle_spaces(t, _screens().scan(t)) for t in ["a\\u00a0 b \\n\\n c", "\\u00c3\\u00a0!"]]
+    ['a b\\n\\nc', None]
     """
-    if _NEEDS_FIX_CHAR.search(text) is not None:
+    if "fix" in found:
         return None
-    if "&" in text and HTML_ENTITY_RE.search(text) is not None:
+    if "amp" in found and HTML_ENTITY_RE.search(text) is not None:
         return None
-    if not _ftfy_reads_as_is(text):
+    if not _ftfy_reads_as_is(text, found):
         return None
     spaced = text
-    for space in set(_LINE_SPACE.findall(text)):  # most often only the no-break space
-        spaced = spaced.replace(space, " ")
+    for space in _LINE_SPACES:  # most often only the no-break space is there
+        if space in spaced:
+            spaced = spaced.replace(space, " ")
     while "  " in spaced:
         spaced = spaced.replace("  ", " ")
     # Each run is one plain space now, so one replacement trims each side of a line.
     spaced = spaced.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
     # Settled now but for what ftfy reads, which can change with a line's spaces.
-    return spaced if _ftfy_reads_as_is(spaced) else None
+    return spaced if _ftfy_reads_as_is(spaced, _screens().scan(spaced)) else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -355,7 +382,8 @@ def canonicalize(text: str) -> str:
     True
     """
     if len(text) <= _MAX_SEGMENT:
-        settled = text if is_settled(text) else _settle_spaces(text)
+        found = _screens().scan(text)
+        settled = text if is_settled(text, found) else _settle_spaces(text, found)
         if settled is not None:
             return join_paragraphs([line for line in settled.split("\n") if line])
     paragraphs: list[str] = []
