@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAMES",
         help=f"comma-separated HTML baselines to run (default: {','.join(HTML_BASELINES)})",
     )
+    evaluation.add_argument(
+        "--fast", action="store_true", help="score the fast HTML mode (resiliparse, no trafilatura)"
+    )
     _rules_args(evaluation)
     return parser
 
@@ -733,7 +736,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Score cleaner (and the baseline) on an evaluation set; print the table."""
     if args.resamples < 0:
         raise UsageError("--resamples must be 0 or more")
-    engine = _cleaner(args.rules)
+    engine = _cleaner(args.rules, CleanerConfig(html_fast=args.fast))
     try:
         evaluation = evaluate(
             args.directory,

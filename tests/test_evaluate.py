@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cleaner import cli
 from cleaner.cli import main
 from cleaner.evaluate import EvalError, evaluate, html_to_text, load_gold, render
 
@@ -119,6 +121,20 @@ def test_cli_prints_table(sets: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["eval", str(sets / "dev"), "--baselines", "readability", "--resamples", "0"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]]
     assert names == ["cleaner", "readability"]
+
+
+def test_cli_scores_the_fast_mode(sets: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    modes: list[bool] = []
+    real = cli.evaluate
+
+    def spy(directory: Path, **options: Any) -> Any:
+        modes.append(options["cleaner"].config.html_fast)
+        return real(directory, **options)
+
+    monkeypatch.setattr(cli, "evaluate", spy)
+    for flags in (["--fast"], []):
+        assert main(["eval", str(sets / "dev"), "--no-baseline", "--resamples", "0", *flags]) == 0
+    assert modes == [True, False]
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
