@@ -31,6 +31,7 @@ in :class:`cleaner.config.CleanerConfig`.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -46,8 +47,10 @@ from trafilatura.xml import xmltotxt
 from cleaner import resili
 from cleaner.config import CleanerConfig
 from cleaner.htmlrules import HtmlRemoval
+from cleaner.plain import is_plain
 
 _WORD = regex.compile(r"\w+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")  # _WORD on a plain text (cleaner.plain), faster
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACE = regex.compile(r"\s+")
 
@@ -83,13 +86,18 @@ BLOCK_FILTER_WHYS = {
 """The ``why`` of each extraction-stage removal, by rule id."""
 
 
+def _words(text: str) -> list[str]:
+    """The ``\\w+`` runs of ``text``."""
+    return (_ASCII_WORD if is_plain(text) else _WORD).findall(text)
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case ``\\w+`` tokens.
 
     >>> tokens("Hello, World 2")
     ['hello', 'world', '2']
     """
-    return _WORD.findall(text.casefold())
+    return _words(text.casefold())
 
 
 def word_length(text: str) -> float:
@@ -99,7 +107,7 @@ def word_length(text: str) -> float:
     (2.0, 2.5)
     """
     cjk = len(_CJK.findall(text))
-    return len(_WORD.findall(text)) + cjk / 2
+    return len(_words(text)) + cjk / 2
 
 
 def has_words(text: str, n: float) -> bool:
@@ -121,7 +129,7 @@ def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     >>> sorted(_shingles("a b c d e", 4).items()), dict(_shingles("a b", 4)), _shingles("")
     ([(('a', 'b', 'c', 'd'), 1), (('b', 'c', 'd', 'e'), 1)], {('a', 'b'): 1}, Counter())
     """
-    return _word_shingles(_WORD.findall(text), n)
+    return _word_shingles(_words(text), n)
 
 
 def _word_shingles(t: list[str], n: int = 4) -> Counter[tuple[str, ...]]:
@@ -215,7 +223,7 @@ def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
 
 
 def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) -> bool | None:
-    words = _WORD.findall(text)
+    words = _words(text)
     if not words:
         return None
     if len(words) >= 4:
@@ -235,7 +243,7 @@ def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extrac
     if len(ptext) < config.html_merge_min_ratio * len(rtext):
         extraction.detail["merge"] = "span source too short: recall pass kept"
         return rbody
-    pwords = _WORD.findall(ptext)
+    pwords = _words(ptext)
     rsh, psh = _shingles(rtext), _word_shingles(pwords)
     # The multiset intersection's size, counted over the (shorter) span source.
     shared = sum(min(k, rsh[g]) for g, k in psh.items() if g in rsh)

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import heuristics, pipeline
+from cleaner import extraction, heuristics, pipeline
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.heuristics import _CREDIT, _EDITOR_NOTE, Context, _has_credit, _key, words
+from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.engine import apply_pack, line_matches
 from cleaner.rules.literals import folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
@@ -76,7 +77,7 @@ def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> N
 @given(
     st.text(
         alphabet=st.sampled_from(
-            [*"aZ09 .'+&-_", *heuristics.PLAIN_PUNCTUATION, "é", "ſ", "\u0301", "٣", "ǅ"]
+            [*"aZ09 .'+&-_", *PLAIN_PUNCTUATION, "é", "ſ", "\u0301", "٣", "ǅ", "‿"]
         ),
         max_size=60,
     )
@@ -84,10 +85,11 @@ def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> N
 def test_plain_punctuation_words_match_the_unicode_classes(text: str) -> None:
     heuristics.forget()
     assert words(text) == _reference_words(text)
+    assert extraction._words(text) == regex.findall(r"\w+", text)
 
 
-def test_plain_punctuation_holds_no_letter_or_digit() -> None:
-    assert not regex.search(r"[\p{L}\p{N}]", heuristics.PLAIN_PUNCTUATION)
+def test_plain_punctuation_holds_no_letter_digit_or_word_character() -> None:
+    assert not regex.search(r"[\p{L}\p{N}\w]", PLAIN_PUNCTUATION)
 
 
 @settings(max_examples=300, deadline=None)
