@@ -65,6 +65,8 @@ _SOCIAL_CORE = frozenset(
     youtube tiktok flipboard pocket wechat weibo viber messenger skype digg stumbleupon
     google google+ gplus share shares tweet email e-mail print""".split()
 )
+_SOCIAL_CORE_IN = re.compile("|".join(map(re.escape, sorted(_SOCIAL_CORE))))
+"""Finds a core word anywhere in a line, inside other words too."""
 _SOCIAL_FILLER = frozenset("on via this the article story to by with and or | 0".split())
 
 _SECTION_LABELS = frozenset(
@@ -228,8 +230,7 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             continue
         # A core word is a token, so a substring of the case-folded line: most
         # lines hold none and need no tokenising.
-        folded = p.casefold()
-        if not any(word in folded for word in _SOCIAL_CORE):
+        if _SOCIAL_CORE_IN.search(p.casefold()) is None:
             continue
         tokens = _words(strip_bullet(p))
         if not tokens or len(tokens) > 12:

@@ -114,15 +114,15 @@ class Screen:
         return found
 
 
-def _automaton(keys: dict[str, Any]) -> Any:
+def automaton(keys: dict[str, Any]) -> Any:
     """An Aho-Corasick automaton mapping each key to its value; ``None`` if no keys."""
     if not keys:
         return None
-    automaton = ahocorasick.Automaton()
+    machine = ahocorasick.Automaton()
     for key, value in keys.items():
-        automaton.add_word(key, value)
-    automaton.make_automaton()
-    return automaton
+        machine.add_word(key, value)
+    machine.make_automaton()
+    return machine
 
 
 def build_screen(rules: tuple[Rule, ...]) -> Screen:
@@ -151,12 +151,12 @@ def build_screen(rules: tuple[Rule, ...]) -> Screen:
     )
     fits = (*fits, sum(1 << n for n, r in enumerate(rules) if r.max_chars is None))
     needs_by_fit = tuple(
-        _automaton({lit: bits & fit for lit, bits in literals.items() if bits & fit & ~free})
+        automaton({lit: bits & fit for lit, bits in literals.items() if bits & fit & ~free})
         for fit in fits
     )
     return Screen(
         rules=rules,
-        starts=_automaton({key: (len(key), bits) for key, bits in starts.items()}),
+        starts=automaton({key: (len(key), bits) for key, bits in starts.items()}),
         anchored=anchored,
         head_size=max(map(len, starts), default=0),
         limits=limits,

@@ -236,6 +236,15 @@ def satisfied(req: Requirement, folded: str) -> bool:
     return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
 
 
+def held_by(req: Requirement, held: set[str]) -> bool:
+    """:func:`satisfied`, given the literals of ``req`` that the case-folded text holds.
+
+    >>> held_by(requirement(r"(?i)newsletter|\\bin your inbox"), {"in your inbox"})
+    True
+    """
+    return any(all(any(lit in held for lit in clause) for clause in branch) for branch in req)
+
+
 @functools.lru_cache(maxsize=4096)
 def any_of(source: str) -> Clause | None:
     r"""Return literals of which a match of ``source`` holds one, or ``None``.

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from cleaner.document import PackMatch
-from cleaner.rules.literals import requirement, satisfied
+from cleaner.rules.compiled import automaton
+from cleaner.rules.literals import held_by, requirement
 from cleaner.rules.model import Pack
 
 
@@ -64,6 +65,17 @@ class PackRegistry:
             (p for p in self.packs.values() if p.fingerprints and not p.always),
             key=lambda p: p.name,
         )
+        # Every literal some fingerprint needs: one scan of a text finds those it holds.
+        self._needed = automaton(
+            {
+                literal: literal
+                for pack in self.fingerprinted
+                for fingerprint in pack.fingerprints
+                for branch in requirement(fingerprint.pattern) or ()
+                for clause in branch
+                for literal in clause
+            }
+        )
 
     def __len__(self) -> int:
         return len(self.packs)
@@ -91,13 +103,15 @@ class PackRegistry:
                 if candidate in self.by_domain:
                     return self.by_domain[candidate], f"domain:{candidate}"
         best: tuple[int, Pack] | None = None
-        folded = text.casefold() if self.fingerprinted else ""
+        held: set[str] = set()
+        if self._needed is not None:
+            held = {literal for _, literal in self._needed.iter(text.casefold())}
         for pack in self.fingerprinted:
             hits = 0
             for fingerprint in pack.fingerprints:
                 # A fingerprint whose literals the text lacks cannot match: skip the search.
                 needs = requirement(fingerprint.pattern)
-                if needs is not None and not satisfied(needs, folded):
+                if needs is not None and not held_by(needs, held):
                     continue
                 try:
                     if fingerprint.search(text, timeout=timeout):
