@@ -50,9 +50,9 @@ Heuristic = Callable[[Sequence[str], Context], list[Cut]]
 _BULLET = regex.compile(r"^[•·▪▫►▸‣∙◦■□●○\-–*]\s*")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+.&-]*")
 # _WORD on a plain line (cleaner.plain), faster.
+_TRAILING_DOTS = re.compile(r"\.+(?= |$)")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+.&-]*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
-_TRAILING_DOTS = re.compile(r"\.+(?= |$)")
 
 _SOCIAL = frozenset(
     """facebook twitter x linkedin pinterest whatsapp telegram reddit tumblr vk vkontakte
@@ -175,7 +175,10 @@ def _joined_words(text: str) -> str:
     dot, and a word starts with a letter or digit, so never is only dots.
     """
     found = (_ASCII_WORD if is_plain(text) else _WORD).findall(text)
-    return _TRAILING_DOTS.sub("", " ".join(found).casefold())
+    joined = " ".join(found).casefold()
+    if ".. " in joined:  # a run of trailing dots inside the line: rare
+        return _TRAILING_DOTS.sub("", joined)
+    return joined.replace(". ", " ").rstrip(".")
 
 
 def _split_words(joined: str) -> tuple[str, ...]:
