@@ -23,7 +23,9 @@ every line of real text is left alone by it.  :func:`canonicalize` therefore
 screens first and calls ftfy only on lines that one of its fixes could change
 (:func:`ftfy_leaves_unchanged`); the output is identical to
 :func:`canonicalize_reference`, which always calls ftfy, and the test suite
-checks that on corpora and generated mojibake.
+checks that on corpora and generated mojibake.  Most texts need nothing, or
+only their spaces normalised: the screens that tell so read the whole text in
+one pass (:mod:`cleaner.screens`).
 """
 
 from __future__ import annotations
