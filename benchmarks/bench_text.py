@@ -10,9 +10,10 @@ Rows (single process, each corpus in a fresh interpreter so peak memory is its o
 * scaling: 1k, 10k, 100k JSON Lines records built on the seeds, streamed through
   :func:`cleaner.jsonl.clean_stream` (time should grow linearly, peak memory stay flat).
 
-The canonical line cache is cleared before every document, so repeated seeds
-are measured cold.  Usage: ``python benchmarks/bench_text.py [--shared PATH]
-[--sizes 1000,10000,100000] [--seed-mb 2]``.
+The systems of a row take turns document by document (``common.timed``), so
+their ratios hold on a machine whose load changes.  The canonical line cache is
+cleared before every document, so repeated seeds are measured cold.  Usage:
+``python benchmarks/bench_text.py [--shared PATH] [--sizes 1000,10000,100000] [--seed-mb 2]``.
 """
 
 from __future__ import annotations
@@ -55,10 +56,17 @@ def text_row(name: str, docs: list[str]) -> list[object]:
     engine = cleaner.Cleaner()
     engine.clean(docs[0])  # warm up: compile patterns, load packs
     size = megabytes(docs)
-    t_clean = timed(engine.clean, docs, _cold)
-    t_ftfy = timed(ftfy.fix_text, docs, _cold)
-    t_canon = timed(canonical.canonicalize, docs, _cold)
-    t_ref = timed(canonical.canonicalize_reference, docs, _cold)
+    times = timed(
+        {
+            "clean": engine.clean,
+            "ftfy": ftfy.fix_text,
+            "canon": canonical.canonicalize,
+            "ref": canonical.canonicalize_reference,
+        },
+        docs,
+        _cold,
+    )
+    t_clean, t_ftfy, t_canon, t_ref = (times[k] for k in ("clean", "ftfy", "canon", "ref"))
     return [
         name,
         len(docs),
@@ -77,8 +85,8 @@ def html_row(pages: list[bytes]) -> list[object]:
     engine = cleaner.Cleaner()
     engine.clean_html(pages[0])
     trafilatura.extract(pages[0])
-    t_clean = timed(engine.clean_html, pages, _cold)
-    t_traf = timed(trafilatura.extract, pages, _cold)
+    times = timed({"clean": engine.clean_html, "extract": trafilatura.extract}, pages, _cold)
+    t_clean, t_traf = times["clean"], times["extract"]
     return [
         "html: dev",
         len(pages),

@@ -42,15 +42,25 @@ def megabytes(docs: Iterable[str | bytes]) -> float:
     return sum(len(d.encode("utf-8") if isinstance(d, str) else d) for d in docs) / 1e6
 
 
-def timed(fn: Callable[[Any], object], docs: Sequence[Any], before: Callable[[], None]) -> float:
-    """Seconds to run ``fn`` on every document, calling ``before`` (untimed) before each."""
-    total = 0.0
-    for doc in docs:
-        before()
-        start = time.perf_counter()
-        fn(doc)
-        total += time.perf_counter() - start
-    return total
+def timed(
+    fns: dict[str, Callable[[Any], object]], docs: Sequence[Any], before: Callable[[], None]
+) -> dict[str, float]:
+    """Seconds each function takes over every document, calling ``before`` (untimed) first.
+
+    The functions take turns document by document, in an order that rotates from
+    one document to the next, so a change of load on the machine during the run
+    weighs on all of them alike and their times compare as ratios.
+    """
+    names = list(fns)
+    totals = dict.fromkeys(names, 0.0)
+    for turn, doc in enumerate(docs):
+        first = turn % len(names)
+        for name in names[first:] + names[:first]:
+            before()
+            start = time.perf_counter()
+            fns[name](doc)
+            totals[name] += time.perf_counter() - start
+    return totals
 
 
 def peak_rss_mb() -> float:
