@@ -359,8 +359,16 @@ def _settle_spaces(text: str, found: Found) -> str | None:
         spaced = spaced.replace("  ", " ")
     # Each run is one plain space now, so one replacement trims each side of a line.
     spaced = spaced.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
-    # Settled now but for what ftfy reads, which can change with a line's spaces.
-    return spaced if _ftfy_reads_as_is(spaced, _screens().scan(spaced)) else None
+    # Settled now but for what ftfy reads, which can change only where the spaces did.
+    if not spaced.isascii() and not unicodedata.is_normalized("NFC", spaced):
+        return None
+    if "lone" in found or "pair" in found:
+        # Another space cannot make a lone mojibake character or a pair of them, and
+        # every unchanged line was read above: read the lines whose spaces changed.
+        lines = zip(text.split("\n"), spaced.split("\n"), strict=True)
+        if any(looks_like_mojibake(new) for old, new in lines if new != old):
+            return None
+    return spaced
 
 
 @functools.lru_cache(maxsize=4096)
