@@ -226,23 +226,20 @@ def requirement(source: str) -> Requirement | None:
     return req
 
 
-def satisfied(req: Requirement, folded: str) -> bool:
+def satisfied(req: Requirement, folded: str | set[str]) -> bool:
     r"""Tell whether case-folded text holds what ``req`` needs.
+
+    ``folded`` is the case-folded text, or the set of the literals it holds
+    (found in one scan, as pack selection does): a literal is then looked up,
+    not searched for.
 
     >>> req = requirement(r"(?i)newsletter|\bin your inbox")
     >>> satisfied(req, "get it in your inbox"), satisfied(req, "a plain line")
     (True, False)
-    """
-    return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
-
-
-def held_by(req: Requirement, held: set[str]) -> bool:
-    """:func:`satisfied`, given the literals of ``req`` that the case-folded text holds.
-
-    >>> held_by(requirement(r"(?i)newsletter|\\bin your inbox"), {"in your inbox"})
+    >>> satisfied(req, {"in your inbox"})
     True
     """
-    return any(all(any(lit in held for lit in clause) for clause in branch) for branch in req)
+    return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
 
 
 @functools.lru_cache(maxsize=4096)

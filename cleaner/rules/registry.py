@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from cleaner.document import PackMatch
 from cleaner.rules.compiled import automaton
-from cleaner.rules.literals import held_by, requirement
+from cleaner.rules.literals import requirement, satisfied
 from cleaner.rules.model import Pack
 
 
@@ -111,7 +111,7 @@ class PackRegistry:
             for fingerprint in pack.fingerprints:
                 # A fingerprint whose literals the text lacks cannot match: skip the search.
                 needs = requirement(fingerprint.pattern)
-                if needs is not None and not held_by(needs, held):
+                if needs is not None and not satisfied(needs, held):
                     continue
                 try:
                     if fingerprint.search(text, timeout=timeout):
