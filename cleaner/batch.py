@@ -38,6 +38,7 @@ from cleaner import Cleaner
 from cleaner._version import __version__
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
+from cleaner.filemode import plain_mode
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.jsonl import (
     JSONL_SUFFIXES,
@@ -357,20 +358,29 @@ def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
     return kind, raw
 
 
-def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tuple[Result, int]:
+def clean_file(
+    cleaner: Cleaner, path: Path, *, site: str | None = None, url: str | None = None
+) -> tuple[Result, int]:
     """Clean one input file; return the result and the input size in bytes.
 
     Raises:
         InputError: The file cannot be read or decoded.
     """
     kind, data = read_input(path, cleaner.config.max_input_bytes)
-    return _clean_data(cleaner, kind, data, site=site), len(data)
+    return clean_data(cleaner, kind, data, site=site, url=url), len(data)
 
 
-def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
+def clean_data(
+    cleaner: Cleaner, kind: str, data: bytes, *, site: str | None, url: str | None = None
+) -> Result:
+    """Clean the bytes of one document of ``kind`` (``html``, else text).
+
+    Raises:
+        InputError: The bytes cannot be decoded.
+    """
     if kind == "html":
         try:
-            return cleaner.clean_html(data, site=site)
+            return cleaner.clean_html(data, site=site, url=url)
         except DecodeError as exc:
             raise InputError(str(exc)) from None
     try:
@@ -378,7 +388,7 @@ def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -
     except DecodeError as exc:
         raise InputError(str(exc)) from None
     source = {"format": "text", "decoding": decoded.to_dict()}
-    return cleaner.clean(decoded.text, site=site, source=source)
+    return cleaner.clean(decoded.text, site=site, url=url, source=source)
 
 
 @contextlib.contextmanager
@@ -393,6 +403,7 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        plain_mode(fd)  # mkstemp makes 0600; outputs get the mode open() would give
         with os.fdopen(fd, "wb") as handle:
             yield handle
         Path(tmp).replace(path)
@@ -500,7 +511,7 @@ def process(worker: Worker, task: Task) -> Outcome:
             tally = _process_stream(worker, task, stamp, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
-        result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
+        result = clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, stamp)
     except Exception as exc:  # one bad document never stops a batch
@@ -564,7 +575,7 @@ def document_line(ctx: RecordCleaner, task: Task) -> tuple[bytes, Tally]:
     tally = Tally(records=1)
     try:
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
+        result = clean_data(ctx.cleaner, kind, data, site=ctx.site)
         line = output_record(ctx.fields, task.display, {}, result)
     except Exception as exc:  # one bad document never stops a stream
         tally.failed = 1

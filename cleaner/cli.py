@@ -1,17 +1,25 @@
 """Command line: parses arguments, calls the API, prints.
 
 Exit codes: 0 all inputs cleaned; 1 some inputs failed (each reported);
-2 usage or configuration error (e.g. an invalid rule pack) before any work.
+2 usage or configuration error (e.g. an invalid rule pack) before any work, or
+nothing could be written; 130 interrupted (Ctrl-C); 141 standard output closed
+by its reader (the process ends by SIGPIPE, as a C tool's would).
+
+Results go to standard output or files; messages, progress and the summary
+go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import itertools
 import json
 import os
+import re
+import signal
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -32,12 +40,17 @@ from cleaner.batch import (
     InputError,
     Summary,
     Task,
+    clean_data,
     clean_file,
     discover,
     find_collisions,
     input_kind,
 )
+from cleaner.config import FAVOR_PRESETS
+from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
+from cleaner.document import Result
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.html import looks_like_html
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
@@ -45,20 +58,59 @@ from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process SIGPIPE ended
+_WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
+"""Errors writing an output that would fail the same way for every other output."""
 
 
 class UsageError(Exception):
     """Wrong arguments or configuration; reported before any work."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a run; carries how far it got."""
+
+    def __init__(self, done: int, total: int | None, unit: str = "input") -> None:
+        super().__init__(done, total, unit)
+        self.done, self.total, self.unit = done, total, unit
+
+
+class OutputUnwritable(Exception):
+    """The output folder cannot take more files (read-only, full, no permission)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that never takes an abbreviation for an option.
+
+    ``--url`` must not silently mean ``--url-field``; subcommand parsers are made
+    of this class too (argparse uses the parent's class for them).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 def _rules_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules",
-        metavar="DIR",
+        metavar="PATH",
         action="append",
         default=[],
         type=Path,
-        help="a folder of extra rule packs (repeatable); a pack with a bundled name replaces it",
+        help="a rule pack (.yaml) or a folder of packs, added to the bundled ones "
+        "(repeatable); a pack with a bundled name replaces it",
+    )
+
+
+def _config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="options from this TOML file (cleaner.toml: options at the top; pyproject.toml: "
+        "[tool.cleaner]); default: [tool.cleaner] of the nearest pyproject.toml upward",
     )
 
 
@@ -91,10 +143,11 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
 def _jsonl_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("files", "jsonl", "parquet"),
+        choices=("files", "json", "jsonl", "parquet"),
         default="files",
-        help="files: documents and folders (default); jsonl: a stream of JSON Lines records; "
-        "parquet: the same records in a Parquet file (-o FILE.parquet)",
+        help="files: clean text, and folders of text and provenance (default); json: one "
+        "document as a JSON object (text, metadata, provenance); jsonl: a stream of JSON "
+        "Lines records; parquet: the same records in a Parquet file (-o FILE.parquet)",
     )
     defaults = Fields()
     for name in ("id", "text", "html", "url"):
@@ -115,7 +168,7 @@ def _cpu_count() -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``cleaner`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cleaner",
         description="Turn scraped articles into canonical clean text with provenance.",
     )
@@ -127,8 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="clean files, folders and JSON Lines streams",
         description="Clean text (.txt), HTML (.html, .htm, .html.gz), JSON Lines "
         "(.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files; folders are walked "
-        "recursively. With --format jsonl or parquet, write one stream of records from SRC "
-        "files, folders or '-' (JSON Lines on standard input).",
+        "recursively. One document ('-': standard input, text or HTML) is printed to "
+        "standard output, or written to -o FILE. With --format jsonl or parquet, write one "
+        "stream of records from SRC files, folders or '-' (JSON Lines on standard input).",
     )
     clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
     clean.add_argument(
@@ -136,32 +190,82 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="OUT",
-        help="output folder: OUT/<path>.txt (text) and OUT/<path>.json "
-        "(provenance); without it a single file is printed to stdout. "
-        "With --format jsonl: the output file (default: stdout); with --format parquet: "
-        "the output file",
+        help="output folder: OUT/<path>.txt (text) and OUT/<path>.json (provenance); "
+        "with one input document, a name with a suffix (or an existing file) is the "
+        "output file; without -o one document is printed to stdout. With --format jsonl: "
+        "the output file (default: stdout); with --format parquet: the output file",
     )
     _rules_args(clean)
+    _config_args(clean)
     clean.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
-    clean.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    clean.add_argument(
+        "--url",
+        metavar="URL",
+        help="the page's address, for one input document: picks the site pack by host "
+        "and goes to metadata.url",
+    )
+    clean.add_argument(
+        "--input-format",
+        choices=("auto", "text", "html"),
+        default="auto",
+        help="what one input document is: auto (default) goes by the file name, and on "
+        "standard input tells HTML from text by its start",
+    )
+    clean.add_argument(
+        "--with-metadata",
+        action="store_true",
+        help="one document printed or written as text starts with its metadata (title, "
+        "author, date, url...) between '---' lines",
+    )
+    noise = clean.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    noise.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print each document's removals per rule (on standard error)",
+    )
     clean.add_argument(
         "--keep-headline",
         action="store_true",
+        default=None,
         help="keep the headline as the first paragraph (default: it moves to metadata.title)",
+    )
+    comments = clean.add_mutually_exclusive_group()
+    comments.add_argument(
+        "--keep-comments",
+        dest="keep_comments",
+        action="store_const",
+        const=True,
+        default=None,
+        help="keep a comment thread after a text article (CleanerConfig.keep_comments)",
+    )
+    comments.add_argument(
+        "--no-comments",
+        dest="keep_comments",
+        action="store_const",
+        const=False,
+        help="cut a comment thread after the article (the default)",
+    )
+    clean.add_argument(
+        "--favor",
+        choices=tuple(FAVOR_PRESETS),
+        help="a preset of thresholds: precision cuts more, recall keeps more "
+        "(default: balanced; see README)",
     )
     clean.add_argument(
         "--fast",
         action="store_true",
+        default=None,
         help="fast HTML mode: resiliparse's main content without trafilatura "
         "(CleanerConfig.html_fast; see README)",
     )
     clean.add_argument(
         "--max-bytes",
         type=int,
-        default=CleanerConfig().max_input_bytes,
         metavar="N",
         help="refuse an input file (after gzip inflation) or JSON Lines record over N bytes "
-        "(default %(default)s)",
+        f"(default {CleanerConfig().max_input_bytes})",
     )
     _batch_args(clean)
     _jsonl_args(clean)
@@ -174,7 +278,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="an input document, or a .json provenance file written by clean",
     )
     _rules_args(explain)
+    _config_args(explain)
     explain.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
+
+    config = sub.add_parser("config", help="configuration files")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    show = config_sub.add_parser(
+        "show", help="print the effective options and where each value comes from"
+    )
+    _config_args(show)
+    show.add_argument(
+        "--favor", choices=tuple(FAVOR_PRESETS), help="show the options of this preset"
+    )
+    show.set_defaults(handler=cmd_config_show)
 
     rules = sub.add_parser("rules", help="rule-pack tools")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
@@ -219,47 +335,121 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"comma-separated HTML baselines to run (default: {','.join(HTML_BASELINES)})",
     )
     evaluation.add_argument(
-        "--fast", action="store_true", help="score the fast HTML mode (resiliparse, no trafilatura)"
+        "--fast",
+        action="store_true",
+        default=None,
+        help="score the fast HTML mode (resiliparse, no trafilatura)",
+    )
+    evaluation.add_argument(
+        "--favor", choices=tuple(FAVOR_PRESETS), help="score a preset of thresholds"
     )
     _rules_args(evaluation)
+    _config_args(evaluation)
     return parser
 
 
-def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Cleaner:
+def _cleaner(
+    rules: Sequence[Path], config: CleanerConfig | None = None, *, site: str | None = None
+) -> Cleaner:
+    """Load the packs; an invalid pack or an unknown ``site`` is a usage error."""
     try:
-        return Cleaner(rules, config=config)
+        cleaner = Cleaner(rules, config=config)
     except RulePackError as exc:
         raise UsageError(f"invalid rule pack: {exc}") from None
+    if site is not None and site not in cleaner.registry.packs:
+        known = ", ".join(sorted(cleaner.registry.packs))
+        raise UsageError(
+            str(UnknownSiteError(f"no rule pack named {site!r} (loaded: {known})")).strip('"')
+        )
+    return cleaner
+
+
+# Command-line options that set a CleanerConfig option (or the preset), by attribute.
+_CONFIG_OPTIONS = {
+    "favor": ("favor", "--favor"),
+    "keep_headline": ("keep_headline", "--keep-headline"),
+    "keep_comments": ("keep_comments", "--keep-comments/--no-comments"),
+    "fast": ("html_fast", "--fast"),
+    "max_bytes": ("max_input_bytes", "--max-bytes"),
+}
+
+
+def _effective(args: argparse.Namespace) -> Effective:
+    """The configuration: defaults, preset, config file, then command-line options."""
+    if getattr(args, "max_bytes", None) is not None and args.max_bytes < 1:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    overrides = {}
+    for attr, (option, flag) in _CONFIG_OPTIONS.items():
+        value = getattr(args, attr, None)
+        if value is not None:
+            overrides[option] = (value, flag)
+    try:
+        settings = discover_settings(args.config, Path.cwd())
+        return effective(settings, overrides)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _clean_config(args: argparse.Namespace) -> CleanerConfig:
-    if args.max_bytes < 1:
-        raise UsageError("--max-bytes must be a positive number of bytes")
-    return CleanerConfig(
-        keep_headline=args.keep_headline, max_input_bytes=args.max_bytes, html_fast=args.fast
-    )
+    return _effective(args).config
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    """Print every option's effective value, as TOML, with where it comes from."""
+    rows = describe(_effective(args))
+    width = min(max(len(f"{name} = {value}") for name, value, _ in rows), 40)
+    for name, value, origin in rows:
+        print(f"{name} = {value}".ljust(width) + f"  # {origin}")
+    return EXIT_OK
+
+
+def _single_output(args: argparse.Namespace) -> bool:
+    """Whether the run cleans one document (to stdout or to one output file)."""
+    if len(args.sources) != 1:
+        return False
+    source: Path = args.sources[0]
+    if source == _STDIN:
+        return True
+    if source.is_dir() or input_kind(source) in batch.STREAM_KINDS:
+        return False
+    out: Path | None = args.output
+    return out is None or out.is_file() or (not out.exists() and out.suffix != "")
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.format in ("jsonl", "parquet"):
         return _clean_jsonl(args)
-    if Path("-") in args.sources:
-        raise UsageError("'-' (standard input) needs --format jsonl or --format parquet")
-    missing = [str(s) for s in args.sources if not s.exists()]
+    missing = [str(s) for s in args.sources if s != _STDIN and not s.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    if args.output is None and (len(args.sources) > 1 or args.sources[0].is_dir()):
-        raise UsageError("several inputs need an output folder: add -o OUT")
-    if args.output is not None and args.output.exists() and not args.output.is_dir():
-        raise UsageError(f"{args.output}: output must be a folder")
-    cleaner = _cleaner(args.rules, _clean_config(args))
-    if args.site is not None and args.site not in cleaner.registry.packs:
-        raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
+    if _STDIN in args.sources and args.output is not None and args.output.is_dir():
+        raise UsageError(
+            f"standard input is one document: -o names a file, not a folder ({args.output})"
+        )
+    if _single_output(args):
+        cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+        return _clean_one(cleaner, args)
+    if _STDIN in args.sources:
+        raise UsageError(
+            "'-' (standard input) is one document: name no other input, and -o a file "
+            "(or --format jsonl for JSON Lines records)"
+        )
+    for option, given in (
+        ("--url", args.url is not None),
+        ("--with-metadata", args.with_metadata),
+        ("--format json", args.format == "json"),
+        ("--input-format", args.input_format != "auto"),
+    ):
+        if given:
+            raise UsageError(f"{option} applies to one input document (a file or '-')")
     if args.output is None:
         if input_kind(args.sources[0]) == "warc":
             raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
-        return _clean_to_stdout(cleaner, args)
+        raise UsageError("several inputs need an output folder: add -o OUT")
+    if args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"{args.output}: output must be a folder")
+    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
     return _clean_folder(cleaner, args)
 
 
@@ -273,25 +463,96 @@ def _require_extra(module: str, extra: str, purpose: str) -> None:
         ) from None
 
 
-def _clean_to_stdout(cleaner: Cleaner, args: argparse.Namespace) -> int:
-    """Clean one document file and print its clean text."""
+def _read_document(path: Path, args: argparse.Namespace, limit: int) -> tuple[str, bytes]:
+    """Return the kind (``text`` or ``html``) and bytes of the one input document."""
+    if path == _STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"over the limit of {limit} bytes (--max-bytes)")
+        kind = None
+    else:
+        kind, data = batch.read_input(path, limit)
+        kind = kind if input_kind(path) in ("text", "html") else None
+    if args.input_format != "auto":
+        return args.input_format, data
+    return kind or ("html" if looks_like_html(data) else "text"), data
+
+
+def _metadata_header(metadata: dict[str, Any]) -> str:
+    """Return the metadata as ``key: value`` lines between ``---`` lines (YAML front matter)."""
+    lines = ["---"]
+    for key, value in metadata.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        lines.append(f"{key}: {json.dumps(shown, ensure_ascii=False)}")
+    return "\n".join([*lines, "---", "", ""])
+
+
+def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
+    """Clean one document (a file or standard input); print it or write -o FILE."""
     path: Path = args.sources[0]
+    shown = "standard input" if path == _STDIN else str(path)
     try:
-        result, _ = clean_file(cleaner, path, site=args.site)
+        kind, data = _read_document(path, args, cleaner.config.max_input_bytes)
+        result = clean_data(cleaner, kind, data, site=args.site, url=args.url)
     except (InputError, ValueError) as exc:
-        print(f"cleaner: {path}: {exc}", file=sys.stderr)
+        print(f"cleaner: {shown}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
-    sys.stdout.write(result.text)
+    if args.format == "json":
+        record = {
+            "id": "-" if path == _STDIN else str(path),
+            "text": result.text,
+            "metadata": result.metadata,
+            "provenance": result.provenance,
+        }
+        output = json.dumps(record, ensure_ascii=False) + "\n"
+    else:
+        output = result.text
+        if args.with_metadata:
+            output = _metadata_header(result.metadata) + output
+    if args.verbose:
+        print(_hits(shown, result), file=sys.stderr)
+    if args.output is None:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        batch.write_atomic(args.output, output)
+    except OSError as exc:
+        raise OutputUnwritable(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        print(f"cleaned {shown} into {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _hits(shown: str, result: Result) -> str:
+    """One line: a document's removals per rule, most first."""
+    counts = Counter(r.rule for r in result.removals)
+    return _hit_line(shown, counts)
+
+
+def _hit_line(shown: str, counts: Counter[str]) -> str:
+    rules = ", ".join(f"{rule} {n}" for rule, n in counts.most_common())
+    return f"{shown}: {sum(counts.values())} removal(s)" + (f": {rules}" if rules else "")
 
 
 def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     """Clean files and folders into the output folder, in parallel and incrementally."""
     out: Path = args.output
+    same = [s for s in args.sources if s.is_dir() and s.resolve() == out.resolve()]
     tasks = list(discover(args.sources, out))
+    if same:
+        inputs = sum(1 for t in tasks if t.source.is_relative_to(same[0]))
+        raise UsageError(
+            f"{out} is the source folder {same[0]}: its {inputs} input(s) would be "
+            f"overwritten or read back as inputs; choose another output folder"
+        )
     collisions = find_collisions(tasks, out)
     if collisions:
-        raise UsageError("output collisions:\n  " + "\n  ".join(collisions))
+        shown, more = collisions[:10], len(collisions) - 10
+        tail = [f"... and {more} more"] if more > 0 else []
+        raise UsageError(f"output collisions ({len(collisions)}):\n  " + "\n  ".join(shown + tail))
     if any(input_kind(task.source) == "warc" for task in tasks):
         _require_extra("cleaner.warc", "warc", "WARC input")
     fields = _fields(args)
@@ -304,27 +565,59 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         force=args.force,
         dry_run=args.dry_run,
     )
-    if not args.dry_run and out.is_dir():
-        batch.remove_stale_temp(out)
+    if not args.dry_run:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            batch.remove_stale_temp(out)
+        except OSError as exc:
+            raise OutputUnwritable(f"cannot write to {out}: {exc.strerror or exc}") from None
     summary = Summary()
     progress = Progress(len(tasks), enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
+    unwritable: str | None = None
+    done = 0
     try:
         for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
+            unwritable = _write_failure(outcome)
+            if unwritable is not None:
+                break  # every later output would fail alike: stop, say it once
             summary.record(outcome)
+            done += 1
             progress.update()
             if outcome.error is not None:
                 progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
+            elif args.verbose and outcome.status == "cleaned":
+                progress.write(_hit_line(outcome.display, outcome.tally.removals))
             if args.dry_run:
                 for path in outcome.outputs:
                     print(f"would write {path}")
+    except KeyboardInterrupt:
+        raise Interrupted(done, len(tasks)) from None
     finally:
         progress.close()
-    if not args.dry_run:
-        batch.write_errors(out, summary.errors)
+    if not args.dry_run and unwritable is None:
+        try:
+            batch.write_errors(out, summary.errors)
+        except OSError as exc:
+            unwritable = f"cannot write {out / batch.ERRORS_FILE}: {exc.strerror or exc}"
+    if unwritable is not None:
+        print(f"cleaner: error: {unwritable} ({done} of {len(tasks)} done)", file=sys.stderr)
+        if summary.documents == 0:
+            return EXIT_USAGE  # nothing could be written at all
     if not args.quiet:
-        _print_summary(summary, out, dry_run=args.dry_run)
-    return EXIT_FAILURES if summary.failed else EXIT_OK
+        _print_summary(summary, out, dry_run=args.dry_run, errors_written=unwritable is None)
+    return EXIT_FAILURES if summary.failed or unwritable else EXIT_OK
+
+
+def _write_failure(outcome: batch.Outcome) -> str | None:
+    """Return why the output folder takes no more files, if that is why ``outcome`` failed."""
+    error = outcome.error
+    if error is None or error.get("type") not in {"OSError", "PermissionError"}:
+        return None
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)", error["message"])
+    if found is None or int(found.group(1)) not in _WRITE_ERRNOS:
+        return None
+    return f"cannot write outputs: {found.group(2)}"
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -501,7 +794,14 @@ def _print_stream_summary(tally: Tally) -> None:
     print(line, file=sys.stderr)
 
 
-def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: int = 10) -> None:
+def _print_summary(
+    summary: Summary,
+    out: Path,
+    *,
+    dry_run: bool = False,
+    top: int = 10,
+    errors_written: bool = True,
+) -> None:
     verb = "would clean" if dry_run else "cleaned"
     print(
         f"{verb} {summary.documents} document(s) into {out}: "
@@ -514,7 +814,7 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
         print(f"  {count:6d}  {rule}", file=sys.stderr)
     if summary.tally.passed_over:
         print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
-    if summary.errors and not dry_run:
+    if summary.errors and not dry_run and errors_written:
         print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
 
 
@@ -530,8 +830,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         except (ValueError, KeyError) as exc:
             raise UsageError(f"{path}: not a provenance file written by cleaner ({exc})") from None
     else:
+        cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
         try:
-            result, _ = clean_file(_cleaner(args.rules), path, site=args.site)
+            result, _ = clean_file(cleaner, path, site=args.site)
         except InputError as exc:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
@@ -543,15 +844,29 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    why:     {plain_text(record['rules'].get(r['rule'], ''))}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    why:     {plain_text(record['rules'].get(html['rule'], ''))}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
     return EXIT_OK
+
+
+_RST_ROLE = re.compile(r":[a-z]+(?::[a-z]+)?:`~?([^`<]*?)(?:\s*<[^`]*>)?`")
+_RST_LITERAL = re.compile(r"``([^`]+)``|`([^`]+)`")
+
+
+def plain_text(text: str) -> str:
+    """Remove reStructuredText markup from a docstring line, for the terminal.
+
+    >>> plain_text("Moves ``metadata.title`` (see :func:`~cleaner.heuristics.headline`).")
+    'Moves metadata.title (see cleaner.heuristics.headline).'
+    """
+    text = _RST_ROLE.sub(lambda m: m.group(1), text)
+    return _RST_LITERAL.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
@@ -736,7 +1051,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Score cleaner (and the baseline) on an evaluation set; print the table."""
     if args.resamples < 0:
         raise UsageError("--resamples must be 0 or more")
-    engine = _cleaner(args.rules, CleanerConfig(html_fast=args.fast))
+    engine = _cleaner(args.rules, _clean_config(args))
     try:
         evaluation = evaluate(
             args.directory,
@@ -758,7 +1073,45 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Called with no ``argv`` (the ``cleaner`` program itself), a standard
+    output closed by its reader ends the process by SIGPIPE, quietly, so a
+    shell sees status 141 and ``pipefail`` notices the cut; called with
+    ``argv`` (from Python), the same case returns 141.
+    """
+    try:
+        code = _run(argv)
+    except KeyboardInterrupt:  # before or after the work proper
+        code = _interrupted(None)
+    if code == EXIT_PIPE and argv is None:
+        _die_of_sigpipe()
+    return code
+
+
+def _interrupted(exc: Interrupted | None) -> int:
+    if exc is None:
+        print("\ncleaner: interrupted", file=sys.stderr)
+    else:
+        total = f" of {exc.total}" if exc.total is not None else ""
+        print(
+            f"\ncleaner: interrupted: {exc.done}{total} {exc.unit}(s) done; run again to continue",
+            file=sys.stderr,
+        )
+    return EXIT_INTERRUPTED
+
+
+def _die_of_sigpipe() -> None:
+    """End the process by SIGPIPE (Python ignores it by default), writing nothing more."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"clean": cmd_clean, "explain": cmd_explain, "eval": cmd_eval}
     try:
@@ -772,8 +1125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OutputUnwritable as exc:
+        print(f"cleaner: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Interrupted as exc:
+        return _interrupted(exc)
     except BrokenPipeError:
-        return EXIT_OK
+        # The reader of standard output went away (``| head``): stop quietly.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except BrokenProcessPool as exc:
         # A worker was killed (e.g. out of memory): finished outputs are complete, so a
         # re-run resumes from there.

@@ -115,6 +115,10 @@ class CleanerConfig:
             lines; on HTML the structure is known (link density, widget
             classes), and what they would still catch are the article's own
             short lists.
+        keep_comments: Keep a comment thread that follows the article in a
+            text document (the ``comment_thread`` heuristic does not run).  Off
+            by default: the text is the article alone.  Extraction from HTML
+            takes the article without its comment section either way.
     """
 
     regex_timeout: float = 0.5
@@ -164,3 +168,48 @@ class CleanerConfig:
     html_rescue_min_coverage: float = 0.8
     html_rescue_min_added: int = 2
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
+    keep_comments: bool = False
+
+    @classmethod
+    def favoring(cls, favor: str, **changes: object) -> CleanerConfig:
+        """Return the configuration of a preset (see :data:`FAVOR_PRESETS`), then ``changes``.
+
+        Raises:
+            ValueError: ``favor`` names no preset.
+
+        >>> CleanerConfig.favoring("precision").tail_fraction
+        0.3
+        >>> CleanerConfig.favoring("balanced") == CleanerConfig()
+        True
+        """
+        if favor not in FAVOR_PRESETS:
+            raise ValueError(f"no preset {favor!r} (presets: {', '.join(FAVOR_PRESETS)})")
+        return cls(**{**FAVOR_PRESETS[favor], **changes})  # type: ignore[arg-type]
+
+
+FAVOR_PRESETS: dict[str, dict[str, object]] = {
+    "precision": {
+        # Footer and comment markers cut from earlier in the document, after a
+        # shorter body paragraph; blocks outside the extractor's precision span
+        # need more words to stay.
+        "tail_fraction": 0.3,
+        "comment_body_min_words": 5,
+        "html_merge_keep_words": 120,
+        "html_merge_keep_link_density": 0.2,
+    },
+    "balanced": {},
+    "recall": {
+        # Markers cut only near the very end; blocks outside the precision span
+        # stay from fewer words; long paragraphs the merge missed are rescued.
+        "tail_fraction": 0.7,
+        "comment_body_min_words": 20,
+        "html_merge_keep_words": 30,
+        "html_merge_keep_link_density": 0.4,
+        "html_rescue": True,
+    },
+}
+"""Threshold presets of ``--favor``: what each changes from the defaults.
+
+``balanced`` is :class:`CleanerConfig` as is.  The presets trade a little of
+one for the other; measured figures are in the README.
+"""

@@ -283,3 +283,30 @@ def _html_lang(tree: HtmlElement) -> str | None:
     ).strip()
     primary = lang.split("-")[0].split("_")[0].lower()
     return primary if regex.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+_HTML_START = regex.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    regex.IGNORECASE | regex.DOTALL,
+)
+_HTML_TAGS = regex.compile(
+    rb"<(?:html|head|body|div|p|article|meta|title)\b[^>]*>", regex.IGNORECASE
+)
+
+
+def looks_like_html(data: bytes, window: int = 4096) -> bool:
+    """Tell HTML from plain text by the first ``window`` bytes (for unnamed input).
+
+    HTML starts with a doctype or an ``<html>``, ``<head>`` or ``<body>`` tag
+    (after comments or an XML declaration), or has at least three common
+    tags early on; anything else is text.
+
+    >>> looks_like_html(b"<!DOCTYPE html><p>Hi"), looks_like_html(b"  <html lang=en>")
+    (True, True)
+    >>> looks_like_html(b"Use <b> for bold.\\nSecond line.")
+    False
+    >>> looks_like_html(b"<div><p>a</p></div><p>")
+    True
+    """
+    head = data[:window]
+    return bool(_HTML_START.match(head)) or len(_HTML_TAGS.findall(head)) >= 3

@@ -9,6 +9,7 @@ so whatever is written from them is the same as a sequential run's.
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +26,9 @@ _context: Any = None
 
 def _initialize(setup: Callable[[], Any]) -> None:
     global _context  # noqa: PLW0603 - one context per worker process, by design
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and
+    # shuts the pool down), so workers print no traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _context = setup()
 
 

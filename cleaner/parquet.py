@@ -48,6 +48,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaner.filemode import plain_mode
+
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
 """Fields with a column of their own in every file."""
 
@@ -226,7 +228,10 @@ class ParquetRecordWriter:
         fd, tmp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
-        os.close(fd)
+        try:
+            plain_mode(fd)
+        finally:
+            os.close(fd)
         self._tmp = Path(tmp)
         self._writer = pq.ParquetWriter(tmp, schema, compression=self.compression)
 

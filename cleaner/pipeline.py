@@ -135,6 +135,7 @@ def build_steps(
             heuristic_step(name, config, given)
             for name in HEURISTICS
             if name not in skip_heuristics
+            and not (name == "comment_thread" and config.keep_comments)
         ]
     return steps
 

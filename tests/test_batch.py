@@ -146,7 +146,8 @@ def test_output_collisions_are_refused_before_work(
     assert not out.exists()
     (src / "a.html").unlink()
     assert main(["clean", str(src), "-o", str(src)]) == 2
-    assert "would be overwritten by its own output" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is the source folder" in err and "its 2 input(s) would be overwritten" in err
     assert (src / "a.txt").read_text() == "Some text.\n"
 
 

@@ -157,8 +157,8 @@ def test_cli_unreadable_input_leaves_no_output_file(
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["clean", "-", "-o", str(tmp_path / "o")]) == 2
-    assert "needs --format jsonl" in capsys.readouterr().err
+    assert main(["clean", "-", "-o", str(tmp_path)]) == 2
+    assert "standard input is one document: -o names a file" in capsys.readouterr().err
     assert main(["clean", str(tmp_path / "none.jsonl"), "--format", "jsonl"]) == 2
     assert main(["clean", "-", "--format", "jsonl", "-o", str(tmp_path)]) == 2
     assert "names a file, not a folder" in capsys.readouterr().err

@@ -28,11 +28,13 @@ def test_three_problems_give_three_findings_and_exit_1(
     ]
 
 
-def test_loader_raises_the_first_of_the_same_findings(datadir: Path) -> None:
+def test_loader_raises_every_error_of_the_file_at_once(datadir: Path) -> None:
     path = datadir / "three_problems.yaml"
     with pytest.raises(RulePackError) as info:
         load_pack(path)
-    assert str(info.value) == str(lint_file(path)[0])
+    errors = [str(f) for f in lint_file(path) if f.severity == "error"]
+    assert len(errors) == 3
+    assert str(info.value).splitlines() == errors
 
 
 def test_authoring_warnings_and_schema_errors_are_reported_together(datadir: Path) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 import regex
 import yaml
 
+from cleaner.filemode import plain_mode
 from cleaner.rules.loader import RulePackError, parse_pack
 
 _DIRECTIVE = regex.compile(r"^(?P<key>[a-z_]+)(?:\((?P<arg>[^)]*)\))?\s*:\s*(?P<value>.*)$")
@@ -182,6 +183,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        plain_mode(fd)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         Path(tmp).replace(path)

@@ -344,12 +344,12 @@ def parse_pack(data: bytes, filename: str, path: Path | None = None) -> Pack:
         path: Where the pack came from, kept on the pack.
 
     Raises:
-        RulePackError: The pack is invalid; the message (the first problem
-            found by :func:`check_pack`) names file, line and rule.
+        RulePackError: The pack is invalid; the message lists every error
+            :func:`check_pack` found, one a line, each naming file, line and rule.
     """
     checked = check_pack(data, filename)
     if checked.errors:
-        raise RulePackError(str(checked.errors[0]))
+        raise RulePackError("\n".join(str(error) for error in checked.errors))
     raw = checked.raw
     assert raw is not None  # no errors: the document is a valid mapping
     name = raw["name"]
@@ -387,9 +387,12 @@ def load_pack(path: Path) -> Pack:
 
 
 def pack_files(directory: Path) -> Iterator[Path]:
-    """Yield the pack files of a folder, sorted by name."""
+    """Yield the pack files of a folder, sorted by name; a pack file is its own list."""
+    if directory.is_file() and directory.suffix in {".yaml", ".yml"}:
+        yield directory
+        return
     if not directory.is_dir():
-        raise RulePackError(f"{directory}: not a folder of rule packs")
+        raise RulePackError(f"{directory}: not a rule pack (.yaml) nor a folder of rule packs")
     yield from sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})
 
 
@@ -406,10 +409,10 @@ def bundled_rules_dir() -> Path:
 
 
 def load_packs(directories: Iterable[Path]) -> list[Pack]:
-    """Load every pack of the given folders; a later folder overrides a pack by name.
+    """Load every pack of the given folders or pack files; a later one overrides a pack by name.
 
     Raises:
-        RulePackError: Any pack is invalid (the first error found).
+        RulePackError: Any pack is invalid (every error of the first invalid file).
     """
     by_name: dict[str, Pack] = {}
     for directory in directories:
