@@ -126,9 +126,8 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "-j",
         "--jobs",
         type=_jobs,
-        default=_cpu_count(),
         metavar="N",
-        help="worker processes (default: all cores, here %(default)s)",
+        help="worker processes (default: all cores)",
     )
     parser.add_argument(
         "--force", action="store_true", help="redo inputs whose outputs are up to date"
@@ -184,7 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         "standard output, or written to -o FILE. With --format jsonl or parquet, write one "
         "stream of records from SRC files, folders or '-' (JSON Lines on standard input).",
     )
-    clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
+    clean.add_argument(
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SRC",
+        help="input files and folders; '-' is standard input",
+    )
     clean.add_argument(
         "-o",
         "--output",
@@ -202,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--url",
         metavar="URL",
         help="the page's address, for one input document: picks the site pack by host "
-        "and goes to metadata.url",
+        "(recorded in provenance)",
     )
     clean.add_argument(
         "--input-format",
@@ -304,8 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Convert ftr-site-config (Full-Text RSS / wallabag) site configs into "
         "YAML rule packs with an html: section (strip, strip_id_or_class, body).",
     )
-    importer.add_argument("source", type=Path, metavar="FILE_OR_DIR")
-    importer.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    importer.add_argument(
+        "source", type=Path, metavar="FILE_OR_DIR", help="a site config .txt or a folder of them"
+    )
+    importer.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="where the packs go"
+    )
 
     evaluation = sub.add_parser(
         "eval",
@@ -316,7 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
         "files (beside the text as is), with the shingle metric of the article-extraction "
         "benchmark.",
     )
-    evaluation.add_argument("directory", type=Path, metavar="DIR")
+    evaluation.add_argument(
+        "directory", type=Path, metavar="DIR", help="the evaluation set (pages or texts)"
+    )
     evaluation.add_argument(
         "--gold",
         type=Path,
@@ -416,9 +427,26 @@ def _single_output(args: argparse.Namespace) -> bool:
     return out is None or out.is_file() or (not out.exists() and out.suffix != "")
 
 
+def _one_document_options(args: argparse.Namespace) -> list[tuple[str, bool]]:
+    """The options for one input document, and whether each was given."""
+    return [
+        ("--url", args.url is not None),
+        ("--with-metadata", args.with_metadata),
+        ("--format json", args.format == "json"),
+        ("--input-format", args.input_format != "auto"),
+    ]
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
+    if args.jobs is None:
+        args.jobs = _cpu_count()
     if args.format in ("jsonl", "parquet"):
+        for option, given in _one_document_options(args):
+            if given:
+                raise UsageError(
+                    f"{option} applies to one input document, not --format {args.format}"
+                )
         return _clean_jsonl(args)
     missing = [str(s) for s in args.sources if s != _STDIN and not s.exists()]
     if missing:
@@ -435,12 +463,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
             "'-' (standard input) is one document: name no other input, and -o a file "
             "(or --format jsonl for JSON Lines records)"
         )
-    for option, given in (
-        ("--url", args.url is not None),
-        ("--with-metadata", args.with_metadata),
-        ("--format json", args.format == "json"),
-        ("--input-format", args.input_format != "auto"),
-    ):
+    for option, given in _one_document_options(args):
         if given:
             raise UsageError(f"{option} applies to one input document (a file or '-')")
     if args.output is None:
@@ -912,14 +935,27 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
         metavar="FILE",
         help="sample documents of the site (text)",
     )
-    new.add_argument("-o", "--output", type=Path, default=Path("rules"), metavar="RULES_DIR")
-    new.add_argument("--fixtures", type=Path, default=Path("fixtures"), metavar="DIR")
+    new.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("rules"),
+        metavar="RULES_DIR",
+        help="where the pack goes (default: %(default)s)",
+    )
+    new.add_argument(
+        "--fixtures",
+        type=Path,
+        default=Path("fixtures"),
+        metavar="DIR",
+        help="where the fixture pair goes (default: %(default)s)",
+    )
     new.set_defaults(handler=cmd_rules_new)
     docs = rules_sub.add_parser("docs", help="print a Markdown table of every rule")
     _rules_args(docs)
     docs.set_defaults(handler=cmd_rules_docs)
     mine = sub.add_parser("mine", help="propose a pack from a folder of one site's documents")
-    mine.add_argument("folder", type=Path, metavar="FOLDER")
+    mine.add_argument("folder", type=Path, metavar="FOLDER", help="text documents of one site")
     mine.add_argument("--site", metavar="NAME", help="pack name (default: the folder's name)")
     mine.add_argument(
         "--min-share",
@@ -928,12 +964,18 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
         metavar="SHARE",
         help="minimum share of documents a line recurs in (default 0.3)",
     )
-    mine.add_argument("--workers", type=int, default=1, metavar="N")
-    mine.add_argument("-o", "--output", type=Path, required=True, metavar="PACK.yaml")
+    mine.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    mine.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="PACK.yaml", help="the pack written"
+    )
     mine.set_defaults(handler=cmd_mine)
     report = sub.add_parser("report", help="static HTML report over cleaned output")
     report.add_argument("source", type=Path, metavar="OUT", help="output folder or .jsonl file")
-    report.add_argument("-o", "--output", type=Path, required=True, metavar="report.html")
+    report.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="report.html", help="the page written"
+    )
     report.set_defaults(handler=cmd_report)
 
 

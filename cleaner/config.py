@@ -116,9 +116,13 @@ class CleanerConfig:
             classes), and what they would still catch are the article's own
             short lists.
         keep_comments: Keep a comment thread that follows the article in a
-            text document (the ``comment_thread`` heuristic does not run).  Off
-            by default: the text is the article alone.  Extraction from HTML
-            takes the article without its comment section either way.
+            text document: the ``comment_thread`` heuristic does not run and the
+            rules of ``comment_rules`` cut nothing.  Off by default: the text is
+            the article alone.  Extraction from HTML takes the article without
+            its comment section either way.
+        comment_rules: The pack rules that cut a comment thread (a heading and
+            the comments after it), which ``keep_comments`` turns off.  Comment
+            *forms* and site widgets are page furniture, and stay removed.
     """
 
     regex_timeout: float = 0.5
@@ -169,6 +173,7 @@ class CleanerConfig:
     html_rescue_min_added: int = 2
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
     keep_comments: bool = False
+    comment_rules: tuple[str, ...] = ("generic/comment_section",)
 
     @classmethod
     def favoring(cls, favor: str, **changes: object) -> CleanerConfig:

@@ -60,9 +60,13 @@ def pack_step(pack: Pack, config: CleanerConfig) -> Step:
     # Steps are built for each document, so this memo serves one document's passes.
     memo: dict[str, LineMatches] = {}
 
+    # With keep_comments, the rules that cut comment threads propose nothing.
+    kept = frozenset(config.comment_rules) if config.keep_comments else frozenset()
+
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
         outcome = apply_pack(pack, paragraphs, config, memo)
-        return StepOutput(outcome.cuts, outcome.skipped)
+        cuts = [c for c in outcome.cuts if c.rule not in kept] if kept else outcome.cuts
+        return StepOutput(cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
 

@@ -27,6 +27,34 @@ def real_lines(packs: list[cleaner.rules.Pack]) -> list[str]:
     return sorted(lines | examples)
 
 
+BROWSER_INSTALL = "apt-get install chromium && pip install -e '.[browser]'"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End the run with a banner when browser tests were skipped (outside CI they skip)."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "browser" in getattr(report, "keywords", {})
+    ]
+    if not skipped:
+        return
+    reasons = sorted(
+        {
+            str(r.longrepr[2]).removeprefix("Skipped: ")
+            for r in skipped
+            if isinstance(r.longrepr, tuple)
+        }
+    )
+    write = terminalreporter
+    write.write_sep("!", "WARNING: the browser tests did NOT run", red=True, bold=True)
+    for reason in reasons:
+        write.write_line(f"  {reason}")
+    write.write_line(f"  install: {BROWSER_INSTALL}")
+    write.write_line("  (with CI set, a missing browser fails the run instead)")
+    write.write_sep("!", red=True, bold=True)
+
+
 @pytest.fixture(scope="session")
 def default() -> cleaner.Cleaner:
     return cleaner.default_cleaner()

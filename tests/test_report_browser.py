@@ -1,8 +1,10 @@
 """The report page in a real headless browser: loads cleanly, filters by rule.
 
 Runs with ``pytest -m browser`` (``tox -e browser``).  It needs Chromium at
-/usr/bin/chromium and the ``playwright`` package; in CI (``CI`` set) a missing
-browser fails the test, elsewhere it is skipped with the reason.
+/usr/bin/chromium (or where ``CLEANER_CHROMIUM`` says) and the ``playwright``
+package; in CI (``CI`` set) a missing browser fails the test, elsewhere it is
+skipped and the run ends with a warning banner giving the install command
+(``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from cleaner.cli import main
 from tests.conftest import SEEDS
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CLEANER_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,7 +46,7 @@ def page(tmp_path: Path) -> Any:
     except ImportError:
         _unavailable("the playwright package is not installed")
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+        _unavailable(f"{CHROMIUM} is missing")
     with sync_playwright() as play:
         browser = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -1,0 +1,325 @@
+"""The installed ``cleaner`` program end to end: exit codes, streams, signals, modes.
+
+Each test runs the entry point in a subprocess, as a shell would, so what is
+checked is what a user sees: the exit status, what goes to standard output
+and what to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+BIN = Path(sys.executable).parent
+CLEANER = shutil.which("cleaner", path=str(BIN)) or shutil.which("cleaner")
+pytestmark = pytest.mark.skipif(
+    CLEANER is None, reason="the cleaner program is not installed (pip install -e .)"
+)
+SEED = SEEDS / "002_7c084e74566a1192.txt"
+TRACEBACK = "Traceback (most recent call last)"
+
+
+def _default_sigint() -> None:
+    # A shell's background job ignores SIGINT and children inherit that; the
+    # program must see Ctrl-C as a terminal would deliver it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def run(
+    *args: str | Path,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    umask: int | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed program; return its status and both streams."""
+
+    def setup() -> None:
+        _default_sigint()
+        if umask is not None:
+            os.umask(umask)
+
+    assert CLEANER is not None
+    return subprocess.run(
+        [CLEANER, *map(str, args)],
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        cwd=cwd,
+        preexec_fn=setup,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_single_file_goes_to_stdout_and_nothing_to_stderr() -> None:
+    done = run("clean", SEED)
+    assert done.returncode == 0
+    assert done.stdout.startswith(b"WASHINGTON")
+    assert done.stderr == b""
+
+
+def test_usage_errors_exit_2_on_stderr_only(tmp_path: Path) -> None:
+    for args in (
+        ["clean", tmp_path / "missing.txt"],
+        ["clean", SEEDS],  # a folder needs -o
+        ["clean", SEED, "--bogus"],
+        ["clean", SEED, "--favor", "speed"],
+    ):
+        done = run(*args)
+        assert done.returncode == 2, args
+        assert done.stdout == b""
+        assert b"cleaner: error:" in done.stderr or b"usage:" in done.stderr
+        assert TRACEBACK.encode() not in done.stderr
+
+
+@pytest.mark.parametrize("abbreviation", ["--url", "--text", "--id", "--html"])
+def test_options_are_never_abbreviated(tmp_path: Path, abbreviation: str) -> None:
+    records = tmp_path / "u.jsonl"
+    records.write_text(json.dumps({"id": 1, "text": SEED.read_text("utf-8")}) + "\n")
+    value = "https://www.telesurenglish.net/news/x" if abbreviation == "--url" else "x"
+    done = run("clean", records, "--format", "jsonl", abbreviation, value)
+    # --url is an option of its own (one document), never --url-field; the others are
+    # unknown rather than taken for --text-field, --id-field, --html-field.
+    assert done.returncode == 2
+    assert done.stdout == b""
+    if abbreviation == "--url":
+        assert b"--url applies to one input document" in done.stderr
+    else:
+        assert f"unrecognized arguments: {abbreviation}".encode() in done.stderr
+
+
+def test_folder_outputs_follow_the_umask(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    for umask, mode in ((0o022, 0o644), (0o002, 0o664), (0o077, 0o600)):
+        out = tmp_path / f"out{umask:o}"
+        assert run("clean", src, "-o", out, "-q", umask=umask).returncode == 0
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert written
+        assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {mode}
+        stream = tmp_path / f"stream{umask:o}.jsonl"
+        assert (
+            run("clean", src, "--format", "jsonl", "-o", stream, "-q", umask=umask).returncode == 0
+        )
+        assert stat.S_IMODE(stream.stat().st_mode) == mode
+        page = tmp_path / f"report{umask:o}.html"
+        assert run("report", out, "-o", page, umask=umask).returncode == 0
+        assert stat.S_IMODE(page.stat().st_mode) == mode
+
+
+def test_one_input_with_an_output_file_writes_that_file(tmp_path: Path) -> None:
+    target = tmp_path / "single.txt"
+    done = run("clean", SEED, "-o", target)
+    assert done.returncode == 0, done.stderr
+    assert target.is_file()
+    assert target.read_bytes() == run("clean", SEED).stdout
+    assert done.stdout == b""
+
+
+def test_text_and_html_on_standard_input(shared_datadir: Path) -> None:
+    text = SEED.read_bytes()
+    assert run("clean", "-", stdin=text).stdout == run("clean", SEED).stdout
+    page = shared_datadir / "article.html"
+    from_stdin = run("clean", "-", stdin=page.read_bytes())
+    assert from_stdin.returncode == 0
+    assert from_stdin.stdout == run("clean", page).stdout
+    assert b"<p" not in from_stdin.stdout
+    # Said to be text, the same bytes keep their markup.
+    as_text = run("clean", "-", "--input-format", "text", stdin=page.read_bytes())
+    assert b"<" in as_text.stdout
+
+
+def test_url_json_and_metadata_for_one_document(shared_datadir: Path) -> None:
+    url = "https://www.example.com/news/2024/a-story"
+    done = run(
+        "clean",
+        "-",
+        "--url",
+        url,
+        "--format",
+        "json",
+        stdin=(shared_datadir / "article.html").read_bytes(),
+    )
+    assert done.returncode == 0
+    record = json.loads(done.stdout)
+    assert set(record) == {"id", "text", "metadata", "provenance"}
+    assert record["id"] == "-" and record["provenance"]["source"]["format"] == "html"
+    text = json.loads(
+        run("clean", "-", "--url", url, "--format", "json", stdin=SEED.read_bytes()).stdout
+    )
+    assert text["provenance"]["url"] == url
+    headed = run("clean", SEED, "--with-metadata").stdout.decode()
+    title = json.loads(run("clean", SEED, "--format", "json").stdout)["metadata"]["title"]
+    assert headed.startswith("---\n")
+    assert "\ntitle: " in headed.split("\n---\n")[0]
+    assert json.dumps(title, ensure_ascii=False) in headed.split("---")[1]
+    assert headed.endswith(run("clean", SEED).stdout.decode())
+
+
+def test_url_picks_the_site_pack() -> None:
+    telesur = SEEDS / "003_ed31fec66a22f94e.txt"
+    url = "https://www.telesurenglish.net/news/a-story/"
+    record = json.loads(
+        run(
+            "clean", telesur, "--url", url, "--site", "telesurenglish.net", "--format", "json"
+        ).stdout
+    )
+    assert record["provenance"]["url"] == url
+    by_url = json.loads(run("clean", telesur, "--url", url, "--format", "json").stdout)
+    packs = {p["name"]: p["matched_by"] for p in by_url["provenance"]["packs"]}
+    assert packs.get("telesurenglish.net") == "domain:telesurenglish.net"
+
+
+def test_closed_stdout_ends_by_sigpipe_quietly(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(40):
+        for seed in SEEDS.glob("*.txt"):
+            (src / f"{n}-{seed.name}").write_bytes(seed.read_bytes())
+    assert CLEANER is not None
+    script = (
+        f'set -o pipefail; "{CLEANER}" clean "{src}" --format jsonl -j 2 | head -c 10 >/dev/null'
+    )
+    done = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        timeout=300,
+        check=False,
+        preexec_fn=_default_sigint,
+    )
+    assert done.returncode == 141
+    assert done.stderr.strip() == b"" or TRACEBACK.encode() not in done.stderr
+    assert b"BrokenPipe" not in done.stderr
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    src = tmp_path / "many"
+    src.mkdir()
+    for n in range(400):
+        for seed in SEEDS.glob("*.txt"):
+            (src / f"{n:03d}-{seed.name}").write_bytes(seed.read_bytes())
+    return src
+
+
+def test_ctrl_c_says_how_far_it_got_and_a_rerun_continues(many: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CLEANER is not None
+    process = subprocess.Popen(
+        [CLEANER, "clean", str(many), "-o", str(out), "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_default_sigint,  # noqa: PLW1509 - the test starts no threads
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.json"))) < 50 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+    stdout, stderr = process.communicate(timeout=120)
+    message = stderr.decode().replace("\r", "\n")
+    assert process.returncode == 130, message
+    assert TRACEBACK not in message and "KeyboardInterrupt" not in message
+    last = [line for line in message.splitlines() if line.strip()][-1]
+    assert last.startswith("cleaner: interrupted: ") and last.endswith(
+        "of 2000 input(s) done; run again to continue"
+    )
+    done = int(last.split()[2])
+    assert 0 < done < 2000 and stdout == b""
+    rerun = run("clean", many, "-o", out, "-j", "2")
+    assert rerun.returncode == 0
+    summary = rerun.stderr.decode().replace("\r", "\n")
+    up_to_date = int(summary.split(" failed, ")[1].split(" up to date")[0])
+    assert up_to_date >= done
+
+
+def test_same_folder_is_one_line_with_a_count(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    done = run("clean", src, "-o", src)
+    assert done.returncode == 2
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1
+    assert "is the source folder" in lines[0] and "its 5 input(s)" in lines[0]
+
+
+def test_verbose_prints_rule_hits_per_document(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    done = run("clean", src, "-o", tmp_path / "out", "-v", "-j", "1")
+    assert done.returncode == 0
+    hits = [line for line in done.stderr.decode().splitlines() if " removal(s)" in line]
+    assert len([h for h in hits if h.startswith(str(src))]) == 5
+    assert any("generic/headline 1" in h for h in hits)
+    assert run("clean", SEED, "-v", "-q").returncode == 2  # -q and -v exclude each other
+
+
+def _mounted_tmpfs(where: Path, options: str) -> Iterator[Path]:
+    where.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    yield from _mounted_tmpfs(tmp_path / "ro", "ro,size=1m")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    yield from _mounted_tmpfs(tmp_path / "small", "size=64k")
+
+
+def test_read_only_output_folder_is_one_line_and_exit_2(read_only: Path) -> None:
+    for target in (read_only, read_only / "out"):
+        done = run("clean", SEEDS, "-o", target)
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.decode().replace("\r", "\n").strip().splitlines()
+        assert [line for line in lines if line.startswith("cleaner: error:")] == lines[-1:]
+        assert "Read-only file system" in lines[-1]
+        assert TRACEBACK not in done.stderr.decode()
+    one = run("clean", SEED, "-o", read_only / "one.txt")
+    assert one.returncode == 2 and b"Read-only file system" in one.stderr
+    assert TRACEBACK.encode() not in one.stderr
+
+
+def test_full_output_folder_stops_with_one_line_and_the_summary(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(60):
+        for seed in SEEDS.glob("*.txt"):
+            (src / f"{n:02d}-{seed.name}").write_bytes(seed.read_bytes())
+    done = run("clean", src, "-o", small_disk / "out", "-j", "1")
+    message = done.stderr.decode().replace("\r", "\n")
+    assert done.returncode == 1, message
+    assert TRACEBACK not in message
+    errors = [line for line in message.splitlines() if line.startswith("cleaner: error:")]
+    assert len(errors) == 1 and "No space left on device" in errors[0]
+    assert " of 300 done" in errors[0]
+    assert "cleaned " in message and " document(s) into " in message  # the summary
+    written = list((small_disk / "out").glob("*.json"))
+    assert 0 < len(written) < 300
