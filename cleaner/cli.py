@@ -447,6 +447,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 raise UsageError(
                     f"{option} applies to one input document, not --format {args.format}"
                 )
+        if args.verbose:
+            raise UsageError(
+                f"--verbose applies to documents and folders, not --format {args.format}"
+            )
         return _clean_jsonl(args)
     missing = [str(s) for s in args.sources if s != _STDIN and not s.exists()]
     if missing:
@@ -469,6 +473,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.output is None:
         if input_kind(args.sources[0]) == "warc":
             raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
+        if input_kind(args.sources[0]) == "jsonl":
+            raise UsageError("a JSON Lines file holds many records: add -o OUT or --format jsonl")
         raise UsageError("several inputs need an output folder: add -o OUT")
     if args.output.exists() and not args.output.is_dir():
         raise UsageError(f"{args.output}: output must be a folder")
@@ -601,7 +607,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     done = 0
     try:
         for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
-            unwritable = _write_failure(outcome)
+            unwritable = _write_failure(outcome, out)
             if unwritable is not None:
                 break  # every later output would fail alike: stop, say it once
             summary.record(outcome)
@@ -632,13 +638,21 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     return EXIT_FAILURES if summary.failed or unwritable else EXIT_OK
 
 
-def _write_failure(outcome: batch.Outcome) -> str | None:
-    """Return why the output folder takes no more files, if that is why ``outcome`` failed."""
+def _write_failure(outcome: batch.Outcome, out: Path) -> str | None:
+    """Return why the output folder takes no more files, if that is why ``outcome`` failed.
+
+    Unreadable inputs fail as ``InputError``; an ``OSError`` of a kind in
+    :data:`_WRITE_ERRNOS` that names a file under ``out``, or no file (a full
+    disk fails the write itself), is about the output folder.
+    """
     error = outcome.error
     if error is None or error.get("type") not in {"OSError", "PermissionError"}:
         return None
-    found = re.match(r"\[Errno (\d+)\] ([^:]+)", error["message"])
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?", error["message"])
     if found is None or int(found.group(1)) not in _WRITE_ERRNOS:
+        return None
+    named = found.group(3)
+    if named is not None and not Path(named).resolve().is_relative_to(out.resolve()):
         return None
     return f"cannot write outputs: {found.group(2)}"
 
