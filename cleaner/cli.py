@@ -255,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--favor",
         choices=tuple(FAVOR_PRESETS),
-        help="a preset of thresholds: precision cuts more, recall keeps more "
-        "(default: balanced; see README)",
+        help="a preset of thresholds: recall keeps more; balanced (the default) and "
+        "precision are the defaults (see README)",
     )
     clean.add_argument(
         "--fast",

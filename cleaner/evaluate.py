@@ -108,7 +108,9 @@ def load_gold(path: Path) -> dict[str, GoldPage]:
             message names the file and the line.
     """
     try:
-        lines = path.read_text("utf-8").splitlines()
+        # Only "\n" ends a JSON Lines record: str.splitlines() would also split a text
+        # holding U+2028 or U+0085, which JSON leaves unescaped.
+        lines = path.read_text("utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise EvalError(f"{path}: cannot read gold file: {exc}") from None
     gold: dict[str, GoldPage] = {}

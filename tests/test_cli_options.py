@@ -159,6 +159,7 @@ def test_favor_presets_change_only_their_thresholds(capsys: pytest.CaptureFixtur
     recall = capsys.readouterr().out.splitlines()
     changed = {line.split(" = ")[0] for line in recall if line.endswith("# preset recall")}
     assert changed == {
+        "html_merge_min_coverage",
         "tail_fraction",
         "comment_body_min_words",
         "html_merge_keep_words",

@@ -145,3 +145,10 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (tmp_path / "p.txt").write_text("x", "utf-8")
     assert main(["eval", str(tmp_path), "--baselines", "nope"]) == 2
     assert "unknown baseline 'nope'" in capsys.readouterr().err
+
+
+def test_gold_text_may_hold_unicode_line_separators(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    text = "One paragraph\u2028with a line separator\x85and a next-line mark."
+    gold.write_text(json.dumps({"id": "a", "text": text}, ensure_ascii=False) + "\n", "utf-8")
+    assert load_gold(gold)["a"].text == text
