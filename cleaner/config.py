@@ -23,6 +23,9 @@ class CleanerConfig:
         generic_rules: Apply packs marked ``always`` (``rules/generic.yaml``).
         head_lines: How many paragraphs from the top count as the document head,
             where navigation, labels and duplicated titles sit.
+        body_min_words: A paragraph of at least this many words that ends a
+            sentence is the first of the article body; navigation, labels and
+            date lines are looked for only above it.
         keep_headline: Keep the headline as the first paragraph of the text (its
             copy still goes to ``metadata.title``).  By default the text is the
             article body, as in the HTML path and in article-body gold data, and
@@ -120,6 +123,7 @@ class CleanerConfig:
     )
     generic_rules: bool = True
     head_lines: int = 12
+    body_min_words: int = 15
     keep_headline: bool = False
     title_max_words: int = 30
     pull_quote_min_words: int = 6

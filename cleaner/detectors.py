@@ -22,6 +22,7 @@ config tuple of its stage.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -110,20 +111,23 @@ def all_detectors() -> dict[str, Detector]:
     return REGISTRY
 
 
-def of_stage(stage: Stage, names: tuple[str, ...] | None = None) -> list[Detector]:
+@functools.lru_cache(maxsize=64)
+def of_stage(stage: Stage, names: tuple[str, ...] | None = None) -> tuple[Detector, ...]:
     """The detectors of a stage: those ``names`` give, in their order, or all.
+
+    Looked up once for each config (a cache): every document asks.
 
     Raises:
         ValueError: A name is not a detector of that stage.
     """
     found = all_detectors()
     if names is None:
-        return [d for d in found.values() if d.stage == stage]
+        return tuple(d for d in found.values() if d.stage == stage)
     unknown = [n for n in names if n not in found or found[n].stage != stage]
     if unknown:
         known = ", ".join(d.name for d in found.values() if d.stage == stage)
         raise ValueError(f"no {stage} detector named {', '.join(unknown)} (known: {known})")
-    return [found[n] for n in names]
+    return tuple(found[n] for n in names)
 
 
 def whys() -> dict[str, str]:

@@ -49,6 +49,9 @@ class Context:
     given: frozenset[str] = frozenset()
     _joined: dict[str, str] = field(default_factory=dict, repr=False)
     _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _body: tuple[Sequence[str], int] | None = field(default=None, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _folded: dict[str, str] = field(default_factory=dict, repr=False)
 
     def joined(self, text: str) -> str:
         """:func:`cleaner.tokens.joined_words`, memoised for this document."""
@@ -65,6 +68,26 @@ class Context:
             found = self._words[text] = tuple(joined.split(" ")) if joined else ()
         return found
 
+    def folded(self, text: str) -> str:
+        """``text.casefold()``, memoised for this document."""
+        found = self._folded.get(text)
+        if found is None:
+            found = self._folded[text] = text.casefold()
+        return found
+
+    def count(self, text: str) -> int:
+        """The number of whitespace-separated words of a line, memoised for this document."""
+        found = self._counts.get(text)
+        if found is None:
+            found = self._counts[text] = len(text.split())
+        return found
+
+    def body_start(self, paragraphs: Sequence[str]) -> int:
+        """:func:`_body_start` of the paragraphs, computed once for each version of the text."""
+        if self._body is None or self._body[0] is not paragraphs:
+            self._body = (paragraphs, _body_start(paragraphs, self.config.body_min_words, self))
+        return self._body[1]
+
     def key(self, text: str) -> str:
         """The words of a line without its bullet, joined: what repeats compare."""
         return self.joined(strip_bullet(text))
@@ -72,7 +95,8 @@ class Context:
 
 Heuristic = Callable[[Sequence[str], Context], list[Mark]]
 
-_BULLET = regex.compile(r"^[•·▪▫►▸‣∙◦■□●○\-–*]\s*")
+_BULLETS = "•·▪▫►▸‣∙◦■□●○-–*"
+_BULLET = regex.compile(rf"^[{regex.escape(_BULLETS)}]\s*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
 
 _SOCIAL = frozenset(
@@ -174,13 +198,15 @@ def strip_bullet(text: str) -> str:
     >>> strip_bullet("• google plus")
     'google plus'
     """
+    if text[:1] not in _BULLETS:
+        return text  # most lines: no regex call
     return _BULLET.sub("", text, count=1)
 
 
-def _body_start(paragraphs: Sequence[str], min_words: int = 15) -> int:
+def _body_start(paragraphs: Sequence[str], min_words: int, ctx: Context) -> int:
     """Index of the first paragraph that reads like body text (a long sentence)."""
     for i, p in enumerate(paragraphs):
-        if len(p.split()) >= min_words and _SENTENCE_END.search(p):
+        if ctx.count(p) >= min_words and _SENTENCE_END.search(p):
             return i
     return len(paragraphs)
 
@@ -199,7 +225,7 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             continue
         # A core word is a token, so a substring of the case-folded line: most
         # lines hold none and need no tokenising.
-        if _SOCIAL_CORE_IN.search(p.casefold()) is None:
+        if _SOCIAL_CORE_IN.search(ctx.folded(p)) is None:
             continue
         tokens = ctx.words(strip_bullet(p))
         if not tokens or len(tokens) > 12:
@@ -226,7 +252,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ...          Context(CleanerConfig()))
     []
     """
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     cuts: list[Mark] = []
     run: list[int] = []
     for i in range(limit + 1):
@@ -280,7 +306,7 @@ def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ...                                Context(CleanerConfig()))]
     [1]
     """
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     return [
         Mark("drop-line", i)
         for i in range(limit)
@@ -297,7 +323,7 @@ _CREDIT_WORDS = (
 ``tests/test_fast_paths.py`` checks that they are what the pattern requires."""
 
 
-def _has_credit(text: str) -> bool:
+def _has_credit(text: str, folded: str | None = None) -> bool:
     """``_CREDIT.search(text)``, sooner: each branch needs one of a few words.
 
     The first branches also need a ``:``, the second a ``(``.
@@ -307,8 +333,11 @@ def _has_credit(text: str) -> bool:
     >>> _has_credit("A sentence about photos and sources.")
     False
     """
-    folded = text.casefold()
-    if not any(word in folded for word in _CREDIT_WORDS):
+    folded = text.casefold() if folded is None else folded
+    for word in _CREDIT_WORDS:  # a plain loop: cheaper than any() on most lines, which hold none
+        if word in folded:
+            break
+    else:
         return False
     if ":" in text or "(" in text:
         return _CREDIT.search(text) is not None
@@ -325,7 +354,7 @@ def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _has_credit(p):
+        if len(p) > 400 or not _has_credit(p, ctx.folded(p)):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
@@ -381,7 +410,7 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     # A date after the first body paragraph is content (a schedule), not the stamp.
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     for i, p in enumerate(paragraphs[:limit]):
         if len(p) > 100:
             continue
@@ -434,10 +463,10 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cfg = ctx.config
     keys = [
-        ctx.key(p)
+        ctx.joined(p)  # no bullet: the key is the joined words
         if len(p) >= cfg.duplicate_min_chars
-        and not _POST_ATTRIBUTION.match(p)
-        and not _BULLET.match(p)
+        and p[:1] not in _BULLETS
+        and not (p[:1] in "–—―" and _POST_ATTRIBUTION.match(p))
         else ""
         for p in paragraphs
     ]
@@ -539,7 +568,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     for i, p in enumerate(paragraphs):
         if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):
             return [Mark("truncate", j) for j in range(i, len(paragraphs))]
-        seen_body = seen_body or len(p.split()) >= ctx.config.comment_body_min_words
+        seen_body = seen_body or ctx.count(p) >= ctx.config.comment_body_min_words
     return []
 
 
@@ -556,10 +585,9 @@ def _looks_like_headline(text: str, max_words: int) -> bool:
     >>> _looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
     False
     """
-    letters = [c for c in text if c.isalpha()]
     return (
         2 <= len(text.split()) <= max_words
-        and any(c.islower() for c in letters)
+        and any(c.islower() and c.isalpha() for c in text)
         and text.count(": ") < 2
         and not _HEADLINE_END.search(text)
         and not _BULLET.match(text)
@@ -636,7 +664,7 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts = []
     for i in range(1, len(paragraphs)):
         p = paragraphs[i]
-        count = len(p.split())
+        count = ctx.count(p)
         if count < cfg.crosslink_min_words or count > cfg.title_max_words:
             continue
         # Letters, none of them lower-case; most lines fail at their second character.
@@ -647,7 +675,7 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         ):
             continue
         before = paragraphs[i - 1]
-        if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+        if ctx.count(before) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
             cuts.append(Mark("drop-line", i))
     return cuts
 
@@ -709,8 +737,8 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     n, edge = len(paragraphs), ctx.config.edge_lines
     body_words = ctx.config.comment_body_min_words
-    first_body = _body_start(paragraphs, body_words)
-    last_body = n - 1 - _body_start(paragraphs[::-1], body_words)
+    first_body = _body_start(paragraphs, body_words, ctx)
+    last_body = n - 1 - _body_start(paragraphs[::-1], body_words, ctx)
     return [
         Mark("drop-line", i)
         for i, p in enumerate(paragraphs)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from cleaner.document import PackMatch
-from cleaner.rules.compiled import automaton
 from cleaner.rules.literals import requirement, satisfied
 from cleaner.rules.model import Pack
 
@@ -65,16 +64,18 @@ class PackRegistry:
             (p for p in self.packs.values() if p.fingerprints and not p.always),
             key=lambda p: p.name,
         )
-        # Every literal some fingerprint needs: one scan of a text finds those it holds.
-        self._needed = automaton(
-            {
-                literal: literal
+        # Every literal some fingerprint needs.  They are few, and some (" ", "@")
+        # occur hundreds of times a document: testing each with ``in`` finds the
+        # ones a text holds twice as fast as collecting every automaton match.
+        self._needed = tuple(
+            dict.fromkeys(
+                literal
                 for pack in self.fingerprinted
                 for fingerprint in pack.fingerprints
                 for branch in requirement(fingerprint.pattern) or ()
                 for clause in branch
                 for literal in clause
-            }
+            )
         )
 
     def __len__(self) -> int:
@@ -103,9 +104,8 @@ class PackRegistry:
                 if candidate in self.by_domain:
                     return self.by_domain[candidate], f"domain:{candidate}"
         best: tuple[int, Pack] | None = None
-        held: set[str] = set()
-        if self._needed is not None:
-            held = {literal for _, literal in self._needed.iter(text.casefold())}
+        folded = text.casefold() if self._needed else ""
+        held = {literal for literal in self._needed if literal in folded}
         for pack in self.fingerprinted:
             hits = 0
             for fingerprint in pack.fingerprints:
