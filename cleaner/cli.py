@@ -26,6 +26,7 @@ from cleaner import (
     UnknownSiteError,
     __version__,
     batch,
+    detectors,
     jsonl,
 )
 from cleaner.batch import (
@@ -536,6 +537,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
         record = result.provenance
+    # The registry explains generic detectors a provenance file does not name.
+    whys = {**detectors.whys(), **record["rules"]}
     packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
     print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
     for r in record["removals"]:
@@ -543,11 +546,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    why:     {whys.get(r['rule'], '')}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    why:     {whys.get(html['rule'], '')}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")

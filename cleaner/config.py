@@ -49,6 +49,20 @@ class CleanerConfig:
             paragraphs at the start and at the end of the document.
         timestamp_max_other_words: Words other than date words, numbers and
             connectives that a line may have and still count as a stamp.
+        share_max_chars: ``share_widget`` tests lines of at most this many
+            characters ...
+        share_max_words: ... and words: a share bar is a short run of names.
+        menu_item_max_words: ``nav_menu``: most words of a menu item ...
+        menu_item_max_chars: ... and characters.
+        breadcrumb_max_chars: ``breadcrumbs``: longest line tested as a trail.
+        caption_max_chars: ``photo_credit``: longest caption tested for a credit.
+        link_line_max_chars: ``prev_next_links`` and ``comment_thread`` test
+            lines of at most this many characters as links or comment headings
+            (a longer line is a sentence).
+        dateline_max_chars: ``dateline_metadata``: longest date line.
+        byline_max_chars: ``byline``: longest "By ..." line.
+        pull_quote_max_chars: ``pull_quote``: longest quoted paragraph tested.
+        timestamp_max_chars: ``edge_timestamp``: longest line tested as a stamp.
         tail_fraction: Comment-section and footer markers only truncate when they
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents (text, or HTML before extraction) longer
@@ -135,6 +149,17 @@ class CleanerConfig:
     crosslink_min_words: int = 7
     edge_lines: int = 3
     timestamp_max_other_words: int = 2
+    share_max_chars: int = 120
+    share_max_words: int = 12
+    menu_item_max_words: int = 4
+    menu_item_max_chars: int = 40
+    breadcrumb_max_chars: int = 100
+    caption_max_chars: int = 400
+    link_line_max_chars: int = 250
+    dateline_max_chars: int = 100
+    byline_max_chars: int = 160
+    pull_quote_max_chars: int = 600
+    timestamp_max_chars: int = 120
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
     max_input_bytes: int = 64 * 1024 * 1024

@@ -221,14 +221,14 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 120:
+        if len(p) > ctx.config.share_max_chars:
             continue
         # A core word is a token, so a substring of the case-folded line: most
         # lines hold none and need no tokenising.
         if _SOCIAL_CORE_IN.search(ctx.folded(p)) is None:
             continue
         tokens = ctx.words(strip_bullet(p))
-        if not tokens or len(tokens) > 12:
+        if not tokens or len(tokens) > ctx.config.share_max_words:
             continue
         if all(t in _SOCIAL or t in _SOCIAL_FILLER or t.isdigit() for t in tokens) and any(
             t in _SOCIAL_CORE for t in tokens
@@ -259,9 +259,9 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         p = paragraphs[i] if i < limit else ""
         is_item = (
             bool(_BULLET.match(p))
-            and len(ctx.words(p)) <= 4
+            and len(ctx.words(p)) <= ctx.config.menu_item_max_words
             and not _SENTENCE_END.search(p)
-            and len(p) <= 40
+            and len(p) <= ctx.config.menu_item_max_chars
             and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
         if is_item:
@@ -283,7 +283,7 @@ def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
-        if len(p) > 100:
+        if len(p) > ctx.config.breadcrumb_max_chars:
             continue
         parts = _BREADCRUMB_SEP.split(strip_bullet(p))
         if (
@@ -354,7 +354,7 @@ def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _has_credit(p, ctx.folded(p)):
+        if len(p) > ctx.config.caption_max_chars or not _has_credit(p, ctx.folded(p)):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
@@ -378,7 +378,7 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     found: dict[int, str] = {}
     for i, p in enumerate(paragraphs):
-        if len(p) > 250 or _SENTENCE_END.search(p):
+        if len(p) > ctx.config.link_line_max_chars or _SENTENCE_END.search(p):
             continue  # links are headlines; a sentence that starts "Next week" is text
         m = _PREV_NEXT.match(p)
         if m is None:
@@ -412,7 +412,7 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     # A date after the first body paragraph is content (a schedule), not the stamp.
     limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     for i, p in enumerate(paragraphs[:limit]):
-        if len(p) > 100:
+        if len(p) > ctx.config.dateline_max_chars:
             continue
         m = _DATE_LINE.match(p)
         raw = m.group("date") if m else p
@@ -435,7 +435,7 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
-        if len(p) > 160:
+        if len(p) > ctx.config.byline_max_chars:
             continue
         m = _BYLINE.match(p)
         if m is not None:
@@ -498,7 +498,11 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cfg = ctx.config
     candidates = []
     for i, p in enumerate(paragraphs):
-        if p[:1] in _QUOTE_OPEN and p.rstrip(" .")[-1:] in _QUOTE_CLOSE and len(p) <= 600:
+        if (
+            p[:1] in _QUOTE_OPEN
+            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
+            and len(p) <= ctx.config.pull_quote_max_chars
+        ):
             tokens = ctx.words(p)
             if len(tokens) >= cfg.pull_quote_min_words:
                 candidates.append((i, tokens))
@@ -566,7 +570,11 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     seen_body = False
     for i, p in enumerate(paragraphs):
-        if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):
+        if (
+            seen_body
+            and len(p) <= ctx.config.link_line_max_chars
+            and _COMMENT_HEADER.match(strip_bullet(p))
+        ):
             return [Mark("truncate", j) for j in range(i, len(paragraphs))]
         seen_body = seen_body or ctx.count(p) >= ctx.config.comment_body_min_words
     return []
@@ -743,6 +751,6 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         Mark("drop-line", i)
         for i, p in enumerate(paragraphs)
         if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
-        and len(p) <= 120
+        and len(p) <= ctx.config.timestamp_max_chars
         and _is_timestamp(p, ctx.config.timestamp_max_other_words)
     ]
