@@ -27,10 +27,10 @@ from cleaner import (
     __version__,
     batch,
     detectors,
+    files,
     jsonl,
 )
 from cleaner.batch import (
-    InputError,
     Summary,
     Task,
     clean_file,
@@ -39,6 +39,7 @@ from cleaner.batch import (
     input_kind,
 )
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import InputError
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
@@ -380,7 +381,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
             elif args.output is None:
                 sink = sys.stdout.buffer
             else:
-                sink = stack.enter_context(batch.atomic_open(args.output))
+                sink = stack.enter_context(files.atomic_open(args.output))
             tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
@@ -680,7 +681,7 @@ def cmd_rules_docs(args: argparse.Namespace) -> int:
 def cmd_mine(args: argparse.Namespace) -> int:
     """Mine a folder of one site's documents into a proposed pack."""
     from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
 
     if not 0 < args.min_share <= 1:
         raise UsageError("--min-share must be in (0, 1]")
@@ -703,7 +704,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report over a cleaned output folder or a JSONL file."""
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
     from cleaner.report import collect, render  # noqa: PLC0415
 
     try:
