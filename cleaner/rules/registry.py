@@ -103,6 +103,10 @@ class PackRegistry:
             for candidate in _candidate_hosts(host):
                 if candidate in self.by_domain:
                     return self.by_domain[candidate], f"domain:{candidate}"
+        return self._by_fingerprints(text, timeout)
+
+    def _by_fingerprints(self, text: str, timeout: float) -> tuple[Pack, str] | None:
+        """The pack with the most matching fingerprints, if it has enough of them."""
         best: tuple[int, Pack] | None = None
         folded = text.casefold() if self._needed else ""
         held = {literal for literal in self._needed if literal in folded}
