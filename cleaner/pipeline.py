@@ -45,6 +45,9 @@ class StepOutput:
     skipped: list[dict[str, str]]
 
 
+_NOTHING = StepOutput([], [])
+"""The output of a step that proposes nothing (shared: callers only read it)."""
+
 StepFn = Callable[[Sequence[str], Document], StepOutput]
 
 
@@ -77,6 +80,8 @@ def heuristic_step(found: Detector, ctx: Context) -> Step:
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
         marks = found.run(paragraphs, ctx)
+        if not marks:
+            return _NOTHING  # most calls: no need to build an output
         return StepOutput([Cut(rule, m.kind, m.line, m.span, m.fields) for m in marks], [])
 
     return Step(rule, run)
