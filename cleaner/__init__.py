@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import detectors, htmlpipeline, pipeline, provenance
-from cleaner import html as _html
 from cleaner._version import __version__
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
@@ -147,20 +146,17 @@ class Cleaner:
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
+            ValueError: The page exceeds ``config.max_document_chars``.
         """
         source = {**(source or {}), "format": "html"}
-        if len(html) > self.config.max_document_chars:
-            # Refused before parsing: a page this large is not an article.
-            raise ValueError(
-                f"page has {len(html)} characters, over the limit of "
-                f"{self.config.max_document_chars}"
-            )
-        if isinstance(html, bytes):
-            decoded = _html.decode_bytes(html, declared=charset, html=True)
-            source["decoding"] = decoded.to_dict()
-            html = decoded.text
         chosen = htmlpipeline.extract(
-            html, registry=self.registry, config=self.config, url=url, site=site, source=source
+            html,
+            registry=self.registry,
+            config=self.config,
+            url=url,
+            site=site,
+            charset=charset,
+            source=source,
         )
         doc = pipeline.run(
             chosen.extraction.text,

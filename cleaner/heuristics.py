@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,8 +92,6 @@ class Context:
         """The words of a line without its bullet, joined: what repeats compare."""
         return self.joined(strip_bullet(text))
 
-
-Heuristic = Callable[[Sequence[str], Context], list[Mark]]
 
 _BULLETS = "•·▪▫►▸‣∙◦■□●○-–*"
 _BULLET = regex.compile(rf"^[{regex.escape(_BULLETS)}]\s*")

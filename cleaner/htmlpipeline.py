@@ -2,7 +2,8 @@
 
 Order, and why:
 
-1. **parse and read metadata** from the untouched page (title, author, date):
+1. **decode** bytes (BOM, declared charset, ``<meta charset>``, UTF-8, detection),
+   **parse and read metadata** from the untouched page (title, author, date):
    later steps remove elements that hold them;
 2. **prune** (:func:`prune`): the site pack's ``html:`` rules, then the generic
    ``html`` detectors of ``CleanerConfig.html_heuristics``, then inert elements
@@ -21,8 +22,9 @@ the rest: add a producer (e.g. readability-lxml, or resiliparse on the whole
 page) that returns a :class:`Candidate` named for its extractor, list it in
 :func:`producers`, and replace :func:`choose_first` by a chooser with the same
 signature that runs every producer, computes features of the candidates, lets
-the model pick, guards the pick (never an article lost) and records in
-``candidate.detail`` what it chose and why; :func:`extract` stores that in
+the model pick, guards the pick (never an article lost) and records in the
+pick's ``extraction.detail`` which candidate won and why (e.g. ``chosen``,
+``candidates``, ``model``); :func:`extract` stores that detail in
 ``source.extractor`` as it does today.  The text pipeline
 (:mod:`cleaner.pipeline`) then cleans the chosen text like any other.
 """
@@ -35,6 +37,7 @@ from typing import Any
 
 from cleaner import html as _html
 from cleaner.config import CleanerConfig
+from cleaner.detectors import rule_id
 from cleaner.extraction import Extraction, extract_fast, extract_main, page_titles, title_tokens
 from cleaner.htmlrules import HtmlRemoval, apply_heuristics, apply_pack_rules, html_inert
 from cleaner.resili import parse_page
@@ -47,7 +50,8 @@ class Candidate:
     """One extraction of a page.
 
     Attributes:
-        name: The extractor, as recorded in ``source.extractor.name``.
+        name: The extractor that produced it (``source.extractor.name`` names
+            the mode's first extractor, and ``fallback`` a later pick).
         metadata: What the page's markup says (title, author, date...).
         extraction: The text, the extraction-stage removals and their facts.
         removals: The HTML-level removals made before extracting.
@@ -97,7 +101,8 @@ def default_candidate(page: Page) -> Candidate:
     found = _html.page_metadata(tree, page.url, extensive_date=page.config.html_extensive_date)
     removals = prune(page, tree, page.url or found.get("url"), found)
     # Only inert elements removed: resiliparse may read the page as it came.
-    same = all(r.rule == "generic/html_inert" for r in removals)
+    inert = rule_id(html_inert)
+    same = all(r.rule == inert for r in removals)
     extraction = extract_main(tree, config=page.config, html=page.html if same else None)
     return Candidate(name, found, extraction, removals)
 
@@ -160,16 +165,31 @@ def choose_first(page: Page, candidates: Sequence[Producer]) -> Candidate:
 
 
 def extract(
-    html: str,
+    html: str | bytes,
     *,
     registry: PackRegistry,
     config: CleanerConfig,
     url: str | None,
     site: str | None,
+    charset: str | None,
     source: dict[str, Any],
     choose: Chooser = choose_first,
 ) -> Candidate:
-    """Run the HTML steps on a decoded page; record the chosen extraction in ``source``."""
+    """Run the HTML steps on a page; record its decoding and the chosen extraction in ``source``.
+
+    Raises:
+        cleaner.html.DecodeError: Bytes that no encoding fits.
+        ValueError: The page exceeds ``config.max_document_chars``.
+    """
+    if len(html) > config.max_document_chars:
+        # Refused before parsing: a page this large is not an article.
+        raise ValueError(
+            f"page has {len(html)} characters, over the limit of {config.max_document_chars}"
+        )
+    if isinstance(html, bytes):
+        decoded = _html.decode_bytes(html, declared=charset, html=True)
+        source["decoding"] = decoded.to_dict()
+        html = decoded.text
     page = Page(html, url, site, registry, config)
     chosen = choose(page, producers(config))
     # The name is the mode's extractor; "fallback" says when another was taken.

@@ -16,7 +16,7 @@ run first, in the order site pack then ``always`` packs; then the generic
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,9 +149,6 @@ class HtmlContext:
     config: CleanerConfig
     metadata: Mapping[str, Any]
 
-
-HtmlHeuristic = Callable[[HtmlElement, HtmlContext], list[tuple[str, HtmlElement]]]
-"""A detector: shown the page, it returns ``(selector, element)`` pairs to remove."""
 
 _SPLIT = regex.compile(r"[-_\s:]+|(?<=\p{Ll})(?=\p{Lu})")
 
