@@ -511,7 +511,8 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     wanted = set().union(*(_pairs(tokens) for _, tokens in candidates))
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
-        for pair in _pairs(ctx.words(p)) & wanted:
+        # Only the wanted pairs are collected: most of a paragraph's are not.
+        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
             holders[pair].append(j)
     cuts = []
     for i, tokens in candidates:
