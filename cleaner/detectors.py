@@ -16,7 +16,7 @@ Stages, and what their functions look like:
 
 A detector says what to remove; the runner of its stage turns that into
 cuts or removals under the detector's id, so no detector types its own id.
-Adding one is a function here-decorated, a fixture pair, and its name in the
+Adding one is a decorated function, a fixture pair, and its name in the
 config tuple of its stage.
 """
 
