@@ -34,10 +34,11 @@ from cleaner import (
     UnknownSiteError,
     __version__,
     batch,
+    detectors,
+    files,
     jsonl,
 )
 from cleaner.batch import (
-    InputError,
     Summary,
     Task,
     clean_data,
@@ -50,6 +51,7 @@ from cleaner.config import FAVOR_PRESETS
 from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
 from cleaner.document import Result
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import InputError
 from cleaner.html import looks_like_html
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
@@ -547,7 +549,7 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     try:
-        batch.write_atomic(args.output, output)
+        files.write_atomic(args.output, output)
     except OSError as exc:
         raise OutputUnwritable(f"cannot write {args.output}: {exc.strerror or exc}") from None
     if not args.quiet:
@@ -709,7 +711,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
             elif args.output is None:
                 sink = sys.stdout.buffer
             else:
-                sink = stack.enter_context(batch.atomic_open(args.output))
+                sink = stack.enter_context(files.atomic_open(args.output))
             tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
@@ -874,6 +876,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
         record = result.provenance
+    # The registry explains generic detectors a provenance file does not name.
+    whys = {**detectors.whys(), **record["rules"]}
     packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
     print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
     for r in record["removals"]:
@@ -881,11 +885,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {plain_text(record['rules'].get(r['rule'], ''))}")
+        print(f"    why:     {plain_text(whys.get(r['rule'], ''))}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {plain_text(record['rules'].get(html['rule'], ''))}")
+        print(f"    why:     {plain_text(whys.get(html['rule'], ''))}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
@@ -1048,7 +1052,7 @@ def cmd_rules_docs(args: argparse.Namespace) -> int:
 def cmd_mine(args: argparse.Namespace) -> int:
     """Mine a folder of one site's documents into a proposed pack."""
     from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
 
     if not 0 < args.min_share <= 1:
         raise UsageError("--min-share must be in (0, 1]")
@@ -1071,7 +1075,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report over a cleaned output folder or a JSONL file."""
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
     from cleaner.report import collect, render  # noqa: PLC0415
 
     try:

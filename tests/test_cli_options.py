@@ -164,8 +164,9 @@ def test_favor_presets_change_only_their_thresholds(capsys: pytest.CaptureFixtur
         "comment_body_min_words",
         "html_merge_keep_words",
         "html_merge_keep_link_density",
-        "html_rescue",
     }
+    for favor in ("precision", "balanced", "recall"):
+        assert main(["config", "show", "--favor", favor]) == 0  # every preset builds
 
 
 def test_readme_command_reference_matches_the_parser() -> None:
