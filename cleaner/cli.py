@@ -1188,6 +1188,15 @@ def _run(argv: Sequence[str] | None) -> int:
     except OutputUnwritable as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        # An output file (written through a temporary file beside it) could not be written.
+        where = Path(str(exc.filename)) if exc.filename else Path("the output")
+        if where.name.startswith(".") and where.name.endswith(".tmp"):
+            where = where.parent
+        print(f"cleaner: error: cannot write to {where}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     except Interrupted as exc:
         return _interrupted(exc)
     except BrokenPipeError:

@@ -300,9 +300,15 @@ def test_read_only_output_folder_is_one_line_and_exit_2(read_only: Path) -> None
         assert [line for line in lines if line.startswith("cleaner: error:")] == lines[-1:]
         assert "Read-only file system" in lines[-1]
         assert TRACEBACK not in done.stderr.decode()
-    one = run("clean", SEED, "-o", read_only / "one.txt")
-    assert one.returncode == 2 and b"Read-only file system" in one.stderr
-    assert TRACEBACK.encode() not in one.stderr
+    for args in (
+        ["clean", SEED, "-o", read_only / "one.txt"],
+        ["clean", SEEDS, "--format", "jsonl", "-o", read_only / "all.jsonl"],
+        ["report", SEEDS, "-o", read_only / "report.html"],
+    ):
+        one = run(*args)
+        assert one.returncode == 2, args
+        assert one.stderr.decode().splitlines()[-1].endswith("Read-only file system")
+        assert TRACEBACK.encode() not in one.stderr
 
 
 def test_full_output_folder_stops_with_one_line_and_the_summary(
