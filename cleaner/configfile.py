@@ -3,10 +3,10 @@
 Every :class:`~cleaner.config.CleanerConfig` option can be set in a TOML
 file, plus ``favor`` (a preset of :data:`~cleaner.config.FAVOR_PRESETS`).
 A ``cleaner.toml`` holds the options at its top level; a ``pyproject.toml``
-holds them in its ``[tool.cleaner]`` table, and the first ``pyproject.toml``
-with that table, from the working folder upward, is used when no file is
-named.  Values are checked when read: an unknown key or a value of the wrong
-type is an error naming the file and the line.
+holds them in its ``[tool.cleaner]`` table, and the nearest ``pyproject.toml``
+from the working folder upward (the project's) is used when no file is
+named.  Values are checked when read: an unknown key or a value of the
+wrong type is an error naming the file and the line.
 
 Each effective value keeps its origin (the default, a preset, a file and line,
 a command-line option), which ``cleaner config show`` prints.
@@ -86,9 +86,11 @@ def _option_types() -> dict[str, Any]:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """Return the first ``pyproject.toml`` with a ``[tool.cleaner]`` table from ``start`` up.
+    """Return the nearest ``pyproject.toml`` from ``start`` up, if it has ``[tool.cleaner]``.
 
-    A ``pyproject.toml`` that cannot be parsed is passed over here (it may be
+    The nearest ``pyproject.toml`` is the project's, as for other tools: one
+    without a ``[tool.cleaner]`` table means defaults, not a parent project's
+    options.  A file that cannot be parsed is passed over here (it may be
     another tool's concern); one named with ``--config`` is checked in full.
     """
     for folder in (start, *start.parents):
@@ -98,9 +100,9 @@ def find_pyproject(start: Path) -> Path | None:
         try:
             data = tomllib.loads(candidate.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        if isinstance(data.get("tool"), dict) and "cleaner" in data["tool"]:
-            return candidate
+            return None
+        tool = data.get("tool")
+        return candidate if isinstance(tool, dict) and "cleaner" in tool else None
     return None
 
 

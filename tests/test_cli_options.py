@@ -128,6 +128,10 @@ def test_pyproject_upward_and_config_show(
     assert 'favor = "precision"' in out and "# --favor" in out
     assert main(["clean", str(SEED)]) == 0  # keep_headline from the pyproject
     assert capsys.readouterr().out.startswith("U.S. military airstrikes")
+    # A nearer project without [tool.cleaner] has the defaults, not its parent's options.
+    (project / "a" / "pyproject.toml").write_text('[project]\nname = "inner"\n', "utf-8")
+    assert main(["config", "show"]) == 0
+    assert all(line.endswith("# default") for line in capsys.readouterr().out.splitlines())
 
 
 @pytest.mark.parametrize(
