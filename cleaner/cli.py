@@ -548,6 +548,9 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         sys.stdout.write(output)
         sys.stdout.flush()
         return EXIT_OK
+    if args.dry_run:
+        print(f"would write {args.output}")
+        return EXIT_OK
     try:
         files.write_atomic(args.output, output)
     except OSError as exc:

@@ -197,3 +197,12 @@ def test_every_help_option_is_in_the_readme() -> None:
     for spelling, _ in options(parser._subparsers._group_actions[0].choices["clean"]):  # type: ignore[union-attr]
         for option in spelling.replace("`", "").split(", "):
             assert option.split(" ")[0] in help_text, option
+
+
+def test_one_document_to_a_file_honours_dry_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "one.txt"
+    assert main(["clean", str(SEED), "-o", str(target), "--dry-run"]) == 0
+    assert capsys.readouterr().out == f"would write {target}\n"
+    assert not target.exists()
