@@ -1191,6 +1191,13 @@ def _run(argv: Sequence[str] | None) -> int:
     except OutputUnwritable as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Interrupted as exc:
+        return _interrupted(exc)
+    except BrokenPipeError:
+        # The reader of standard output went away (``| head``): stop quietly.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
@@ -1200,13 +1207,6 @@ def _run(argv: Sequence[str] | None) -> int:
             where = where.parent
         print(f"cleaner: error: cannot write to {where}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
-    except Interrupted as exc:
-        return _interrupted(exc)
-    except BrokenPipeError:
-        # The reader of standard output went away (``| head``): stop quietly.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_PIPE
     except BrokenProcessPool as exc:
         # A worker was killed (e.g. out of memory): finished outputs are complete, so a
         # re-run resumes from there.
