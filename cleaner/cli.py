@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = sub.add_parser(
         "clean",
-        help="clean files, folders and JSON Lines streams",
+        help="clean files, folders, standard input and JSON Lines streams",
         description="Clean text (.txt), HTML (.html, .htm, .html.gz), JSON Lines "
         "(.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files; folders are walked "
         "recursively. One document ('-': standard input, text or HTML) is printed to "
@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     _config_args(explain)
     explain.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
 
-    config = sub.add_parser("config", help="configuration files")
+    config = sub.add_parser("config", help="the options in force and where they come from")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     show = config_sub.add_parser(
         "show", help="print the effective options and where each value comes from"
