@@ -329,3 +329,23 @@ def test_full_output_folder_stops_with_one_line_and_the_summary(
     assert "cleaned " in message and " document(s) into " in message  # the summary
     written = list((small_disk / "out").glob("*.json"))
     assert 0 < len(written) < 300
+
+
+def test_project_config_applies_and_errors_are_one_line(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "news"\n\n[tool.cleaner]\nkeep_headline = true\n')
+    kept = run("clean", SEED, cwd=project / "docs")
+    assert kept.returncode == 0 and kept.stdout.startswith(b"U.S. military airstrikes")
+    shown = run("config", "show", cwd=project / "docs")
+    assert shown.returncode == 0 and shown.stderr == b""
+    assert b"keep_headline = true" in shown.stdout
+    assert f"# {pyproject}:5".encode() in shown.stdout
+    pyproject.write_text("[tool.cleaner]\nkeep_headlines = true\n")
+    bad = run("clean", SEED, cwd=project)
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert bad.stderr.decode().splitlines() == [
+        f"cleaner: error: {pyproject}:2: unknown option 'keep_headlines' "
+        "(did you mean 'keep_headline'?)"
+    ]
