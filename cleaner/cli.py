@@ -234,9 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument(
         "--keep-headline",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="keep the headline as the first paragraph (default: it moves to metadata.title)",
+        help="keep the headline as the first paragraph (default: it moves to metadata.title; "
+        "--no-keep-headline overrides a configuration file)",
     )
     comments = clean.add_mutually_exclusive_group()
     comments.add_argument(
@@ -380,7 +381,7 @@ def _cleaner(
 # Command-line options that set a CleanerConfig option (or the preset), by attribute.
 _CONFIG_OPTIONS = {
     "favor": ("favor", "--favor"),
-    "keep_headline": ("keep_headline", "--keep-headline"),
+    "keep_headline": ("keep_headline", "--keep-headline/--no-keep-headline"),
     "keep_comments": ("keep_comments", "--keep-comments/--no-comments"),
     "fast": ("html_fast", "--fast"),
     "max_bytes": ("max_input_bytes", "--max-bytes"),

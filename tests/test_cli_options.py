@@ -101,6 +101,8 @@ def test_config_file_sets_options_and_flags_win(
     assert out.startswith("Council approves") and "twenty years" in out
     assert main(["clean", str(doc), "--config", str(config), "--no-comments"]) == 0
     assert "twenty years" not in capsys.readouterr().out
+    assert main(["clean", str(doc), "--config", str(config), "--no-keep-headline"]) == 0
+    assert not capsys.readouterr().out.startswith("Council approves")
 
 
 def test_pyproject_upward_and_config_show(
