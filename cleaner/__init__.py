@@ -127,7 +127,13 @@ class Cleaner:
         Raises:
             UnknownSiteError: ``site`` names no loaded pack.
             ValueError: The document exceeds ``config.max_document_chars``.
+            TypeError: ``text`` is not a ``str`` (bytes go to :meth:`clean_html` or a decode step).
         """
+        if not isinstance(text, str):
+            raise TypeError(
+                f"clean() takes text as str, not {type(text).__name__}; "
+                "decode bytes first, or pass an HTML page (str or bytes) to clean_html()"
+            )
         doc = pipeline.run(
             text,
             registry=self.registry,
@@ -167,7 +173,10 @@ class Cleaner:
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
+            TypeError: ``html`` is neither ``str`` nor ``bytes``.
         """
+        if not isinstance(html, (str, bytes)):
+            raise TypeError(f"clean_html() takes the page as str or bytes, not {type(html).__name__}")
         source = {**(source or {}), "format": "html"}
         if len(html) > self.config.max_document_chars:
             # Refused before parsing: a page this large is not an article.
