@@ -176,7 +176,9 @@ class Cleaner:
             TypeError: ``html`` is neither ``str`` nor ``bytes``.
         """
         if not isinstance(html, (str, bytes)):
-            raise TypeError(f"clean_html() takes the page as str or bytes, not {type(html).__name__}")
+            raise TypeError(
+                f"clean_html() takes the page as str or bytes, not {type(html).__name__}"
+            )
         source = {**(source or {}), "format": "html"}
         if len(html) > self.config.max_document_chars:
             # Refused before parsing: a page this large is not an article.

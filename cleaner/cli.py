@@ -28,21 +28,23 @@ from cleaner import (
     batch,
     jsonl,
 )
-from cleaner.batch import (
-    InputError,
-    Summary,
-    Task,
-    clean_file,
-    discover,
-    find_collisions,
-    input_kind,
-)
+from cleaner.batch import Summary, clean_file
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import (
+    InputError,
+    OutputBusy,
+    OutputLock,
+    atomic_open,
+    remove_stale_temp,
+    remove_stale_temp_of,
+)
+from cleaner.inputs import ERRORS_FILE, Task, discover, find_collisions, input_kind, shown
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
+from cleaner.stamps import config_fingerprint
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -85,6 +87,12 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "--dry-run",
         action="store_true",
         help="list what would be written and the removals per rule; write nothing",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing the same output, wait for it to end "
+        "(default: refuse at once)",
     )
 
 
@@ -297,15 +305,34 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
-        fingerprint=batch.config_fingerprint(cleaner, site=args.site, fields=fields),
+        fingerprint=config_fingerprint(cleaner, site=args.site, fields=fields),
         site=args.site,
         fields=fields,
         config=cleaner.config,
         force=args.force,
         dry_run=args.dry_run,
     )
-    if not args.dry_run and out.is_dir():
-        batch.remove_stale_temp(out)
+    with contextlib.ExitStack() as held:
+        if not args.dry_run:
+            # One run at a time writes OUT: the sweep must not take another run's live files.
+            held.push(_lock(out, folder=True, wait=args.wait))
+            remove_stale_temp(out)
+        return _run_folder(tasks, setup, out, args)
+
+
+def _lock(out: Path, *, folder: bool, wait: bool) -> OutputLock:
+    """Take the lock of an output (the caller releases it); a busy one is a usage error."""
+    lock = OutputLock(out, folder=folder, wait=wait)
+    try:
+        lock.__enter__()
+    except OutputBusy as exc:
+        raise UsageError(str(exc)) from None
+    return lock
+
+
+def _run_folder(
+    tasks: Sequence[Task], setup: batch.BatchSetup, out: Path, args: argparse.Namespace
+) -> int:
     summary = Summary()
     progress = Progress(len(tasks), enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
@@ -317,7 +344,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
                 progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
             if args.dry_run:
                 for path in outcome.outputs:
-                    print(f"would write {path}")
+                    print(f"would write {shown(path)[0]}")
     finally:
         progress.close()
     if not args.dry_run:
@@ -371,6 +398,9 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(None, unit="record", enabled=not args.quiet)
     try:
         with contextlib.ExitStack() as stack:
+            if args.output is not None:
+                stack.push(_lock(args.output, folder=False, wait=args.wait))
+                remove_stale_temp_of(args.output)
             sink: Sink
             if parquet:
                 from cleaner.parquet import ParquetLineSink  # noqa: PLC0415 - optional extra
@@ -379,7 +409,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
             elif args.output is None:
                 sink = sys.stdout.buffer
             else:
-                sink = stack.enter_context(batch.atomic_open(args.output))
+                sink = stack.enter_context(atomic_open(args.output))
             tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
@@ -458,6 +488,8 @@ def _write_records(
     progress: Progress,
 ) -> Tally:
     """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
+    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+        raise InputError(f"{task.display}: {task.refused}")
     try:
         if kind == "warc":
             from cleaner.warc import WarcError, write_jsonl  # noqa: PLC0415 - optional extra
@@ -515,7 +547,7 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
     if summary.tally.passed_over:
         print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
     if summary.errors and not dry_run:
-        print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
+        print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -677,7 +709,7 @@ def cmd_rules_docs(args: argparse.Namespace) -> int:
 def cmd_mine(args: argparse.Namespace) -> int:
     """Mine a folder of one site's documents into a proposed pack."""
     from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
 
     if not 0 < args.min_share <= 1:
         raise UsageError("--min-share must be in (0, 1]")
@@ -700,7 +732,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report over a cleaned output folder or a JSONL file."""
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
     from cleaner.report import collect, render  # noqa: PLC0415
 
     try:

@@ -1,17 +1,16 @@
-"""Bounded reading of untrusted inputs: files, gzip streams and JSON Lines.
+"""Limits on untrusted inputs: gzip streams, JSON Lines and the shape of a document.
 
 Documents are the least trusted input there is.  Nothing here reads more than
-a set number of bytes into memory: a file over the limit is refused from its
-size, a gzip stream is inflated only up to the limit (a "gzip bomb" stops
-there), and a JSON Lines record longer than the limit becomes an error for that
-line while the reader skips to the next one.
+a set number of bytes into memory (a file over the limit is refused from its
+size by :func:`cleaner.files.read_bounded`): a gzip stream is inflated only up
+to the limit (a "gzip bomb" stops there), and a JSON Lines record longer than
+the limit becomes an error for that line while the reader skips to the next one.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 _CHUNK = 1 << 20
@@ -19,23 +18,6 @@ _CHUNK = 1 << 20
 
 class InputTooLarge(ValueError):
     """An input is larger than the configured limit; the message gives both sizes."""
-
-
-def read_bounded(path: Path, limit: int) -> bytes:
-    """Return a file's own bytes (not inflated), refusing one over ``limit`` from its size.
-
-    Raises:
-        InputTooLarge: The file is over ``limit`` bytes.
-        OSError: The file cannot be read.
-    """
-    size = path.stat().st_size
-    if size > limit:
-        raise InputTooLarge(f"{size} bytes, over the input size limit of {limit}")
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # the file grew while it was read
-        raise InputTooLarge(f"more than {limit} bytes, over the input size limit")
-    return data
 
 
 def inflate_bounded(data: bytes, limit: int) -> bytes:

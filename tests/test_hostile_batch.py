@@ -8,16 +8,19 @@ not hang it.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import os
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from cleaner.files import LOCK_NAME, OutputLock
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
 
@@ -156,4 +159,120 @@ def test_hostile_folder(hostile: Path) -> None:
         if not k.startswith("out/") and before.get(k) != after.get(k)
     }
     assert changed_outside_out == set()  # inputs untouched, nothing written outside OUT
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in out.rglob("*") if p.name.endswith("tmp")]
+
+
+def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a child process, so a hang fails the test instead of the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+
+
+def _errors(out: Path) -> dict[str, dict[str, str]]:
+    lines = (out / "_errors.jsonl").read_text("utf-8").splitlines()
+    return {Path(e["path"]).name: e for e in map(json.loads, lines)}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifos_are_listed_never_opened(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "good.txt").write_text("A paragraph of article text that stays.\n", "utf-8")
+    os.mkfifo(src / "pipe.txt")
+    os.mkfifo(tmp_path / "named.html")
+    run = _run("clean", str(src), str(tmp_path / "named.html"), "-o", str(out), "-j", "1", "-q")
+    assert run.returncode == 1, run.stderr
+    errors = _errors(out)
+    assert set(errors) == {"pipe.txt", "named.html"}
+    assert all("FIFO" in e["message"] for e in errors.values())
+    assert (out / "good.txt").read_text("utf-8").startswith("A paragraph")
+    # Named directly, with no output folder, or as a stream input: an error, never a hang.
+    alone = _run("clean", str(src / "pipe.txt"))
+    assert alone.returncode == 1 and "FIFO" in alone.stderr
+    stream = _run("clean", str(src), "--format", "jsonl", "-q")
+    assert stream.returncode == 1
+    records = [json.loads(line) for line in stream.stdout.splitlines()]
+    assert [r.get("error", {}).get("type") for r in records] == [None, "InputError"]
+
+
+def test_symlink_loops_and_undecodable_names_do_not_stop_the_batch(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").symlink_to("b.txt")
+    (src / "b.txt").symlink_to("a.txt")
+    (src / "self.txt").symlink_to("self.txt")
+    raw_src = os.fsencode(src)
+    good_name = os.fsdecode(raw_src + b"/caf\xe9.txt")
+    bad_name = os.fsdecode(raw_src + b"/bin\xff\xfe.txt")
+    Path(good_name).write_text("Body text of a page whose name is Latin-1.\n", "utf-8")
+    Path(bad_name).write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) * 8)
+    (src / "ok.txt").write_text("Another article body.\n", "utf-8")
+    run = _run("clean", str(src), "-o", str(out), "-j", "2")
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    errors = _errors(out)
+    assert {n: e["message"] for n, e in errors.items() if n.endswith(".txt")} == {
+        "a.txt": "symbolic link in a loop: not read",
+        "b.txt": "symbolic link in a loop: not read",
+        "self.txt": "symbolic link in a loop: not read",
+        "bin\\xff\\xfe.txt": errors["bin\\xff\\xfe.txt"]["message"],
+    }
+    undecodable = errors["bin\\xff\\xfe.txt"]
+    assert base64.b64decode(undecodable["path_bytes_base64"]) == raw_src + b"/bin\xff\xfe.txt"
+    # The good file with an undecodable name is cleaned, its name kept byte for byte.
+    out_raw = os.fsencode(out)
+    assert Path(os.fsdecode(out_raw + b"/caf\xe9.txt")).read_text("utf-8").startswith("Body")
+    sidecar = json.loads(Path(os.fsdecode(out_raw + b"/caf\xe9.json")).read_text("utf-8"))
+    assert base64.b64decode(sidecar["source_bytes_base64"]) == raw_src + b"/caf\xe9.txt"
+    assert (out / "ok.txt").is_file()
+    assert "cleaned 2 document(s)" in run.stderr
+
+
+def test_a_second_run_on_the_same_output_refuses_or_waits(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("Body text.\n", "utf-8")
+    out.mkdir()
+    live = out / ".a.txt.k2j4h5g6.cleaner-tmp"  # the first run's file being written
+    with OutputLock(out, folder=True):
+        live.write_text("partial")
+        second = _run("clean", str(src), "-o", str(out), "-q")
+        assert second.returncode == 2
+        assert "being written by another cleaner run" in second.stderr
+        assert live.read_text() == "partial"
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "-q", "--wait"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        time.sleep(1.5)
+        assert waiting.poll() is None and not (out / "a.txt").exists()
+        live.unlink()
+    assert waiting.wait(timeout=120) == 0
+    assert (out / "a.txt").is_file() and not (out / LOCK_NAME).exists()
+
+
+def test_stream_output_temp_left_by_a_kill_is_removed_and_only_ours(tmp_path: Path) -> None:
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": 1, "text": "Body text."}) + "\n", "utf-8")
+    target = tmp_path / "clean.jsonl"
+    stale = tmp_path / ".clean.jsonl.a1b2c3d4.cleaner-tmp"
+    stale.write_bytes(b"x" * 1000)
+    other = tmp_path / ".other.jsonl.a1b2c3d4.cleaner-tmp"  # another output's: not touched
+    users = tmp_path / ".clean.jsonl.a1b2c3d4.tmp"  # not ours
+    other.write_text("o")
+    users.write_text("u")
+    run = _run("clean", str(records), "--format", "jsonl", "-o", str(target), "-q")
+    assert run.returncode == 0, run.stderr
+    assert not stale.exists() and other.exists() and users.exists()
+    assert json.loads(target.read_text("utf-8"))["id"] == 1
+    with OutputLock(target, folder=False):
+        busy = _run("clean", str(records), "--format", "jsonl", "-o", str(target), "-q")
+    assert busy.returncode == 2 and "another cleaner run" in busy.stderr

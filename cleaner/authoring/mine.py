@@ -29,9 +29,9 @@ from typing import Any
 import regex
 
 from cleaner.authoring.yamlout import render_pack
-from cleaner.batch import InputError, read_input
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
+from cleaner.files import InputError, read_input
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.rules.loader import parse_pack
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from cleaner.authoring.mine import MineOptions, mine_texts, site_name
 from cleaner.authoring.yamlout import render_pack
-from cleaner.batch import InputError, read_input, write_atomic
 from cleaner.canonical import canonicalize
+from cleaner.files import InputError, read_input, write_atomic
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.rules.loader import parse_pack
 

@@ -1,0 +1,297 @@
+"""Files in and out: bounded reads, atomic durable writes, temporary files, the output lock.
+
+Inputs are only ever opened for reading, and only when they are regular files:
+the file is opened without waiting (``O_NONBLOCK``) and checked with ``fstat``
+before a byte is read, so a FIFO put in place of a file never hangs a run.
+
+Each output is written to a temporary file in its destination folder, flushed
+to disk (``fsync``), renamed into place, and the folder is flushed too, so a
+run stopped at any moment (even by SIGKILL or a power loss) leaves either the
+complete file or the one before.  Temporary files are named
+``.<name>.<8 random characters>.cleaner-tmp``: only files of that shape are
+swept, never a user's own ``.tmp`` files.
+
+An output folder (or output file) is held by one run at a time through an
+advisory lock (:class:`OutputLock`), so a second run cannot sweep
+away the first one's live temporary files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.config import CleanerConfig
+from cleaner.inputs import input_kind, not_regular
+from cleaner.limits import InputTooLarge, inflate_bounded
+
+fcntl: Any
+try:  # POSIX; Windows has no advisory lock here
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
+TEMP_SUFFIX = ".cleaner-tmp"
+"""The ending of every temporary file cleaner writes (and the only ones it sweeps)."""
+LOCK_NAME = ".cleaner-lock"
+"""The lock file of an output folder; an output file ``F`` is locked by ``.F.cleaner-lock``."""
+
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
+"""Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
+
+
+class InputError(Exception):
+    """An input that cannot be read or decoded; the message says why."""
+
+
+class OutputBusy(Exception):
+    """Another run holds the lock of the output; the message names it."""
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """Open a regular file for reading; refuse anything else without waiting on it.
+
+    Raises:
+        InputError: ``path`` is a FIFO, a socket, a device or a folder, or a
+            symbolic link that leads nowhere or in a loop.
+        OSError: The file cannot be opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError:
+        problem = not_regular(path)
+        if problem is not None:
+            raise InputError(problem) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(not_regular(path) or "not a regular file: not read")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Return a regular file's own bytes (not inflated), refusing one over ``limit`` from its size.
+
+    Raises:
+        InputTooLarge: The file is over ``limit`` bytes.
+        InputError: The path is not a regular file.
+        OSError: The file cannot be read.
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise InputTooLarge(f"{size} bytes, over the input size limit of {limit}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # the file grew while it was read
+        raise InputTooLarge(f"more than {limit} bytes, over the input size limit")
+    return data
+
+
+def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
+    """Read an input file; return its kind and bytes (gzip inflated), at most ``limit`` bytes.
+
+    Raises:
+        InputError: The file cannot be read, is not valid gzip, or is over the limit.
+    """
+    return inflate(path, read_raw(path, limit), limit)
+
+
+def read_raw(path: Path, limit: int) -> bytes:
+    """Read a file's own bytes, refusing from its size one that is over ``limit``.
+
+    Raises:
+        InputError: The file cannot be read, is not a regular file, or is over the limit.
+    """
+    try:
+        return read_bounded(path, limit)
+    except (OSError, InputTooLarge) as exc:
+        raise InputError(f"cannot read: {exc}") from None
+
+
+def inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
+    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``.
+
+    Raises:
+        InputError: Not valid gzip, truncated, or inflating to more than ``limit``.
+    """
+    kind = input_kind(path) or "text"
+    if path.name.lower().endswith(".gz"):
+        try:
+            raw = inflate_bounded(raw, limit)
+        except (InputTooLarge, EOFError, zlib.error) as exc:
+            raise InputError(f"cannot read: {exc}") from None
+    return kind, raw
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a regular file's bytes, read in blocks.
+
+    Raises:
+        InputError: The path is not a regular file.
+        OSError: The file cannot be read.
+    """
+    digest = hashlib.sha256()
+    with open_regular(path) as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk, where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # e.g. Windows cannot open a folder: its renames are durable as they are
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+def _mkstemp(path: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside ``path`` for writing; rename it to ``path`` on success.
+
+    The data is flushed to disk before the rename and the folder after it, so
+    a crash or power loss leaves ``path`` as it was or complete, never empty.
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    try:
+        fd, tmp = _mkstemp(path)
+    except FileNotFoundError:  # the folder's first file: make it (rarely needed, so not first)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _mkstemp(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write text to ``path`` through a temporary file in the same folder, then rename."""
+    with atomic_open(path) as handle:
+        handle.write(data.encode("utf-8"))
+
+
+def is_temp_name(name: str, of: str | None = None) -> bool:
+    """Tell whether ``name`` is a temporary file of cleaner's (of output ``of``, if given).
+
+    >>> is_temp_name(".a.txt.k2j4h5g6.cleaner-tmp"), is_temp_name(".a.txt.k2j4h5g6.tmp")
+    (True, False)
+    >>> is_temp_name(".a.txt.k2j4h5g6.cleaner-tmp", of="b.txt")
+    False
+    """
+    if not _TEMP_NAME.match(name):
+        return False
+    return of is None or name[: -len(TEMP_SUFFIX) - 9] == f".{of}"
+
+
+def remove_stale_temp(out: Path) -> int:
+    """Delete temporary files a killed run left under folder ``out``; return how many.
+
+    Only call it holding the folder's :class:`OutputLock`: another run's live
+    temporary files look the same.
+    """
+    removed = 0
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            if is_temp_name(name):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def remove_stale_temp_of(path: Path) -> int:
+    """Delete the temporary files a killed run left for output file ``path``; return how many.
+
+    Only call it holding ``path``'s :class:`OutputLock`.
+    """
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if is_temp_name(entry.name, of=path.name) and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+class OutputLock:
+    """An advisory lock on an output folder or file, held for the whole run.
+
+    The lock is ``flock`` on a lock file that exists only while a run holds
+    it: ``OUT/.cleaner-lock`` for an output folder, ``.F.cleaner-lock`` beside
+    an output file ``F``.  The holder removes the file before it lets go, and
+    a run that got the lock on a file already removed tries again, so two
+    runs never both hold it.  Where ``fcntl`` is missing (Windows) no lock is
+    taken.
+
+    Args:
+        out: The output folder or file.
+        folder: ``out`` is a folder (made if missing).
+        wait: Wait for another run to finish instead of refusing at once.
+
+    Raises:
+        OutputBusy: On entering, another run holds the lock and ``wait`` is false.
+    """
+
+    def __init__(self, out: Path, *, folder: bool, wait: bool = False) -> None:
+        self.out = out
+        self.path = out / LOCK_NAME if folder else out.with_name(f".{out.name}{LOCK_NAME}")
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        """Take the lock (making the output folder if needed)."""
+        if fcntl is None:  # pragma: no cover - Windows
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        flags = fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                fcntl.flock(fd, flags)
+            except BlockingIOError:
+                os.close(fd)
+                raise OutputBusy(
+                    f"{self.out} is being written by another cleaner run (lock: {self.path}); "
+                    "wait for it to end, or pass --wait to wait for it"
+                ) from None
+            try:
+                same = self.path.stat().st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:  # the holder removed it as we got it: try again
+                same = False
+            if same:
+                self._fd = fd
+                return self
+            os.close(fd)
+
+    def __exit__(self, *exc: object) -> None:
+        """Remove the lock file, then let go of the lock."""
+        if self._fd is None:
+            return
+        Path(self.path).unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = None
