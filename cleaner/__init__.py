@@ -47,6 +47,7 @@ from cleaner.htmlrules import (
     apply_pack_rules,
     strip_inert,
 )
+from cleaner.limits import check_html_shape
 from cleaner.provenance import restore
 from cleaner.resili import parse_page
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
@@ -173,6 +174,7 @@ class Cleaner:
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
+            cleaner.limits.DocumentTooComplex: Too many elements, or attributes on one.
             TypeError: ``html`` is neither ``str`` nor ``bytes``.
         """
         if not isinstance(html, (str, bytes)):
@@ -190,6 +192,11 @@ class Cleaner:
             decoded = _html.decode_bytes(html, declared=charset, html=True)
             source["decoding"] = decoded.to_dict()
             html = decoded.text
+        check_html_shape(
+            html,
+            max_elements=self.config.max_html_elements,
+            max_attributes=self.config.max_html_attributes,
+        )
         removals: list[HtmlRemoval] = []
         if self.config.html_fast:
             found, extracted = self._extract_fast(html, url, site, removals)

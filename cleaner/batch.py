@@ -35,6 +35,7 @@ from cleaner.files import (
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.inputs import ERRORS_FILE, STREAM_KINDS, Task, input_kind
 from cleaner.jsonl import (
+    DocumentTimeout,
     Fields,
     RecordCleaner,
     Sink,
@@ -56,8 +57,11 @@ __all__ = [
     "Task",
     "Worker",
     "clean_file",
+    "deadline",
     "document_line",
+    "document_timed_out",
     "process",
+    "timed_out",
     "write_errors",
     "write_outputs",
 ]
@@ -265,6 +269,28 @@ def process(worker: Worker, task: Task) -> Outcome:
     tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
     tally.removals.update(r.rule for r in result.removals)
     return Outcome(task.display, "cleaned", tally, outputs)
+
+
+def deadline(task: Task, seconds: float | None) -> float | None:
+    """The deadline of a task in its worker: a document's ``seconds``, none for a stream.
+
+    A JSON Lines or WARC file is one task of many records, which may rightly
+    take longer than one document; its records are given deadlines in the
+    stream modes (``--format jsonl``), where each record is a task.
+    """
+    return None if input_kind(task.source) in STREAM_KINDS else seconds
+
+
+def timed_out(task: Task, why: str) -> Outcome:
+    """The outcome of a task whose worker was killed at its deadline (or died)."""
+    error = task.error("DocumentTimeout", why)
+    return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
+
+
+def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[bytes, Tally]:
+    """The error record of a document file whose worker was killed (stream modes)."""
+    record = error_record(ctx_fields.id, task.display, None, DocumentTimeout(why))
+    return record, Tally(records=1, failed=1)
 
 
 def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) -> Tally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import itertools
 import json
@@ -47,6 +48,8 @@ from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+DEFAULT_DOC_TIMEOUT = 30.0
+"""Seconds one document may take in a worker (``--doc-timeout``)."""
 
 
 class UsageError(Exception):
@@ -87,6 +90,14 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "--dry-run",
         action="store_true",
         help="list what would be written and the removals per rule; write nothing",
+    )
+    parser.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=DEFAULT_DOC_TIMEOUT,
+        metavar="SECONDS",
+        help="kill a document's worker after this many seconds and report the document "
+        "as failed; the batch goes on with a new worker (default %(default)s; 0: no limit)",
     )
     parser.add_argument(
         "--wait",
@@ -337,7 +348,17 @@ def _run_folder(
     progress = Progress(len(tasks), enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
     try:
-        for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
+        seconds = _doc_timeout(args)
+        outcomes = ordered_map(
+            batch.process,
+            tasks,
+            setup=setup,
+            jobs=jobs,
+            chunksize=4,
+            timeout=None if seconds is None else functools.partial(batch.deadline, seconds=seconds),
+            on_timeout=batch.timed_out,
+        )
+        for outcome in outcomes:
             summary.record(outcome)
             progress.update()
             if outcome.error is not None:
@@ -352,6 +373,13 @@ def _run_folder(
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
     return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _doc_timeout(args: argparse.Namespace) -> float | None:
+    """The per-document deadline in seconds, or ``None`` for none."""
+    if args.doc_timeout < 0:
+        raise UsageError("--doc-timeout must be a number of seconds (0: no limit)")
+    return args.doc_timeout or None
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -450,9 +478,11 @@ def _write_stream(
 ) -> Tally:
     """Write the output records of every input to ``sink``; return the counts."""
     local = RecordCleaner(cleaner, _fields(args), args.site)
+    seconds = _doc_timeout(args)
+    # A deadline needs worker processes (a runaway document is killed with its worker).
     setup: Any = (
         (lambda: local)
-        if args.jobs == 1
+        if args.jobs == 1 and seconds is None
         else jsonl.Setup(tuple(args.rules), local.fields, args.site, cleaner.config)
     )
     tally = Tally()
@@ -461,7 +491,13 @@ def _write_stream(
         if is_document:
             tasks = [task for _, task in group]
             results = ordered_map(
-                batch.document_line, tasks, setup=setup, jobs=args.jobs, chunksize=4
+                batch.document_line,
+                tasks,
+                setup=setup,
+                jobs=args.jobs,
+                chunksize=4,
+                timeout=None if seconds is None else lambda _: seconds,
+                on_timeout=functools.partial(batch.document_timed_out, local.fields),
             )
             for line, counts in results:
                 sink.write(line + b"\n")
@@ -471,7 +507,14 @@ def _write_stream(
         for kind, task in group:
             tally.merge(
                 _write_records(
-                    kind, task, sink, local=local, setup=setup, jobs=args.jobs, progress=progress
+                    kind,
+                    task,
+                    sink,
+                    local=local,
+                    setup=setup,
+                    jobs=args.jobs,
+                    progress=progress,
+                    timeout=seconds,
                 )
             )
     return tally
@@ -486,6 +529,7 @@ def _write_records(
     setup: Any,
     jobs: int,
     progress: Progress,
+    timeout: float | None = None,
 ) -> Tally:
     """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
     if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
@@ -511,6 +555,7 @@ def _write_records(
                 jobs=jobs,
                 on_done=progress.update,
                 max_line_bytes=local.cleaner.config.max_input_bytes,
+                timeout=timeout,
             )
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input

@@ -9,6 +9,7 @@ the limit becomes an error for that line while the reader skips to the next one.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from typing import IO
@@ -75,3 +76,67 @@ def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | LineTooLong
             if not line:
                 break
         yield LineTooLong(f"record of more than {limit} bytes, over the limit")
+
+
+class DocumentTooComplex(ValueError):
+    """A document's shape is past a structural limit; the message says which and where."""
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_ATTRIBUTE_START = re.compile(r"\s+[^\s=/>]")
+_OPEN_TAG = re.compile(r"<[A-Za-z]")
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits on (counted without making the list)."""
+
+
+def check_html_shape(html: str, *, max_elements: int, max_attributes: int) -> None:
+    """Refuse a page with too many elements, or an element with too many attributes.
+
+    A cheap scan of the markup, before any parser sees it: parsers and the
+    metadata readers after them take time that grows faster than the size of
+    such a page (an element with 100,000 attributes took minutes).  Counts
+    are of what looks like a start tag, so they are upper bounds.
+
+    >>> check_html_shape("<p a=1 b='2' c>x</p>", max_elements=5, max_attributes=3)
+    >>> check_html_shape("<p a=1 b='2' c>x</p>", max_elements=5, max_attributes=2)
+    Traceback (most recent call last):
+    ...
+    cleaner.limits.DocumentTooComplex: an element with 3 attributes (line 1), over the limit of 2
+
+    Raises:
+        DocumentTooComplex: A limit is passed.
+    """
+    # Each attribute takes two characters at least (" a"): only longer tags are looked at.
+    long_tag = re.compile(r"<[A-Za-z][^<>]{" + str(2 * max_attributes) + ",}>?")
+    for match in long_tag.finditer(html):
+        count = len(_ATTRIBUTE_START.findall(_QUOTED.sub('""', match.group())))
+        if count > max_attributes:
+            line = html.count("\n", 0, match.start()) + 1
+            raise DocumentTooComplex(
+                f"an element with {count} attributes (line {line}), "
+                f"over the limit of {max_attributes}"
+            )
+    if html.count("<") > max_elements:
+        elements = sum(1 for _ in _OPEN_TAG.finditer(html))
+        if elements > max_elements:
+            raise DocumentTooComplex(
+                f"page has {elements} elements, over the limit of {max_elements}"
+            )
+
+
+def check_lines(text: str, max_lines: int) -> None:
+    """Refuse a text of more than ``max_lines`` lines (each is a paragraph to test).
+
+    >>> check_lines("a\\nb\\nc", 2)
+    Traceback (most recent call last):
+    ...
+    cleaner.limits.DocumentTooComplex: document has 3 lines, over the limit of 2
+
+    Raises:
+        DocumentTooComplex: The limit is passed.
+    """
+    if len(text) >= max_lines:  # a shorter text cannot have more lines
+        breaks = sum(1 for _ in _LINE_BREAK.finditer(text))
+        lines = breaks if _LINE_BREAK.match(text[-1]) else breaks + 1  # as splitlines counts
+        if lines > max_lines:
+            raise DocumentTooComplex(f"document has {lines} lines, over the limit of {max_lines}")

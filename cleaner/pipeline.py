@@ -29,8 +29,9 @@ from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut, Document, Removal, StepRecord
 from cleaner.heuristics import HEURISTICS, Context
+from cleaner.limits import check_lines
 from cleaner.metadata import guess_title, normalize_fields
-from cleaner.rules.engine import LineMatches, apply_pack
+from cleaner.rules.engine import LineMatches, SearchBudget, apply_pack
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry
 from cleaner.spans import OffsetMap, resolve
@@ -55,13 +56,13 @@ class Step:
     run: StepFn
 
 
-def pack_step(pack: Pack, config: CleanerConfig) -> Step:
-    """Wrap a rule pack as a step."""
+def pack_step(pack: Pack, config: CleanerConfig, budget: SearchBudget | None = None) -> Step:
+    """Wrap a rule pack as a step (``budget``: the document's search time, shared by its packs)."""
     # Steps are built for each document, so this memo serves one document's passes.
     memo: dict[str, LineMatches] = {}
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config, memo)
+        outcome = apply_pack(pack, paragraphs, config, memo, budget)
         return StepOutput(outcome.cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
@@ -127,9 +128,10 @@ def build_steps(
 
     ``given`` names the metadata fields that came with the document.
     """
-    steps = [pack_step(p, config) for p in packs if not p.always]
+    budget = SearchBudget(config.regex_document_budget)
+    steps = [pack_step(p, config, budget) for p in packs if not p.always]
     if config.generic_rules:
-        steps += [pack_step(p, config) for p in packs if p.always]
+        steps += [pack_step(p, config, budget) for p in packs if p.always]
     if config.heuristics:
         steps += [
             heuristic_step(name, config, given)
@@ -156,13 +158,15 @@ def run(
     ``CleanerConfig.html_skip_heuristics``).
 
     Raises:
-        ValueError: The text is longer than ``config.max_document_chars``.
+        ValueError: The text is longer than ``config.max_document_chars`` or
+            has more lines than ``config.max_document_lines``.
         cleaner.rules.registry.UnknownSiteError: ``site`` names no loaded pack.
     """
     if len(raw) > config.max_document_chars:
         raise ValueError(
             f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
         )
+    check_lines(raw, config.max_document_lines)
     heuristics.forget()
     canonical = canonicalize(raw)
     doc = Document(
