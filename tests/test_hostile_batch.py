@@ -9,6 +9,7 @@ not hang it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import os
@@ -276,3 +277,100 @@ def test_stream_output_temp_left_by_a_kill_is_removed_and_only_ours(tmp_path: Pa
     with OutputLock(target, folder=False):
         busy = _run("clean", str(records), "--format", "jsonl", "-o", str(target), "-q")
     assert busy.returncode == 2 and "another cleaner run" in busy.stderr
+
+
+def _slow_rules(folder: Path) -> Path:
+    """A pack whose 20 patterns each take a good fraction of a second on a long run of ``a``."""
+    folder.mkdir()
+    body = "".join(
+        f"  - id: quad{i}\n    action: drop-line\n    pattern: '^(a+)+(?:$|z{i}q)'\n"
+        "    why: backtracks\n    examples: {remove: ['a']}\n"
+        for i in range(20)
+    )
+    (folder / "slow.yaml").write_text(
+        f"name: slow\nversion: 1\nalways: true\nrules:\n{body}", "utf-8"
+    )
+    return folder
+
+
+def _runaway(path: Path) -> None:
+    path.write_text("a" * 4000 + "!\n\nBody text.\n", "utf-8")
+
+
+@pytest.mark.slow
+def test_a_document_past_its_deadline_is_killed_and_reported(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(5):
+        (src / f"good{i}.txt").write_text(f"Article body number {i}.\n", "utf-8")
+    _runaway(src / "runaway.txt")
+    rules = _slow_rules(tmp_path / "rules")
+    run = _run(
+        "clean", str(src), "-o", str(out), "-j", "2", "--rules", str(rules), "--doc-timeout", "1"
+    )
+    assert run.returncode == 1, run.stderr
+    errors = _errors(out)
+    assert list(errors) == ["runaway.txt"]
+    assert errors["runaway.txt"]["type"] == "DocumentTimeout"
+    assert "more than 1 s" in errors["runaway.txt"]["message"]
+    assert sorted(p.name for p in out.glob("good*.txt")) == [f"good{i}.txt" for i in range(5)]
+    # The stream mode kills the record alone; its neighbours are cleaned.
+    lines = tmp_path / "in.jsonl"
+    texts = ["First body.", (src / "runaway.txt").read_text("utf-8"), "Third body."]
+    lines.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)))
+    stream = _run(
+        "clean", str(lines), "--format", "jsonl", "--rules", str(rules), "--doc-timeout", "1"
+    )
+    assert stream.returncode == 1, stream.stderr
+    records = [json.loads(line) for line in stream.stdout.splitlines()]
+    assert [r.get("error", {}).get("type") for r in records] == [None, "DocumentTimeout", None]
+    assert records[1]["line"] == 2
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find workers")
+def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(8):
+        _runaway(src / f"runaway{i}.txt")
+    rules = _slow_rules(tmp_path / "rules")
+    command = [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "-j", "2"]
+    command += ["--rules", str(rules), "--doc-timeout", "0", "-q"]
+    parent = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := _children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) >= 2
+        time.sleep(0.5)  # the workers are cleaning
+        os.kill(parent.pid, 9)  # the parent alone
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_alive, workers))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(parent.pid, 9)
