@@ -209,8 +209,9 @@ def write_outputs(task: Task, result: Result, stamp: Stamp | None = None) -> Non
     The sidecar comes last: it is what marks the task as done.
     """
     assert task.text_out is not None and task.meta_out is not None
-    write_atomic(task.text_out, result.text)
-    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)))
+    # Folders are flushed once at the end of the batch (cleaner.files.fsync_folders).
+    write_atomic(task.text_out, result.text, sync_folder=False)
+    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)), sync_folder=False)
 
 
 def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
@@ -300,7 +301,7 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
             return write(discard)
-    with atomic_open(task.text_out) as sink:
+    with atomic_open(task.text_out, sync_folder=False) as sink:
         tally = write(sink)
     record: dict[str, Any] = {
         **_source(task),
@@ -310,7 +311,7 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     if warc:
         record["passed_over"] = dict(sorted(tally.passed_over.items()))
     record["stamp"] = expected
-    write_atomic(task.meta_out, _dumps(record))
+    write_atomic(task.meta_out, _dumps(record), sync_folder=False)
     return tally
 
 

@@ -36,6 +36,7 @@ from cleaner.files import (
     OutputBusy,
     OutputLock,
     atomic_open,
+    fsync_folders,
     remove_stale_temp,
     remove_stale_temp_of,
 )
@@ -370,6 +371,7 @@ def _run_folder(
         progress.close()
     if not args.dry_run:
         batch.write_errors(out, summary.errors)
+        fsync_folders(out)  # the outputs' renames, made durable once for the batch
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
     return EXIT_FAILURES if summary.failed else EXIT_OK

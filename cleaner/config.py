@@ -11,7 +11,8 @@ class CleanerConfig:
 
     Attributes:
         regex_timeout: Seconds one pattern may spend on one paragraph before the
-            rule is skipped for that document (and the skip recorded).
+            rule is skipped for that document (and the skip recorded); CPU
+            seconds, the ``regex`` module's clock.
         max_passes: Upper bound on rule-and-heuristic passes.  Passes repeat until
             one removes nothing, which is what makes cleaning idempotent; the
             bound only guards against a pathological pack.
@@ -64,9 +65,10 @@ class CleanerConfig:
         max_html_attributes: Pages with an element of more attributes than
             this are refused before parsing (the parsers and date readers take
             time that grows faster than the count: 100,000 took minutes).
-        regex_document_budget: Seconds all pattern searches of one document
-            may take together; past it, the rules not yet tried are skipped
-            for that document and recorded in ``provenance["skipped_rules"]``.
+        regex_document_budget: Seconds (wall clock) all pattern searches of
+            one document may take together; past it, the rules not yet tried
+            are skipped for that document and recorded in
+            ``provenance["skipped_rules"]``.
         html_heuristics: The generic HTML heuristics to run before extraction
             (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
             Besides what they remove, they make extraction cheaper: without

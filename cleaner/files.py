@@ -147,8 +147,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Flush a folder's entries (a rename) to disk, where the system allows it."""
+_sync_data = getattr(os, "fdatasync", os.fsync)
+"""Flush a file's data (and the size needed to read it back): cheaper than ``fsync``."""
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (renames into it) to disk, where the system allows it."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:  # e.g. Windows cannot open a folder: its renames are durable as they are
@@ -166,11 +170,15 @@ def _mkstemp(path: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+def atomic_open(path: Path, *, sync_folder: bool = True) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path`` for writing; rename it to ``path`` on success.
 
-    The data is flushed to disk before the rename and the folder after it, so
-    a crash or power loss leaves ``path`` as it was or complete, never empty.
+    The data is flushed to disk before the rename, so a crash or power loss
+    leaves ``path`` as it was or complete, never empty; then the folder is
+    flushed, which makes the rename itself durable.  A batch of many outputs
+    passes ``sync_folder=False`` and flushes each folder once at its end
+    (:func:`fsync_folders`): a rename lost to a crash before then only means
+    that output is written again by the next run.
     On any error the temporary file is removed and ``path`` is left as it was.
     """
     try:
@@ -182,18 +190,25 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            _sync_data(handle.fileno())
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if sync_folder:
+        fsync_folder(path.parent)
 
 
-def write_atomic(path: Path, data: str) -> None:
+def write_atomic(path: Path, data: str, *, sync_folder: bool = True) -> None:
     """Write text to ``path`` through a temporary file in the same folder, then rename."""
-    with atomic_open(path) as handle:
+    with atomic_open(path, sync_folder=sync_folder) as handle:
         handle.write(data.encode("utf-8"))
+
+
+def fsync_folders(root: Path) -> None:
+    """Flush ``root`` and every folder under it (the renames of a batch) to disk."""
+    for dirpath, _, _ in os.walk(root):
+        fsync_folder(Path(dirpath))
 
 
 def is_temp_name(name: str, of: str | None = None) -> bool:

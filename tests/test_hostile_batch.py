@@ -74,6 +74,12 @@ def hostile(tmp_path: Path) -> Path:
     outside = tmp_path / "secret.txt"
     outside.write_text("a file outside the source folder", "utf-8")
     (bad / "link_out.txt").symlink_to(outside)
+    (bad / "loop.txt").symlink_to("loop.txt")
+    os.mkfifo(bad / "pipe.txt")
+    attributes = " ".join(f"data-a{i}=1" for i in range(100_000))
+    (bad / "attributes.html").write_text(f"<html><body><p {attributes}>x</p>", "utf-8")
+    (bad / "lines.txt").write_text("x\n" * 1_000_001, "utf-8")
+    Path(os.fsdecode(os.fsencode(good) + b"/latin\xe9.txt")).write_text(seed, "utf-8")
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "slow.yaml").write_text(
@@ -132,12 +138,20 @@ def test_hostile_folder(hostile: Path) -> None:
         "too_big.txt",
         "truncated.html.gz",
         "link_out.txt",
+        "loop.txt",
+        "pipe.txt",
+        "attributes.html",
+        "lines.txt",
     }
     assert "binary" in errors["binary.txt"]["message"]
     assert "gzip bomb" in errors["bomb.html.gz"]["message"]
     assert "over the input size limit" in errors["too_big.txt"]["message"]
     assert "truncated" in errors["truncated.html.gz"]["message"]
     assert "outside the source folder" in errors["link_out.txt"]["message"]
+    assert "loop" in errors["loop.txt"]["message"]
+    assert "FIFO" in errors["pipe.txt"]["message"]
+    assert "100000 attributes (line 1), over the limit" in errors["attributes.html"]["message"]
+    assert "1000001 lines, over the limit" in errors["lines.txt"]["message"]
     bomb_records = (out / "bad" / "records_bomb.jsonl").read_text("utf-8").splitlines()
     assert len(bomb_records) == 1 and "over the limit" in bomb_records[0]
 

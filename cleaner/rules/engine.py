@@ -38,7 +38,9 @@ class SearchBudget:
 
     Attributes:
         seconds: What all searches of the document may take together
-            (``CleanerConfig.regex_document_budget``).
+            (``CleanerConfig.regex_document_budget``), in seconds of the wall
+            clock spent searching (a cheap clock: a CPU clock costs a system
+            call per search).
         spent: Seconds spent so far.
         disabled: Rules switched off for the rest of the document (a search
             timed out, or the budget ran out), so no later pass tries them again.
@@ -105,14 +107,14 @@ def line_matches(
             if timeout <= 0:
                 found.append((number, _TIMED_OUT))
                 continue
-            started = time.thread_time()
+            started = time.perf_counter()
         try:
             match = rule.pattern.search(line, timeout=timeout)
         except TimeoutError:
             match = _TIMED_OUT
             found.append((number, _TIMED_OUT))
         if budget is not None:
-            budget.spent += time.thread_time() - started
+            budget.spent += time.perf_counter() - started
         if match is not None:
             found.append((number, match))
     return tuple(found)
