@@ -135,6 +135,11 @@ def check_lines(text: str, max_lines: int) -> None:
     Raises:
         DocumentTooComplex: The limit is passed.
     """
+    newlines = text.count("\n")  # fast, and each ends a line of its own
+    if newlines > max_lines:
+        raise DocumentTooComplex(
+            f"document has at least {newlines} lines, over the limit of {max_lines}"
+        )
     if len(text) >= max_lines:  # a shorter text cannot have more lines
         breaks = sum(1 for _ in _LINE_BREAK.finditer(text))
         lines = breaks if _LINE_BREAK.match(text[-1]) else breaks + 1  # as splitlines counts
