@@ -28,7 +28,6 @@ from cleaner.files import (
     atomic_open,
     file_sha256,
     inflate,
-    read_input,
     read_raw,
     write_atomic,
 )
@@ -61,6 +60,7 @@ __all__ = [
     "document_line",
     "document_timed_out",
     "process",
+    "read_input",
     "timed_out",
     "write_errors",
     "write_outputs",
@@ -157,6 +157,23 @@ class Worker:
 
     records: RecordCleaner
     setup: BatchSetup
+
+
+DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
+
+
+def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
+    """Read an input file; return its kind and bytes (gzip inflated), at most ``limit`` bytes.
+
+    Raises:
+        InputError: The file cannot be read, is not valid gzip, or is over the limit.
+    """
+    return _inflate(path, read_raw(path, limit), limit)
+
+
+def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
+    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
+    return input_kind(path) or "text", inflate(path, raw, limit)
 
 
 def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tuple[Result, int]:
@@ -260,7 +277,7 @@ def process(worker: Worker, task: Task) -> Outcome:
         if streamed:
             tally = _process_stream(worker, task, expected, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
-        kind, data = inflate(task.source, raw, limit)
+        kind, data = _inflate(task.source, raw, limit)
         result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, expected)

@@ -27,6 +27,8 @@ from cleaner import (
     UnknownSiteError,
     __version__,
     batch,
+    detectors,
+    files,
     jsonl,
 )
 from cleaner.batch import Summary, clean_file
@@ -35,7 +37,6 @@ from cleaner.files import (
     InputError,
     OutputBusy,
     OutputLock,
-    atomic_open,
     fsync_folders,
     remove_stale_temp,
     remove_stale_temp_of,
@@ -439,7 +440,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
             elif args.output is None:
                 sink = sys.stdout.buffer
             else:
-                sink = stack.enter_context(atomic_open(args.output))
+                sink = stack.enter_context(files.atomic_open(args.output))
             tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
@@ -615,6 +616,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
         record = result.provenance
+    # The registry explains generic detectors a provenance file does not name.
+    whys = {**detectors.whys(), **record["rules"]}
     packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
     print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
     for r in record["removals"]:
@@ -622,11 +625,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    why:     {whys.get(r['rule'], '')}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    why:     {whys.get(html['rule'], '')}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")

@@ -1,24 +1,26 @@
-"""Files in and out: bounded reads, atomic durable writes, temporary files, the output lock.
+"""Reading and writing files safely: bounded reads, atomic durable writes, the output lock.
 
-Inputs are only ever opened for reading, and only when they are regular files:
-the file is opened without waiting (``O_NONBLOCK``) and checked with ``fstat``
-before a byte is read, so a FIFO put in place of a file never hangs a run.
+Inputs are only ever opened for reading, never more than a given number of
+bytes (after gzip inflation) is read, and only regular files are read: a file
+is opened without waiting (``O_NONBLOCK``) and checked with ``fstat`` before a
+byte is read, so a FIFO put in place of a file never hangs a run.
 
-Each output is written to a temporary file in its destination folder, flushed
-to disk (``fsync``), renamed into place, and the folder is flushed too, so a
-run stopped at any moment (even by SIGKILL or a power loss) leaves either the
-complete file or the one before.  Temporary files are named
-``.<name>.<8 random characters>.cleaner-tmp``: only files of that shape are
-swept, never a user's own ``.tmp`` files.
+Each output is written to a temporary file in its destination folder, its data
+flushed to disk, and renamed into place, so a run stopped at any moment (even
+by SIGKILL or a power loss) leaves either the complete file or the one before;
+then the folder is flushed, which makes the rename durable.  Temporary files
+are named ``.<name>.<8 random characters>.cleaner-tmp``: only files of that
+shape are swept, never a user's own ``.tmp`` files.
 
 An output folder (or output file) is held by one run at a time through an
-advisory lock (:class:`OutputLock`), so a second run cannot sweep
-away the first one's live temporary files.
+advisory lock (:class:`OutputLock`), so a second run cannot sweep away the
+first one's live temporary files.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -29,8 +31,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner.config import CleanerConfig
-from cleaner.inputs import input_kind, not_regular
 from cleaner.limits import InputTooLarge, inflate_bounded
 
 fcntl: Any
@@ -39,7 +39,6 @@ try:  # POSIX; Windows has no advisory lock here
 except ImportError:  # pragma: no cover
     fcntl = None
 
-DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 TEMP_SUFFIX = ".cleaner-tmp"
 """The ending of every temporary file cleaner writes (and the only ones it sweeps)."""
 LOCK_NAME = ".cleaner-lock"
@@ -49,12 +48,43 @@ _TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
 """Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
 
 
+_KINDS_OF_FILE = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
+
+
 class InputError(Exception):
     """An input that cannot be read or decoded; the message says why."""
 
 
 class OutputBusy(Exception):
     """Another run holds the lock of the output; the message names it."""
+
+
+def not_regular(path: Path) -> str | None:
+    """Say why ``path`` is not a regular file that may be read, or ``None`` if it is one.
+
+    Only ``stat`` is called (following symbolic links): a FIFO is never opened,
+    as opening one waits for a writer.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return (
+                "symbolic link in a loop: not read"
+                if exc.errno == errno.ELOOP
+                else "broken symbolic link: not read"
+            )
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    what = _KINDS_OF_FILE.get(stat.S_IFMT(mode), "not a regular file")
+    return f"{what}, not a regular file: not read"
 
 
 def open_regular(path: Path) -> IO[bytes]:
@@ -97,11 +127,12 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
-def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
-    """Read an input file; return its kind and bytes (gzip inflated), at most ``limit`` bytes.
+def read_bytes(path: Path, limit: int) -> bytes:
+    """Read a file, gzip inflated, at most ``limit`` bytes (:func:`read_raw`, :func:`inflate`).
 
     Raises:
-        InputError: The file cannot be read, is not valid gzip, or is over the limit.
+        InputError: The file cannot be read, is not a regular file, is not
+            valid gzip, or is over the limit.
     """
     return inflate(path, read_raw(path, limit), limit)
 
@@ -118,19 +149,18 @@ def read_raw(path: Path, limit: int) -> bytes:
         raise InputError(f"cannot read: {exc}") from None
 
 
-def inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
-    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``.
+def inflate(path: Path, raw: bytes, limit: int) -> bytes:
+    """Return a file's bytes, inflated (at most ``limit`` bytes) if its name ends in ``.gz``.
 
     Raises:
-        InputError: Not valid gzip, truncated, or inflating to more than ``limit``.
+        InputError: The file is not valid gzip, is truncated, or inflates past the limit.
     """
-    kind = input_kind(path) or "text"
-    if path.name.lower().endswith(".gz"):
-        try:
-            raw = inflate_bounded(raw, limit)
-        except (InputTooLarge, EOFError, zlib.error) as exc:
-            raise InputError(f"cannot read: {exc}") from None
-    return kind, raw
+    if not path.name.lower().endswith(".gz"):
+        return raw
+    try:
+        return inflate_bounded(raw, limit)
+    except (InputTooLarge, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read: {exc}") from None
 
 
 def file_sha256(path: Path) -> str:

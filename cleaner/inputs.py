@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import base64
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleaner.files import not_regular
 from cleaner.jsonl import JSONL_SUFFIXES
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -31,14 +31,6 @@ STREAM_KINDS = frozenset({"jsonl", "warc"})
 """Inputs of many records, cleaned into ``OUT/<name>.jsonl`` as they are read."""
 ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
-
-_KINDS_OF_FILE = {
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFDIR: "a folder",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,28 +114,6 @@ def output_stem(relative: Path) -> Path:
         if name.lower().endswith(suffix):
             return relative.with_name(name[: -len(suffix)])
     return relative
-
-
-def not_regular(path: Path) -> str | None:
-    """Say why ``path`` is not a regular file that may be read, or ``None`` if it is one.
-
-    Only ``stat`` is called (following symbolic links): a FIFO is never opened,
-    as opening one waits for a writer.
-    """
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if path.is_symlink():
-            return (
-                "symbolic link in a loop: not read"
-                if exc.errno == 40  # ELOOP
-                else "broken symbolic link: not read"
-            )
-        return f"cannot read: {exc.strerror or exc}"
-    if stat.S_ISREG(mode):
-        return None
-    what = _KINDS_OF_FILE.get(stat.S_IFMT(mode), "not a regular file")
-    return f"{what}, not a regular file: not read"
 
 
 def discover(sources: Iterable[Path], out: Path | None) -> Iterator[Task]:
