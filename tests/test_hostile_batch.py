@@ -388,3 +388,16 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(parent.pid, 9)
+
+
+def test_parquet_output_temp_left_by_a_kill_is_removed(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps({"id": "a", "text": "Body text."}) + "\n", "utf-8")
+    stale = tmp_path / ".clean.parquet.a1b2c3d4.cleaner-tmp"
+    stale.write_bytes(b"PAR1" + b"\0" * 100)
+    target = tmp_path / "clean.parquet"
+    run = _run("clean", str(records), "--format", "parquet", "-o", str(target), "-q")
+    assert run.returncode == 0, run.stderr
+    assert target.is_file() and not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.parquet", "in.jsonl"]
