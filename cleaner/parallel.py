@@ -88,6 +88,29 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def _chunks(
+    items: Iterable[T], size: int, timeout: Callable[[T], float | None] | None
+) -> Iterator[list[T]]:
+    """:func:`chunked`, but an item without a deadline goes alone (the others keep theirs)."""
+    if timeout is None:
+        yield from chunked(items, size)
+        return
+    chunk: list[T] = []
+    for item in items:
+        if timeout(item) is None:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [item]
+            continue
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class _Pool(Generic[T, R]):
     """A pebble pool and the deadline rules of one map."""
 
@@ -192,7 +215,7 @@ def ordered_map(
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     finished = False
     try:
-        for chunk in chunked(items, chunksize):
+        for chunk in _chunks(items, chunksize, timeout):
             pending.append((chunk, pool.submit(chunk)))
             # Waiting on the oldest chunk keeps the output order and bounds memory.
             while len(pending) >= limit:

@@ -83,3 +83,19 @@ def test_a_deadline_needs_a_worker_even_with_one_job() -> None:
         )
     )
     assert out == [-1, 1007]
+
+
+def test_an_item_without_a_deadline_does_not_lift_its_neighbours() -> None:
+    # 0 has no deadline (a whole JSON Lines file in folder mode); the runaway beside it has one.
+    out = list(
+        ordered_map(
+            _slow_at,
+            [0, -1, 8],
+            setup=_make_offset,
+            jobs=2,
+            chunksize=4,
+            timeout=lambda item: None if item == 0 else 0.5,
+            on_timeout=_failed,
+        )
+    )
+    assert out == [1000, -1, 1008]
