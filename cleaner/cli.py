@@ -256,6 +256,7 @@ def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Clea
 def _clean_config(args: argparse.Namespace) -> CleanerConfig:
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
+    _doc_timeout(args)  # checked before any work
     return CleanerConfig(
         keep_headline=args.keep_headline, max_input_bytes=args.max_bytes, html_fast=args.fast
     )

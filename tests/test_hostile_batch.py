@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.cli import main
 from cleaner.files import LOCK_NAME, OutputLock
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
@@ -401,3 +402,10 @@ def test_parquet_output_temp_left_by_a_kill_is_removed(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert target.is_file() and not stale.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.parquet", "in.jsonl"]
+
+
+def test_a_negative_doc_timeout_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Body.\n", "utf-8")
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "a.txt"), "-o", str(out), "--doc-timeout", "-1"]) == 2
+    assert not out.exists()
