@@ -87,6 +87,10 @@ def not_regular(path: Path) -> str | None:
     return f"{what}, not a regular file: not read"
 
 
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+"""Open flags that keep ``open`` from waiting on a FIFO (POSIX; Windows has no FIFOs)."""
+
+
 def open_regular(path: Path) -> IO[bytes]:
     """Open a regular file for reading; refuse anything else without waiting on it.
 
@@ -96,7 +100,7 @@ def open_regular(path: Path) -> IO[bytes]:
         OSError: The file cannot be opened.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        fd = os.open(path, os.O_RDONLY | _NO_WAIT)
     except OSError:
         problem = not_regular(path)
         if problem is not None:
@@ -105,7 +109,8 @@ def open_regular(path: Path) -> IO[bytes]:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         raise InputError(not_regular(path) or "not a regular file: not read")
-    os.set_blocking(fd, True)
+    if _NO_WAIT:
+        os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 
