@@ -268,10 +268,33 @@ def remove_stale_temp(out: Path) -> int:
     removed = 0
     for dirpath, _, filenames in os.walk(out):
         for name in filenames:
-            if is_temp_name(name):
+            # A file output in this folder may be written by a run of its own right now.
+            if is_temp_name(name) and not _locked(Path(dirpath) / _lock_name(name)):
                 (Path(dirpath) / name).unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def _lock_name(temp: str) -> str:
+    """The lock file of the output a temporary file is for (``.F.cleaner-lock``)."""
+    return temp[: -len(TEMP_SUFFIX) - 9] + LOCK_NAME
+
+
+def _locked(path: Path) -> bool:
+    """Tell whether a run holds the lock file ``path`` now."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # no lock file: nobody holds it
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def remove_stale_temp_of(path: Path) -> int:

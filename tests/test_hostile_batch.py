@@ -409,3 +409,17 @@ def test_a_negative_doc_timeout_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["clean", str(tmp_path / "a.txt"), "-o", str(out), "--doc-timeout", "-1"]) == 2
     assert not out.exists()
+
+
+def test_a_folder_run_leaves_alone_the_live_file_of_a_file_run_into_it(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("Body text.\n", "utf-8")
+    out.mkdir()
+    live = out / ".all.jsonl.k2j4h5g6.cleaner-tmp"
+    stale = out / ".old.jsonl.k2j4h5g6.cleaner-tmp"
+    live.write_text("being written")
+    stale.write_text("left by a kill")
+    with OutputLock(out / "all.jsonl", folder=False):
+        assert main(["clean", str(src), "-o", str(out), "-q", "-j", "1"]) == 0
+        assert live.exists() and not stale.exists()
