@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import functools
 import importlib
 import itertools
 import json
@@ -38,32 +39,43 @@ from cleaner import (
     files,
     jsonl,
 )
-from cleaner.batch import (
-    Summary,
-    Task,
-    clean_data,
-    clean_file,
-    discover,
-    find_collisions,
-    input_kind,
-)
+from cleaner.batch import Summary, clean_data, clean_file, read_input
 from cleaner.config import FAVOR_PRESETS
 from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
 from cleaner.document import Result
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
-from cleaner.files import InputError
+from cleaner.files import (
+    InputError,
+    OutputBusy,
+    OutputLock,
+    fsync_folders,
+    remove_stale_temp,
+    remove_stale_temp_of,
+)
 from cleaner.html import looks_like_html
+from cleaner.inputs import (
+    ERRORS_FILE,
+    STREAM_KINDS,
+    Task,
+    discover,
+    find_collisions,
+    input_kind,
+    shown,
+)
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
+from cleaner.stamps import config_fingerprint
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process SIGPIPE ended
 _WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
 """Errors writing an output that would fail the same way for every other output."""
+DEFAULT_DOC_TIMEOUT = 30.0
+"""Seconds one document may take in a worker (``--doc-timeout``)."""
 
 
 class UsageError(Exception):
@@ -138,6 +150,20 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "--dry-run",
         action="store_true",
         help="list what would be written and the removals per rule; write nothing",
+    )
+    parser.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=DEFAULT_DOC_TIMEOUT,
+        metavar="SECONDS",
+        help="kill a document's worker after this many seconds and report the document "
+        "as failed; the batch goes on with a new worker (default %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing the same output, wait for it to end "
+        "(default: refuse at once)",
     )
 
 
@@ -392,6 +418,8 @@ def _effective(args: argparse.Namespace) -> Effective:
     """The configuration: defaults, preset, config file, then command-line options."""
     if getattr(args, "max_bytes", None) is not None and args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
+    if getattr(args, "doc_timeout", None) is not None:
+        _doc_timeout(args)  # checked before any work
     overrides = {}
     for attr, (option, flag) in _CONFIG_OPTIONS.items():
         value = getattr(args, attr, None)
@@ -424,7 +452,7 @@ def _single_output(args: argparse.Namespace) -> bool:
     source: Path = args.sources[0]
     if source == _STDIN:
         return True
-    if source.is_dir() or input_kind(source) in batch.STREAM_KINDS:
+    if source.is_dir() or input_kind(source) in STREAM_KINDS:
         return False
     out: Path | None = args.output
     return out is None or out.is_file() or (not out.exists() and out.suffix != "")
@@ -503,7 +531,7 @@ def _read_document(path: Path, args: argparse.Namespace, limit: int) -> tuple[st
             raise InputError(f"over the limit of {limit} bytes (--max-bytes)")
         kind = None
     else:
-        kind, data = batch.read_input(path, limit)
+        kind, data = read_input(path, limit)
         kind = kind if input_kind(path) in ("text", "html") else None
     if args.input_format != "auto":
         return args.input_format, data
@@ -585,15 +613,15 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         )
     collisions = find_collisions(tasks, out)
     if collisions:
-        shown, more = collisions[:10], len(collisions) - 10
+        listed, more = collisions[:10], len(collisions) - 10
         tail = [f"... and {more} more"] if more > 0 else []
-        raise UsageError(f"output collisions ({len(collisions)}):\n  " + "\n  ".join(shown + tail))
+        raise UsageError(f"output collisions ({len(collisions)}):\n  " + "\n  ".join(listed + tail))
     if any(input_kind(task.source) == "warc" for task in tasks):
         _require_extra("cleaner.warc", "warc", "WARC input")
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
-        fingerprint=batch.config_fingerprint(cleaner, site=args.site, fields=fields),
+        fingerprint=config_fingerprint(cleaner, site=args.site, fields=fields),
         site=args.site,
         fields=fields,
         config=cleaner.config,
@@ -603,16 +631,49 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     if not args.dry_run:
         try:
             out.mkdir(parents=True, exist_ok=True)
-            batch.remove_stale_temp(out)
         except OSError as exc:
             raise OutputUnwritable(f"cannot write to {out}: {exc.strerror or exc}") from None
+    with contextlib.ExitStack() as held:
+        if not args.dry_run:
+            # One run at a time writes OUT: the sweep must not take another run's live files.
+            try:
+                held.push(_lock(out, folder=True, wait=args.wait))
+                remove_stale_temp(out)
+            except OSError as exc:
+                raise OutputUnwritable(f"cannot write to {out}: {exc.strerror or exc}") from None
+        return _run_folder(tasks, setup, out, args)
+
+
+def _lock(out: Path, *, folder: bool, wait: bool) -> OutputLock:
+    """Take the lock of an output (the caller releases it); a busy one is a usage error."""
+    lock = OutputLock(out, folder=folder, wait=wait)
+    try:
+        lock.__enter__()
+    except OutputBusy as exc:
+        raise UsageError(str(exc)) from None
+    return lock
+
+
+def _run_folder(
+    tasks: Sequence[Task], setup: batch.BatchSetup, out: Path, args: argparse.Namespace
+) -> int:
     summary = Summary()
     progress = Progress(len(tasks), enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
     unwritable: str | None = None
     done = 0
     try:
-        for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
+        seconds = _doc_timeout(args)
+        outcomes = ordered_map(
+            batch.process,
+            tasks,
+            setup=setup,
+            jobs=jobs,
+            chunksize=4,
+            timeout=None if seconds is None else functools.partial(batch.deadline, seconds=seconds),
+            on_timeout=batch.timed_out,
+        )
+        for outcome in outcomes:
             unwritable = _write_failure(outcome, out)
             if unwritable is not None:
                 break  # every later output would fail alike: stop, say it once
@@ -625,7 +686,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
                 progress.write(_hit_line(outcome.display, outcome.tally.removals))
             if args.dry_run:
                 for path in outcome.outputs:
-                    print(f"would write {path}")
+                    print(f"would write {shown(path)[0]}")
     except KeyboardInterrupt:
         raise Interrupted(done, len(tasks)) from None
     finally:
@@ -633,8 +694,9 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     if not args.dry_run and unwritable is None:
         try:
             batch.write_errors(out, summary.errors)
+            fsync_folders(out)  # the outputs' renames, made durable once for the batch
         except OSError as exc:
-            unwritable = f"cannot write {out / batch.ERRORS_FILE}: {exc.strerror or exc}"
+            unwritable = f"cannot write {out / ERRORS_FILE}: {exc.strerror or exc}"
     if unwritable is not None:
         print(f"cleaner: error: {unwritable} ({done} of {len(tasks)} done)", file=sys.stderr)
         if summary.documents == 0:
@@ -661,6 +723,13 @@ def _write_failure(outcome: batch.Outcome, out: Path) -> str | None:
     if named is not None and not Path(named).resolve().is_relative_to(out.resolve()):
         return None
     return f"cannot write outputs: {found.group(2)}"
+
+
+def _doc_timeout(args: argparse.Namespace) -> float | None:
+    """The per-document deadline in seconds, or ``None`` for none."""
+    if args.doc_timeout < 0:
+        raise UsageError("--doc-timeout must be a number of seconds (0: no limit)")
+    return args.doc_timeout or None
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -707,6 +776,9 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(None, unit="record", enabled=not args.quiet)
     try:
         with contextlib.ExitStack() as stack:
+            if args.output is not None:
+                stack.push(_lock(args.output, folder=False, wait=args.wait))
+                remove_stale_temp_of(args.output)
             sink: Sink
             if parquet:
                 from cleaner.parquet import ParquetLineSink  # noqa: PLC0415 - optional extra
@@ -756,9 +828,11 @@ def _write_stream(
 ) -> Tally:
     """Write the output records of every input to ``sink``; return the counts."""
     local = RecordCleaner(cleaner, _fields(args), args.site)
+    seconds = _doc_timeout(args)
+    # A deadline needs worker processes (a runaway document is killed with its worker).
     setup: Any = (
         (lambda: local)
-        if args.jobs == 1
+        if args.jobs == 1 and seconds is None
         else jsonl.Setup(tuple(args.rules), local.fields, args.site, cleaner.config)
     )
     tally = Tally()
@@ -767,7 +841,13 @@ def _write_stream(
         if is_document:
             tasks = [task for _, task in group]
             results = ordered_map(
-                batch.document_line, tasks, setup=setup, jobs=args.jobs, chunksize=4
+                batch.document_line,
+                tasks,
+                setup=setup,
+                jobs=args.jobs,
+                chunksize=4,
+                timeout=None if seconds is None else lambda _: seconds,
+                on_timeout=functools.partial(batch.document_timed_out, local.fields),
             )
             for line, counts in results:
                 sink.write(line + b"\n")
@@ -777,7 +857,14 @@ def _write_stream(
         for kind, task in group:
             tally.merge(
                 _write_records(
-                    kind, task, sink, local=local, setup=setup, jobs=args.jobs, progress=progress
+                    kind,
+                    task,
+                    sink,
+                    local=local,
+                    setup=setup,
+                    jobs=args.jobs,
+                    progress=progress,
+                    timeout=seconds,
                 )
             )
     return tally
@@ -792,8 +879,11 @@ def _write_records(
     setup: Any,
     jobs: int,
     progress: Progress,
+    timeout: float | None = None,
 ) -> Tally:
     """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
+    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+        raise InputError(f"{task.display}: {task.refused}")
     try:
         if kind == "warc":
             from cleaner.warc import WarcError, write_jsonl  # noqa: PLC0415 - optional extra
@@ -815,6 +905,7 @@ def _write_records(
                 jobs=jobs,
                 on_done=progress.update,
                 max_line_bytes=local.cleaner.config.max_input_bytes,
+                timeout=timeout,
             )
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
@@ -858,7 +949,7 @@ def _print_summary(
     if summary.tally.passed_over:
         print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
     if summary.errors and not dry_run and errors_written:
-        print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
+        print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
