@@ -115,6 +115,15 @@ class CleanerConfig:
             lines; on HTML the structure is known (link density, widget
             classes), and what they would still catch are the article's own
             short lists.
+        keep_comments: Keep readers' comments as part of the text.  By default
+            a comment section is page furniture: ``comment_thread`` cuts it
+            from the text and the HTML path extracts without comments.  On,
+            ``comment_thread`` does not run and trafilatura's recall pass
+            extracts comments too (``include_comments``), for corpora whose
+            content includes the discussion (forums, guestbooks).  The cuts of
+            the rules in ``comment_rules`` are not applied either.
+        comment_rules: Rules (qualified ids) that cut a comment section; with
+            ``keep_comments`` their cuts are ignored.
     """
 
     regex_timeout: float = 0.5
@@ -164,3 +173,5 @@ class CleanerConfig:
     html_rescue_min_coverage: float = 0.8
     html_rescue_min_added: int = 2
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
+    keep_comments: bool = False
+    comment_rules: tuple[str, ...] = ("generic/comment_section",)

@@ -560,7 +560,11 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     ...          "library for good.", "3 Comments", "Great post!", "Thanks for sharing."]
     >>> [c.line for c in comment_thread(paras, Context(CleanerConfig()))]
     [3, 4, 5]
+    >>> comment_thread(paras, Context(CleanerConfig(keep_comments=True)))
+    []
     """
+    if ctx.config.keep_comments:
+        return []
     seen_body = False
     for i, p in enumerate(paragraphs):
         if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):

@@ -62,7 +62,11 @@ def pack_step(pack: Pack, config: CleanerConfig) -> Step:
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
         outcome = apply_pack(pack, paragraphs, config, memo)
-        return StepOutput(outcome.cuts, outcome.skipped)
+        cuts = outcome.cuts
+        if config.keep_comments:
+            # Comments are content here: a comment-section cut would remove them.
+            cuts = [cut for cut in cuts if cut.rule not in config.comment_rules]
+        return StepOutput(cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
 
