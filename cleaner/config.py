@@ -124,6 +124,19 @@ class CleanerConfig:
             the rules in ``comment_rules`` are not applied either.
         comment_rules: Rules (qualified ids) that cut a comment section; with
             ``keep_comments`` their cuts are ignored.
+        duplicate_passage_words: ``duplicate_paragraph`` keeps a repeated
+            passage of several sentences and at least this many words unless it
+            directly follows its first copy.
+        loss_guard: Run the loss guard (:mod:`cleaner.guard`): a rule whose
+            cuts in one step would take most of the document's prose on weak
+            evidence is deferred, and the deferral recorded in provenance.
+        guard_prose_min_words: Fewest words of a paragraph the guard counts
+            as prose (it must also end like a sentence).
+        guard_max_prose_share: Largest share of the prose one rule may remove
+            in one step without further evidence.
+        guard_body_min_prose: A truncation that takes more than that share
+            still goes ahead when at least this many prose paragraphs come
+            before its cut point (the comment thread follows the article).
     """
 
     regex_timeout: float = 0.5
@@ -175,3 +188,8 @@ class CleanerConfig:
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
     keep_comments: bool = False
     comment_rules: tuple[str, ...] = ("generic/comment_section",)
+    duplicate_passage_words: int = 20
+    loss_guard: bool = True
+    guard_prose_min_words: int = 8
+    guard_max_prose_share: float = 0.5
+    guard_body_min_prose: int = 1
