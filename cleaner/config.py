@@ -137,6 +137,16 @@ class CleanerConfig:
         guard_body_min_prose: A truncation that takes more than that share
             still goes ahead when at least this many prose paragraphs come
             before its cut point (the comment thread follows the article).
+        furniture_label_words: ``table_furniture`` drops a one-cell table row
+            of at most this many words (a label such as "| Blog Menu |").
+        furniture_rights_max_words: Longest line ``copyright_line`` drops.
+        furniture_tool_max_words: Longest row of page tools ``tool_row`` drops.
+        furniture_list_min_lines: Shortest run of counted links ("Xbox (53)")
+            ``counted_list`` drops.
+        comment_meta_min_lines: Fewest comment metadata lines (reply controls,
+            author lines) ``comment_tail`` needs to recognise a thread.
+        comment_meta_max_gap: Most paragraphs between two of those lines, and
+            between the last and the end of the text.
     """
 
     regex_timeout: float = 0.5
@@ -193,3 +203,9 @@ class CleanerConfig:
     guard_prose_min_words: int = 8
     guard_max_prose_share: float = 0.5
     guard_body_min_prose: int = 1
+    furniture_label_words: int = 4
+    furniture_rights_max_words: int = 25
+    furniture_tool_max_words: int = 15
+    furniture_list_min_lines: int = 3
+    comment_meta_min_lines: int = 3
+    comment_meta_max_gap: int = 8

@@ -540,7 +540,7 @@ def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
     if line[:1].islower():
         return True
     after = paragraphs[i + 1].lstrip() if i + 1 < len(paragraphs) else ""
-    return not _HEADLINE_END.search(line) and after[:1].islower()
+    return not _SENTENCE_END.search(line) and after[:1].islower()
 
 
 def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
@@ -615,14 +615,17 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
 _TIME_ZONES = frozenset(
     "ET PT CT MT EST EDT CST CDT MST MDT PST PDT AKST HST GMT UTC BST CET CEST IST JST AEST".split()
 )
-_ABBREVIATION = regex.compile(r"(?:\p{L}\.){2,}|\p{Lu}\p{L}{0,3}\.", regex.V1)
+_ABBREVIATION = regex.compile(
+    r"(?:\p{L}\.){2,}|(?:inc|co|corp|ltd|llc|plc|bros|jr|sr|st|mr|mrs|ms|dr|no|vs)\.",
+    regex.IGNORECASE | regex.V1,
+)
 
 
 def _ends_with_abbreviation(body: str) -> bool:
     """Whether the text ends with an abbreviation ("p.m.", "U.S.", "Inc."), not a sentence.
 
-    >>> _ends_with_abbreviation("kicks off at 8 p.m."), _ends_with_abbreviation("he said.")
-    (True, False)
+    >>> [_ends_with_abbreviation(t) for t in ("at 8 p.m.", "Games Inc.", "he said.", "in Iran.")]
+    [True, True, False, False]
     """
     last = body.rstrip().rsplit(None, 1)[-1] if body.strip() else ""
     return _ABBREVIATION.fullmatch(last.strip("'\"’”()")) is not None
@@ -684,7 +687,8 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     dropped the same way.  Counters are not headings when they cannot open a
     thread: a count of zero, or counters with different counts, which are the
     per-post links of a page listing several posts (cutting at the first would
-    remove every later post).  With ``keep_comments`` nothing is cut.
+    remove every later post): such a counter is dropped alone.  With
+    ``keep_comments`` nothing is cut.
 
     >>> paras = ["Title", "Comments", "The council voted on Monday to close the old "
     ...          "library for good.", "3 Comments", "Great post!", "Thanks for sharing."]
@@ -694,8 +698,8 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     []
     >>> posts = [paras[2], "5 comments", "Second post: the library reopened a year later "
     ...          "in the old town hall.", "2 comments"]
-    >>> comment_thread(posts, Context(CleanerConfig()))
-    []
+    >>> [(c.line, c.kind) for c in comment_thread(posts, Context(CleanerConfig()))]
+    [(1, 'drop-line'), (3, 'drop-line')]
     """
     if ctx.config.keep_comments:
         return []
@@ -704,18 +708,21 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     per_post = len(counts) > 1
     min_words = ctx.config.comment_body_min_words
     seen_body = False
+    counters: list[Cut] = []
     for i, p in enumerate(paragraphs):
         if seen_body and len(p) <= 250:
             line = strip_bullet(p)
             if _COMMENT_HEADER.match(line):
                 count = _comment_count(line)
                 if count is None or (count > 0 and not per_post):
-                    return [
+                    return counters + [
                         Cut("generic/comment_thread", "truncate", j)
                         for j in range(i, len(paragraphs))
                     ]
+                # A counter that opens no thread is a link: it goes alone.
+                counters.append(Cut("generic/comment_thread", "drop-line", i))
         seen_body = seen_body or (len(p.split()) >= min_words and bool(_SENTENCE_END.search(p)))
-    return []
+    return counters
 
 
 def looks_like_headline(text: str, max_words: int) -> bool:
@@ -786,6 +793,9 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     if not looks_like_headline(first, cfg.title_max_words):
         return []
     if looks_like_headline(second, cfg.title_max_words):
+        return []
+    # What follows a headline is the body: a sentence, not a menu item.
+    if len(second.split()) < cfg.headline_body_min_words or _BULLET.match(second):
         return []
     return [Cut("generic/headline", "extract", 0, fields={"title": first})]
 
@@ -892,10 +902,24 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     ]
 
 
+# The shape detectors of page furniture live in their own module, which reads
+# Context and strip_bullet from this one (defined above).
+from cleaner.furniture import (  # noqa: E402
+    comment_tail,
+    copyright_line,
+    counted_list,
+    table_furniture,
+    tool_row,
+)
+
 HEURISTICS: dict[str, Heuristic] = {
     h.__name__: h
     for h in (
         share_widget,
+        table_furniture,
+        copyright_line,
+        tool_row,
+        counted_list,
         nav_menu,
         breadcrumbs,
         section_label,
@@ -903,10 +927,13 @@ HEURISTICS: dict[str, Heuristic] = {
         prev_next_links,
         dateline_metadata,
         byline,
-        duplicate_paragraph,
-        pull_quote,
         editor_note,
         comment_thread,
+        comment_tail,
+        # After the comment cuts: a reader quoting the article is gone by then,
+        # so neither takes the article's own paragraph for a repeat.
+        duplicate_paragraph,
+        pull_quote,
         edge_timestamp,
         headline,
         capital_crosslink,

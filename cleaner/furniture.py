@@ -1,0 +1,261 @@
+"""Page furniture recognised by its shape: table rows, rights lines, tool rows, counted lists.
+
+Extractors that favour recall let through what surrounds an article on the
+page: the cells of a layout table, the copyright line, the row of "E-mail |
+Print | Share" tools, a list of categories with their post counts, the
+metadata of each reader comment.  Phrase rules catch the wording of one site;
+these detectors look at the shape instead, so they hold on pages of other
+sites and eras.  Each is a pure function ``(paragraphs, context) -> cuts``
+with the signature of :mod:`cleaner.heuristics`, named ``generic/<name>`` in
+provenance.  Thresholds live in :class:`cleaner.config.CleanerConfig`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import regex
+
+from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
+from cleaner.document import Cut
+from cleaner.heuristics import Context, strip_bullet
+
+_CELL_SPLIT = regex.compile(r"(?<!\\)\|")
+_SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
+_FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
+
+
+def _cells(text: str) -> list[str] | None:
+    """The cells of a table row ``| a | b |`` (``None`` for any other line).
+
+    >>> _cells("| Blog Menu |"), _cells("| | |"), _cells("Not a row")
+    (['Blog Menu'], ['', ''], None)
+    """
+    line = text.strip()
+    if len(line) < 2 or line[0] != "|" or line[-1] != "|" or line.endswith("\\|"):
+        return None
+    return [cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])]
+
+
+def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop layout-table rows without content: empty cells, or one short label cell.
+
+    Pages laid out with tables come out of extraction as rows of cells, many
+    of them empty (``| | |``) or holding one label ("| Most Viewed Articles |",
+    "| Blog Menu |").  A row whose cells are all empty (or only bullets and
+    separators) is dropped, and so is a row of a single cell of at most
+    ``furniture_label_words`` words that does not end like a sentence.  Rows
+    of several filled cells are data and stay.
+
+    >>> paras = ["| | | |", "| Most Viewed Articles |", "| Team | Points |",
+    ...          "| The council met on Monday and voted to close the library. |"]
+    >>> [c.line for c in table_furniture(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) > 300:
+            continue
+        cells = _cells(p)
+        if cells is None:
+            continue
+        filled = [c for c in cells if not _FILLER_CELL.match(c)]
+        if not filled or (
+            len(cells) == 1
+            and len(filled[0].split()) <= ctx.config.furniture_label_words
+            and not _SENTENCE_END.search(filled[0])
+        ):
+            cuts.append(Cut("generic/table_furniture", "drop-line", i))
+    return cuts
+
+
+_RIGHTS_MARK = regex.compile(
+    r"(?:©|ⓒ|\(c\)|\bcopyright\b)\s*(?:\p{L}[\p{L}.&'’-]*\s+){0,6}(?:\d{4}|[©ⓒ])"
+    r"|(?:\d{4}\s*(?:-|–)?\s*(?:\d{4})?\s*)(?:©|ⓒ|\(c\))"
+    r"|\ball\s+rights\s+reserved\b"
+    r"|(?:©|ⓒ)\s*\p{Lu}",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+_RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
+
+
+def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop copyright and rights lines in their many forms, anywhere in the text.
+
+    A short line (at most ``furniture_rights_max_words`` words, table pipes and
+    bullets aside) holding a rights mark: "©" or "(c)" before a name or a
+    year, "Copyright" within a few words of a year, or "All Rights Reserved".
+    A line ending like a sentence needs the symbol or "All Rights Reserved":
+    "Copyright law has changed little since 1976, scholars say." stays.
+
+    >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
+    ...          "| Copyright by Daily Example Online, All Rights Reserved |",
+    ...          "vBulletin v3.6.0, Copyright ©2000-2006, Example Ltd.",
+    ...          "Copyright law has changed little since 1976, scholars say."]
+    >>> [c.line for c in copyright_line(paras, Context(CleanerConfig()))]
+    [0, 1, 2]
+    """
+    cuts = []
+    limit = ctx.config.furniture_rights_max_words
+    for i, p in enumerate(paragraphs):
+        if len(p) > 400:
+            continue
+        line = strip_bullet(p.strip().strip("|").strip())
+        if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
+            continue
+        if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
+            continue  # "Copyright law has changed little since 1976, scholars say."
+        cuts.append(Cut("generic/copyright_line", "drop-line", i))
+    return cuts
+
+
+_TOOL_VERBS = frozenset(
+    """email e-mail mail print printer share save bookmark send reprint reprints
+    subscribe digg newsvine reddit delicious del.icio.us stumbleupon facebook twitter
+    permalink rss""".split()
+)
+_TOOL_WORDS = _TOOL_VERBS | frozenset(
+    """this article story page post link to a friend view version friendly text size font
+    larger smaller s m l xl tools tool single format formats atom feed javascript
+    options comment comments and or on via hits it my web delivery"""
+    """ the""".split()
+)
+_TOOL_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}.'’+-]*", regex.V1)
+
+
+def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop rows of page tools: e-mail, print, share, save, text size, feeds.
+
+    A short line (at most ``furniture_tool_max_words`` words) made only of
+    tool words, counts and separators, with at least two tool verbs: "E-mail
+    article Print view Share: Digg Newsvine", "Story Tools: E-MAIL | PRINT |
+    Text Size: S M L XL", "Delivery formats: RSS, Atom, Javascript & Email".
+
+    >>> paras = ["E-mail article Print view Share: Digg Newsvine",
+    ...          "Print this page | Email this page", "Print the form and mail it to us."]
+    >>> [c.line for c in tool_row(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cuts = []
+    limit = ctx.config.furniture_tool_max_words
+    for i, p in enumerate(paragraphs):
+        if len(p) > 200 or _SENTENCE_END.search(p.strip().strip("|").strip()):
+            continue
+        tokens = [t.casefold().rstrip(".") for t in _TOOL_TOKEN.findall(p)]
+        if not tokens or len(tokens) > limit:
+            continue
+        verbs = sum(1 for t in tokens if t in _TOOL_VERBS)
+        if verbs >= 2 and all(t in _TOOL_WORDS or t.isdigit() for t in tokens):
+            cuts.append(Cut("generic/tool_row", "drop-line", i))
+    return cuts
+
+
+_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\(\d+\)$", regex.V1)
+
+
+def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Drop runs of category or archive links with their post counts ("Xbox (53)").
+
+    A run of at least ``furniture_list_min_lines`` consecutive short lines,
+    each a label followed by a count in brackets (optionally numbered), is a
+    category, tag or archive list of the page, not article text.
+
+    >>> paras = ["Body text of the post, long enough to read as a sentence.",
+    ...          "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2 players) left."]
+    >>> [c.line for c in counted_list(paras, Context(CleanerConfig()))]
+    [1, 2, 3]
+    """
+    cuts: list[Cut] = []
+    run: list[int] = []
+    for i, p in enumerate([*paragraphs, ""]):
+        line = strip_bullet(p.strip())
+        if line and len(line.split()) <= 8 and _COUNTED.match(line):
+            run.append(i)
+            continue
+        if len(run) >= ctx.config.furniture_list_min_lines:
+            cuts.extend(Cut("generic/counted_list", "drop-line", j) for j in run)
+        run = []
+    return cuts
+
+
+_REPLY_CONTROL = regex.compile(
+    r"^[\[(]?(?:reply|reply\s*delete|delete|report(?:\s+(?:abuse|comment|this(?:\s+comment)?))?"
+    r"|permalink|flag(?:\s+as\s+inappropriate)?|reply\s+to\s+this(?:\s+comment)?)[\])]?$",
+    regex.IGNORECASE | regex.V1,
+)
+_AUTHOR_LINE = regex.compile(
+    r"^.{1,80}?\b(?:says|said|wrote|writes)\s*(?::|\.\.\.|…)\s*$"
+    r"|\(score:\s*-?\d+(?:,\s*\p{L}+)?\)\s*$"
+    r"|^posted\s+by:?\s+.{1,60}\|\s*.{4,60}$",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+def comment_meta(text: str) -> bool:
+    """Whether a line is the metadata of a reader comment (reply control, author line, score).
+
+    >>> [comment_meta(t) for t in ["[Reply]", "ReplyDelete", "Ann Lee says:",
+    ...  "Re: Exit interviews (Score:5, Insightful)", "Posted by: Ann Lee | May 1, 2012 at 3:12 PM",
+    ...  "The minister said:"]]
+    [True, True, True, True, True, False]
+    """
+    line = text.strip()
+    if len(line) > 160:
+        return False
+    if _REPLY_CONTROL.match(line):
+        return True
+    if _AUTHOR_LINE.search(line) is None:
+        return False
+    # "The minister said:" introduces a quote in an article; an author line
+    # names a person without an article before the name.
+    return not regex.match(r"(?i)^(?:the|a|an|he|she|they|it|we|i|this|that)\b", line)
+
+
+def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+    """Cut a comment thread recognised by the metadata each comment carries.
+
+    Threads often come without a heading, but every comment brings the same
+    furniture: a reply control ("Reply", "ReplyDelete"), an author line ("Ann
+    says:", "Posted by: Ann | date"), a score.  From the first such line after
+    a body sentence, when at least ``comment_meta_min_lines`` of them follow,
+    none more than ``comment_meta_max_gap`` paragraphs from the next and the
+    last close to the end, the rest is cut.  Time stamps alone are not enough:
+    a live blog has them too.  With ``keep_comments`` nothing is cut.
+
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> paras = [body, "Ann says:", "Sad news.", "Reply", "Bo says:", "Good riddance.", "Reply"]
+    >>> [c.line for c in comment_tail(paras, Context(CleanerConfig()))]
+    [1, 2, 3, 4, 5, 6]
+    """
+    cfg = ctx.config
+    if cfg.keep_comments:
+        return []
+    n = len(paragraphs)
+    metas = [i for i, p in enumerate(paragraphs) if comment_meta(p)]
+    if len(metas) < cfg.comment_meta_min_lines:
+        return []
+    body = next(
+        (
+            i
+            for i, p in enumerate(paragraphs)
+            if len(p.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(p)
+        ),
+        n,
+    )
+    for k, start in enumerate(metas):
+        if start <= body:
+            continue
+        chain = metas[k:]
+        if len(chain) < cfg.comment_meta_min_lines:
+            break
+        gaps_ok = all(b - a <= cfg.comment_meta_max_gap for a, b in itertools.pairwise(chain))
+        if gaps_ok and n - 1 - chain[-1] <= cfg.comment_meta_max_gap:
+            return [Cut("generic/comment_tail", "truncate", j) for j in range(start, n)]
+    return []
+
+
+FURNITURE = (table_furniture, copyright_line, tool_row, counted_list, comment_tail)
+"""The detectors of this module, in the order they run."""
