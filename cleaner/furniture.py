@@ -5,9 +5,10 @@ page: the cells of a layout table, the copyright line, the row of "E-mail |
 Print | Share" tools, a list of categories with their post counts, the
 metadata of each reader comment.  Phrase rules catch the wording of one site;
 these detectors look at the shape instead, so they hold on pages of other
-sites and eras.  Each is a pure function ``(paragraphs, context) -> cuts``
-with the signature of :mod:`cleaner.heuristics`, named ``generic/<name>`` in
-provenance.  Thresholds live in :class:`cleaner.config.CleanerConfig`.
+sites and eras.  Each is a text detector like those of :mod:`cleaner.heuristics`,
+``(paragraphs, context) -> marks``, declared with :func:`cleaner.detectors.detector`
+(rule id ``generic/<name>``); ``CleanerConfig.text_heuristics`` places them in
+the run.  Thresholds live in :class:`cleaner.config.CleanerConfig`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 import regex
 
 from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
-from cleaner.document import Cut
+from cleaner.detectors import Mark, detector
 from cleaner.heuristics import Context, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
@@ -38,7 +39,8 @@ def _cells(text: str) -> list[str] | None:
     return [cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])]
 
 
-def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop layout-table rows without content: empty cells, or one short label cell.
 
     Pages laid out with tables come out of extraction as rows of cells, many
@@ -66,7 +68,7 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             and len(filled[0].split()) <= ctx.config.furniture_label_words
             and not _SENTENCE_END.search(filled[0])
         ):
-            cuts.append(Cut("generic/table_furniture", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
@@ -82,7 +84,8 @@ _RIGHTS_MARK = regex.compile(
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
 
 
-def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop copyright and rights lines in their many forms, anywhere in the text.
 
     A short line (at most ``furniture_rights_max_words`` words, table pipes and
@@ -108,7 +111,7 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             continue
         if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
             continue  # "Copyright law has changed little since 1976, scholars say."
-        cuts.append(Cut("generic/copyright_line", "drop-line", i))
+        cuts.append(Mark("drop-line", i))
     return cuts
 
 
@@ -126,7 +129,8 @@ _TOOL_WORDS = _TOOL_VERBS | frozenset(
 _TOOL_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}.'’+-]*", regex.V1)
 
 
-def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop rows of page tools: e-mail, print, share, save, text size, feeds.
 
     A short line (at most ``furniture_tool_max_words`` words) made only of
@@ -149,14 +153,15 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             continue
         verbs = sum(1 for t in tokens if t in _TOOL_VERBS)
         if verbs >= 2 and all(t in _TOOL_WORDS or t.isdigit() for t in tokens):
-            cuts.append(Cut("generic/tool_row", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
 _COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\(\d+\)$", regex.V1)
 
 
-def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop runs of category or archive links with their post counts ("Xbox (53)").
 
     A run of at least ``furniture_list_min_lines`` consecutive short lines,
@@ -168,7 +173,7 @@ def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     >>> [c.line for c in counted_list(paras, Context(CleanerConfig()))]
     [1, 2, 3]
     """
-    cuts: list[Cut] = []
+    cuts: list[Mark] = []
     run: list[int] = []
     for i, p in enumerate([*paragraphs, ""]):
         line = strip_bullet(p.strip())
@@ -176,7 +181,7 @@ def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             run.append(i)
             continue
         if len(run) >= ctx.config.furniture_list_min_lines:
-            cuts.extend(Cut("generic/counted_list", "drop-line", j) for j in run)
+            cuts.extend(Mark("drop-line", j) for j in run)
         run = []
     return cuts
 
@@ -214,7 +219,8 @@ def comment_meta(text: str) -> bool:
     return not regex.match(r"(?i)^(?:the|a|an|he|she|they|it|we|i|this|that)\b", line)
 
 
-def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Cut a comment thread recognised by the metadata each comment carries.
 
     Threads often come without a heading, but every comment brings the same
@@ -253,9 +259,5 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             break
         gaps_ok = all(b - a <= cfg.comment_meta_max_gap for a, b in itertools.pairwise(chain))
         if gaps_ok and n - 1 - chain[-1] <= cfg.comment_meta_max_gap:
-            return [Cut("generic/comment_tail", "truncate", j) for j in range(start, n)]
+            return [Mark("truncate", j) for j in range(start, n)]
     return []
-
-
-FURNITURE = (table_furniture, copyright_line, tool_row, counted_list, comment_tail)
-"""The detectors of this module, in the order they run."""
