@@ -32,6 +32,9 @@ class CleanerConfig:
             copy still goes to ``metadata.title``).  By default the text is the
             article body, as in the HTML path and in article-body gold data, and
             the headline moves to ``metadata.title`` as a recorded removal.
+            Kept, the whole article header stays as the page shows it: the
+            byline, dateline and date stamp above the body are not moved to
+            metadata either (gold data that counts the headline counts them).
         title_max_words: A first paragraph longer than this is not a title.
         pull_quote_min_words: Shortest quoted paragraph tested as a pull quote.
         pull_quote_overlap: Share of a quote's word pairs that must appear in

@@ -24,6 +24,7 @@ from cleaner.heuristics import Context, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
 _SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}]", regex.V1)
 _FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
 
 
@@ -47,8 +48,9 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     of them empty (``| | |``) or holding one label ("| Most Viewed Articles |",
     "| Blog Menu |").  A row whose cells are all empty (or only bullets and
     separators) is dropped, and so is a row of a single cell of at most
-    ``furniture_label_words`` words that does not end like a sentence.  Rows
-    of several filled cells are data and stay.
+    ``furniture_label_words`` words that does not end like a sentence (in
+    scripts written without spaces, where words cannot be counted so, a
+    one-cell row stays).  Rows of several filled cells are data and stay.
 
     >>> paras = ["| | | |", "| Most Viewed Articles |", "| Team | Points |",
     ...          "| The council met on Monday and voted to close the library. |"]
@@ -67,6 +69,8 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             len(cells) == 1
             and len(filled[0].split()) <= ctx.config.furniture_label_words
             and not _SENTENCE_END.search(filled[0])
+            # Words are not spaced in these scripts, so a count says nothing.
+            and _UNSPACED.search(filled[0]) is None
         ):
             cuts.append(Mark("drop-line", i))
     return cuts

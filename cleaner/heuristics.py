@@ -414,6 +414,8 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     [(1, '2021-06-28')]
     """
     cuts = []
+    if ctx.config.keep_headline:
+        return []  # the header stays as the page shows it (see keep_headline)
     # A date after the first body paragraph is content (a schedule), not the stamp.
     limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     for i, p in enumerate(paragraphs[:limit]):
@@ -438,6 +440,8 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ...                           Context(CleanerConfig()))]
     [{'author': 'Jane Doe and John Roe'}]
     """
+    if ctx.config.keep_headline:
+        return []  # the header stays as the page shows it (see keep_headline)
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
         if len(p) > ctx.config.byline_max_chars:
@@ -797,8 +801,13 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         return []
     if looks_like_headline(second, cfg.title_max_words):
         return []
-    # What follows a headline is the body: a sentence, not a menu item.
-    if len(second.split()) < cfg.headline_body_min_words or _BULLET.match(second):
+    # What follows a headline is the body: a sentence, not a menu item, and not
+    # the rest of a hard-wrapped sentence (a line that opens in lower case).
+    if (
+        len(second.split()) < cfg.headline_body_min_words
+        or _BULLET.match(second)
+        or second.lstrip()[:1].islower()
+    ):
         return []
     return [Mark("extract", 0, fields={"title": first})]
 
@@ -901,7 +910,10 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return [
         Mark("drop-line", i)
         for i, p in enumerate(paragraphs)
-        if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
+        if (
+            (i < edge and i < first_body and not ctx.config.keep_headline)
+            or (i >= n - edge and i > last_body)
+        )
         and len(p) <= ctx.config.timestamp_max_chars
         and _is_timestamp(p, ctx.config.timestamp_max_other_words)
     ]
