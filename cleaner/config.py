@@ -164,6 +164,9 @@ class CleanerConfig:
         headline_body_min_words: Without a known title, the first line is moved
             to ``metadata.title`` only when the line after it is a sentence of
             at least this many words (a body, not a menu item).
+        caption_max_words: ``photo_credit`` leaves a paragraph of this many
+            words or more: a caption is short, a long paragraph with a credit
+            is body text citing its source.
     """
 
     regex_timeout: float = 0.5
@@ -239,3 +242,4 @@ class CleanerConfig:
     comment_meta_min_lines: int = 3
     comment_meta_max_gap: int = 8
     headline_body_min_words: int = 8
+    caption_max_words: int = 25

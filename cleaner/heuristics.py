@@ -349,17 +349,34 @@ def _has_credit(text: str, folded: str | None = None) -> bool:
     return _CREDIT_AT_END.search(text) is not None
 
 
+_SOURCE_CITATION = regex.compile(r"\bsources?\s*:", regex.IGNORECASE)
+_PICTURE_WORD = regex.compile(
+    r"\b(?:photo|photograph|image|picture|foto|credit|illustration|getty|afp|reuters|ap)\b",
+    regex.IGNORECASE,
+)
+
+
 @detector("text")
 def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop captions that carry a photo credit, and the bare copy of the caption above.
 
-    >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body."]
+    A paragraph of ``caption_max_words`` words or more, or one whose only
+    credit is a "Source:" citation, is body text and stays.
+
+    >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body.",
+    ...          "Sales fell for a third month. (Source: Bureau of Labor Statistics.)"]
     >>> [c.line for c in photo_credit(paras, Context(CleanerConfig()))]
     [0, 1]
     """
     cuts = []
     for i, p in enumerate(paragraphs):
         if len(p) > ctx.config.caption_max_chars or not _has_credit(p, ctx.folded(p)):
+            continue
+        # A caption is short; a long paragraph with a credit or a "Source:" is
+        # body text citing where a figure or a quote comes from.
+        if ctx.count(p) >= ctx.config.caption_max_words or (
+            _SOURCE_CITATION.search(p) and not _PICTURE_WORD.search(p)
+        ):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
