@@ -14,6 +14,7 @@ the run.  Thresholds live in :class:`cleaner.config.CleanerConfig`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 
 import regex
@@ -59,8 +60,8 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 300:
-            continue
+        if len(p) > 300 or "|" not in p[:3]:
+            continue  # most lines: not a table row
         cells = _cells(p)
         if cells is None:
             continue
@@ -85,6 +86,8 @@ _RIGHTS_MARK = regex.compile(
 )
 
 
+_RIGHTS_HINT = re.compile(r"©|ⓒ|\(c\)|copyright|rights reserved")
+"""A rights word anywhere in the case-folded line: the cheap test before :data:`_RIGHTS_MARK`."""
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
 
 
@@ -108,8 +111,8 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts = []
     limit = ctx.config.furniture_rights_max_words
     for i, p in enumerate(paragraphs):
-        if len(p) > 400:
-            continue
+        if len(p) > 400 or _RIGHTS_HINT.search(ctx.folded(p)) is None:
+            continue  # most lines hold no rights word at all
         line = strip_bullet(p.strip().strip("|").strip())
         if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
             continue
@@ -129,6 +132,9 @@ _TOOL_WORDS = _TOOL_VERBS | frozenset(
     larger smaller s m l xl tools tool single format formats atom feed javascript
     options comment comments and or on via hits it my web delivery"""
     """ the""".split()
+)
+_TOOL_HINT = re.compile(
+    r"\b(?:" + "|".join(sorted({v.replace(".", r"\.") for v in _TOOL_VERBS})) + r")\b"
 )
 _TOOL_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}.'’+-]*", regex.V1)
 
@@ -150,7 +156,9 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts = []
     limit = ctx.config.furniture_tool_max_words
     for i, p in enumerate(paragraphs):
-        if len(p) > 200 or _SENTENCE_END.search(p.strip().strip("|").strip()):
+        if len(p) > 200 or ctx.count(p) > limit or _TOOL_HINT.search(ctx.folded(p)) is None:
+            continue  # long, or no tool verb inside: most lines
+        if _SENTENCE_END.search(p.strip().strip("|").strip()):
             continue
         tokens = [t.casefold().rstrip(".") for t in _TOOL_TOKEN.findall(p)]
         if not tokens or len(tokens) > limit:
@@ -180,7 +188,7 @@ def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts: list[Mark] = []
     run: list[int] = []
     for i, p in enumerate([*paragraphs, ""]):
-        line = strip_bullet(p.strip())
+        line = strip_bullet(p.strip()) if p.rstrip()[-1:] == ")" else ""
         if line and len(line.split()) <= 8 and _COUNTED.match(line):
             run.append(i)
             continue
@@ -203,6 +211,10 @@ _AUTHOR_LINE = regex.compile(
 )
 
 
+_META_HINT = re.compile(r"repl|delete|report|permalink|flag|says|said|wrote|writes|score|posted")
+"""A word of comment metadata in the case-folded line: the cheap test first."""
+
+
 def comment_meta(text: str) -> bool:
     """Whether a line is the metadata of a reader comment (reply control, author line, score).
 
@@ -212,7 +224,7 @@ def comment_meta(text: str) -> bool:
     [True, True, True, True, True, False]
     """
     line = text.strip()
-    if len(line) > 160:
+    if len(line) > 160 or _META_HINT.search(line.casefold()) is None:
         return False
     if _REPLY_CONTROL.match(line):
         return True

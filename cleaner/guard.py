@@ -79,10 +79,11 @@ def guard(
     if not config.loss_guard or not cuts:
         return list(cuts), []
     min_words = config.guard_prose_min_words
+    whole = {c.line for c in cuts if c.kind in _WHOLE and c.span is None}
+    if not any(prose_chars(paragraphs[i], min_words) for i in whole if 0 <= i < len(paragraphs)):
+        return list(cuts), []  # most steps: no prose among what they remove
     prose = [prose_chars(p, min_words) for p in paragraphs]
     total = sum(prose)
-    if total == 0:
-        return list(cuts), []
     by_rule: dict[str, list[Cut]] = defaultdict(list)
     for cut in cuts:
         by_rule[cut.rule].append(cut)
