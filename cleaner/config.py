@@ -176,7 +176,7 @@ class CleanerConfig:
         *("share_widget", "table_furniture", "copyright_line", "tool_row", "counted_list"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
-        *("duplicate_paragraph", "pull_quote", "edge_timestamp", "headline"),
+        *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
         "capital_crosslink",
     )
     generic_rules: bool = True

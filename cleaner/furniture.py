@@ -21,7 +21,7 @@ import regex
 
 from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
 from cleaner.detectors import Mark, detector
-from cleaner.heuristics import Context, strip_bullet
+from cleaner.heuristics import _MONTHS, Context, _is_timestamp, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
 _SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
@@ -277,3 +277,45 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         if gaps_ok and n - 1 - chain[-1] <= cfg.comment_meta_max_gap:
             return [Mark("truncate", j) for j in range(start, n)]
     return []
+
+
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CALENDAR_DATE = regex.compile(
+    rf"\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\b(?:{_MONTHS})\b", regex.IGNORECASE | regex.V1
+)
+
+
+@detector("text")
+def stamp_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a line that is only a date and time, standing alone inside the text.
+
+    Every comment and every post of a listing carries one ("05-17-2005,
+    10:50 AM", "November 9th, 2012 at 12:05 am"); comments count as content
+    in some corpora, their stamps never do.  Only a line with a date, a clock
+    time and no other words is taken (a bare "4:14 p.m." opens an update of a
+    live blog, part of the story), after the first body sentence, and only when
+    neither neighbour is such a line: a table of times or a schedule is a run
+    of them, and the stamp above an article belongs to its header
+    (``edge_timestamp`` handles that).
+
+    >>> body = "The council voted on Monday to close the old library for good, after years of debate."
+    >>> paras = [body, "05-17-2005, 10:50 AM", "Sad to see it go.", "4:14 p.m.", "Update."]
+    >>> [c.line for c in stamp_line(paras, Context(CleanerConfig()))]
+    [1]
+    """
+    cfg = ctx.config
+    start = ctx.body_start(paragraphs)
+    stamps = [
+        i > start
+        and len(p) <= cfg.timestamp_max_chars
+        and _CLOCK.search(p) is not None
+        and _CALENDAR_DATE.search(p) is not None
+        and _is_timestamp(p, 0)
+        for i, p in enumerate(paragraphs)
+    ]
+    n = len(paragraphs)
+    return [
+        Mark("drop-line", i)
+        for i in range(n)
+        if stamps[i] and not (i > 0 and stamps[i - 1]) and not (i + 1 < n and stamps[i + 1])
+    ]
