@@ -298,7 +298,7 @@ def stamp_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     of them, and the stamp above an article belongs to its header
     (``edge_timestamp`` handles that).
 
-    >>> body = "The council voted to close the old library for good, after years of debate."
+    >>> body = "The council voted to close the old town library for good, after years of debate."
     >>> paras = [body, "05-17-2005, 10:50 AM", "Sad to see it go.", "4:14 p.m.", "Update."]
     >>> [c.line for c in stamp_line(paras, Context(CleanerConfig()))]
     [1]
