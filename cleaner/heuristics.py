@@ -190,6 +190,11 @@ _COMMENT_HEADER = regex.compile(
 )
 
 
+_COUNTER_INVITATION = regex.compile(
+    r"^(?P<counter>\d+\s+(?:comments?|responses?|replies))\s*(?:[…:.,;-]+\s*"
+    r"(?:(?:read|add|leave|join|see|view|post)\b.{0,60})?)?$",
+    regex.IGNORECASE | regex.V1,
+)
 _COMMENT_COUNT = regex.compile(
     r"^(?:(?P<n>\d+)\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b"
     r"|comments?\s*\((?P<m>\d+)\))",
@@ -696,11 +701,26 @@ def _comment_count(text: str) -> int | None:
 
     >>> _comment_count("5 Comments"), _comment_count("Comments (0)"), _comment_count("Comments")
     (5, 0, None)
+    >>> _comment_count("{ 43 comments… read them below or add one }")
+    43
     """
-    m = _COMMENT_COUNT.match(text)
+    m = _COMMENT_COUNT.match(_unbracket(text))
     if m is None:
         return None
     return int(m.group("n") or m.group("m"))
+
+
+def _unbracket(text: str) -> str:
+    """A counter line without the brackets around it and the invitation after the count.
+
+    >>> _unbracket("{ 43 comments… read them below or add one }")
+    '43 comments'
+    """
+    line = text.strip()
+    if line[:1] in "{[(" and line[-1:] in "}])":
+        line = line[1:-1].strip()
+    m = _COUNTER_INVITATION.match(line)
+    return m.group("counter") if m else line
 
 
 @detector("text")
@@ -730,7 +750,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     if ctx.config.keep_comments:
         return []
-    counts = {_comment_count(strip_bullet(p)) for p in paragraphs if len(p) <= 40}
+    counts = {_comment_count(strip_bullet(p)) for p in paragraphs if len(p) <= 60}
     counts.discard(None)
     per_post = len(counts) > 1
     min_words = ctx.config.comment_body_min_words
@@ -738,7 +758,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     counters: list[Mark] = []
     for i, p in enumerate(paragraphs):
         if seen_body and len(p) <= ctx.config.link_line_max_chars:
-            line = strip_bullet(p)
+            line = _unbracket(strip_bullet(p))
             if _COMMENT_HEADER.match(line):
                 count = _comment_count(line)
                 if count is None or (count > 0 and not per_post):
