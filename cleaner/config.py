@@ -151,6 +151,8 @@ class CleanerConfig:
         guard_body_min_prose: A truncation that takes more than that share
             still goes ahead when at least this many prose paragraphs come
             before its cut point (the comment thread follows the article).
+        guard_min_lines: Any other rule is deferred only when it would take at
+            least this many prose paragraphs.
         furniture_label_words: ``table_furniture`` drops a one-cell table row
             of at most this many words (a label such as "| Blog Menu |").
         furniture_rights_max_words: Longest line ``copyright_line`` drops.
@@ -243,3 +245,4 @@ class CleanerConfig:
     comment_meta_max_gap: int = 8
     headline_body_min_words: int = 8
     caption_max_words: int = 25
+    guard_min_lines: int = 2

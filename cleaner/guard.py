@@ -14,7 +14,8 @@ of at least ``guard_prose_min_words`` words that end like a sentence.
   point.  Comment threads are often longer than the post, so a long cut after
   a body is allowed; a cut above the body is not.
 * **Any other** rule whose cuts in one step would take more than that share of
-  the prose is deferred outright.
+  the prose, and at least ``guard_min_lines`` prose paragraphs, is deferred
+  outright (a page of lists or tables with one sentence has no article to lose).
 
 A deferred rule's cuts are not applied, and the step's record in provenance
 lists the deferral (rule, lines, share of the prose).  Thresholds live in
@@ -75,6 +76,11 @@ def guard(
     >>> kept, deferred = guard([body, "3 Comments", body, body], cut, CleanerConfig())
     >>> len(kept), deferred
     (3, [])
+    >>> lines = [Cut("generic/photo_credit", "drop-line", i) for i in (0, 1, 2)]
+    >>> guard([body] * 3 + ["Tags"], lines, CleanerConfig())[1][0]["reason"]
+    'would remove most of the prose'
+    >>> len(guard([body, "Tags", "- one", "- two"], lines, CleanerConfig())[0])
+    3
     """
     if not config.loss_guard or not cuts:
         return list(cuts), []
@@ -102,6 +108,10 @@ def guard(
                 kept.extend(rule_cuts)
                 continue
             reason = "truncation before the article body"
+        elif sum(1 for i in lines if 0 <= i < len(prose) and prose[i]) < config.guard_min_lines:
+            # One sentence-like line among lists or tables is no article to lose.
+            kept.extend(rule_cuts)
+            continue
         else:
             reason = "would remove most of the prose"
         deferred.append(
