@@ -243,8 +243,8 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     furniture: a reply control ("Reply", "ReplyDelete"), an author line ("Ann
     says:", "Posted by: Ann | date"), a score.  From the first such line after
     a body sentence, when at least ``comment_meta_min_lines`` of them follow,
-    none more than ``comment_meta_max_gap`` paragraphs from the next and the
-    last close to the end, the rest is cut.  Time stamps alone are not enough:
+    on average at most ``comment_meta_max_gap`` paragraphs apart (and never
+    three times that), the last close to the end, the rest is cut.  Time stamps alone are not enough:
     a live blog has them too.  With ``keep_comments`` nothing is cut.
 
     >>> body = "The council voted on Monday to close the old library for good."
@@ -273,8 +273,12 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         chain = metas[k:]
         if len(chain) < cfg.comment_meta_min_lines:
             break
-        gaps_ok = all(b - a <= cfg.comment_meta_max_gap for a, b in itertools.pairwise(chain))
-        if gaps_ok and n - 1 - chain[-1] <= cfg.comment_meta_max_gap:
+        # Comments vary in length: the metadata recurs every few paragraphs on
+        # average, with no stretch of text three times as long between two.
+        gap = cfg.comment_meta_max_gap
+        mean_ok = chain[-1] - chain[0] <= gap * (len(chain) - 1)
+        gaps_ok = all(b - a <= 3 * gap for a, b in itertools.pairwise(chain))
+        if mean_ok and gaps_ok and n - 1 - chain[-1] <= gap:
             return [Mark("truncate", j) for j in range(start, n)]
     return []
 
