@@ -244,8 +244,8 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     says:", "Posted by: Ann | date"), a score.  From the first such line after
     a body sentence, when at least ``comment_meta_min_lines`` of them follow,
     on average at most ``comment_meta_max_gap`` paragraphs apart (and never
-    three times that), the last close to the end, the rest is cut.  Time stamps alone are not enough:
-    a live blog has them too.  With ``keep_comments`` nothing is cut.
+    three times that), the last close to the end, the rest is cut.  Time
+    stamps alone are not enough: a live blog has them too.  With ``keep_comments`` nothing is cut.
 
     >>> body = "The council voted on Monday to close the old library for good."
     >>> paras = [body, "Ann says:", "Sad news.", "Reply", "Bo says:", "Good riddance.", "Reply"]
