@@ -86,8 +86,17 @@ _RIGHTS_MARK = regex.compile(
 )
 
 
-_RIGHTS_HINT = re.compile(r"©|ⓒ|\(c\)|copyright|rights reserved")
-"""A rights word anywhere in the case-folded line: the cheap test before :data:`_RIGHTS_MARK`."""
+def _has_rights_word(folded: str) -> bool:
+    """A rights word anywhere in the case-folded line: the cheap test before the pattern."""
+    return (
+        "©" in folded
+        or "ⓒ" in folded
+        or "(c)" in folded
+        or "copyright" in folded
+        or "rights reserved" in folded
+    )
+
+
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
 
 
@@ -111,7 +120,7 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts = []
     limit = ctx.config.furniture_rights_max_words
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or _RIGHTS_HINT.search(ctx.folded(p)) is None:
+        if len(p) > 400 or not _has_rights_word(ctx.folded(p)):
             continue  # most lines hold no rights word at all
         line = strip_bullet(p.strip().strip("|").strip())
         if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
@@ -188,7 +197,7 @@ def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts: list[Mark] = []
     run: list[int] = []
     for i, p in enumerate([*paragraphs, ""]):
-        line = strip_bullet(p.strip()) if p.rstrip()[-1:] == ")" else ""
+        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
         if line and len(line.split()) <= 8 and _COUNTED.match(line):
             run.append(i)
             continue
@@ -256,7 +265,11 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     if cfg.keep_comments:
         return []
     n = len(paragraphs)
-    metas = [i for i, p in enumerate(paragraphs) if comment_meta(p)]
+    metas = [
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) <= 160 and _META_HINT.search(ctx.folded(p)) is not None and comment_meta(p)
+    ]
     if len(metas) < cfg.comment_meta_min_lines:
         return []
     body = next(
@@ -312,6 +325,7 @@ def stamp_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     stamps = [
         i > start
         and len(p) <= cfg.timestamp_max_chars
+        and ":" in p
         and _CLOCK.search(p) is not None
         and _CALENDAR_DATE.search(p) is not None
         and _is_timestamp(p, 0)

@@ -710,6 +710,18 @@ def _comment_count(text: str) -> int | None:
     return int(m.group("n") or m.group("m"))
 
 
+def _per_post_counters(paragraphs: Sequence[str]) -> bool:
+    """Whether the text holds comment counters with different counts (a listing of posts)."""
+    counts = {
+        _comment_count(strip_bullet(p)) for p in paragraphs if len(p) <= 60 and _DIGIT.search(p)
+    }
+    counts.discard(None)
+    return len(counts) > 1
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def _unbracket(text: str) -> str:
     """A counter line without the brackets around it and the invitation after the count.
 
@@ -719,6 +731,8 @@ def _unbracket(text: str) -> str:
     line = text.strip()
     if line[:1] in "{[(" and line[-1:] in "}])":
         line = line[1:-1].strip()
+    if not line[:1].isdigit():
+        return line  # most lines: no counter to find
     m = _COUNTER_INVITATION.match(line)
     return m.group("counter") if m else line
 
@@ -750,9 +764,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     if ctx.config.keep_comments:
         return []
-    counts = {_comment_count(strip_bullet(p)) for p in paragraphs if len(p) <= 60}
-    counts.discard(None)
-    per_post = len(counts) > 1
+    per_post: bool | None = None  # worked out at the first counter, if any
     min_words = ctx.config.comment_body_min_words
     seen_body = False
     counters: list[Mark] = []
@@ -761,6 +773,8 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             line = _unbracket(strip_bullet(p))
             if _COMMENT_HEADER.match(line):
                 count = _comment_count(line)
+                if count is not None and per_post is None:
+                    per_post = _per_post_counters(paragraphs)
                 if count is None or (count > 0 and not per_post):
                     return counters + [Mark("truncate", j) for j in range(i, len(paragraphs))]
                 # A counter that opens no thread is a link: it goes alone.
