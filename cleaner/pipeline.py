@@ -29,7 +29,8 @@ from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
 from cleaner.detectors import Detector, of_stage
 from cleaner.document import Cut, Document, Removal, StepRecord
-from cleaner.heuristics import Context
+from cleaner.guard import guard
+from cleaner.heuristics import Context, looks_like_headline
 from cleaner.limits import check_lines
 from cleaner.metadata import guess_title, normalize_fields
 from cleaner.rules.engine import LineMatches, SearchBudget, apply_pack
@@ -65,12 +66,12 @@ def pack_step(pack: Pack, config: CleanerConfig, budget: SearchBudget | None = N
     # Steps are built for each document, so this memo serves one document's passes.
     memo: dict[str, LineMatches] = {}
 
-    # With keep_comments, the rules that cut comment threads propose nothing.
-    kept = frozenset(config.comment_rules) if config.keep_comments else frozenset()
-
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
         outcome = apply_pack(pack, paragraphs, config, memo, budget)
-        cuts = [c for c in outcome.cuts if c.rule not in kept] if kept else outcome.cuts
+        cuts = outcome.cuts
+        if config.keep_comments:
+            # Comments are content here: a comment-section cut would remove them.
+            cuts = [cut for cut in cuts if cut.rule not in config.comment_rules]
         return StepOutput(cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
@@ -145,7 +146,6 @@ def build_steps(
             heuristic_step(found, ctx)
             for found in of_stage("text", config.text_heuristics)
             if found.name not in skip_heuristics
-            and not (found.name == "comment_thread" and config.keep_comments)
         ]
     return steps
 
@@ -214,7 +214,10 @@ def run(
                 continue
             output = step.run(paragraphs, doc)
             doc.skipped_rules.extend(output.skipped)
-            added = apply_cuts(doc, offsets, output.cuts, starts) if output.cuts else 0
+            cuts, deferred = guard(paragraphs, output.cuts, config)
+            if deferred:
+                records[step.name].detail["deferred"] = deferred
+            added = apply_cuts(doc, offsets, cuts, starts) if cuts else 0
             if added:
                 records[step.name].removals += added
                 removed_this_pass += added
@@ -227,7 +230,12 @@ def run(
         if removed_this_pass == 0:
             break
 
-    title = guess_title(paragraphs, config.title_max_words)
-    if title is not None:
-        doc.metadata.setdefault("title", title)
+    # Without keep_headline the headline step has moved a headline to metadata
+    # as a recorded removal, or left the first line alone: a title is not
+    # copied from text that stays.  With keep_headline the headline stays by
+    # request and its copy goes to metadata, if the first line reads like one.
+    if config.keep_headline and "title" not in doc.metadata:
+        title = guess_title(paragraphs, config.title_max_words)
+        if title is not None and looks_like_headline(title, config.title_max_words):
+            doc.metadata["title"] = title
     return doc
