@@ -14,8 +14,9 @@ written depends on time, order of completion or the number of workers.
 
 One bad input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
 
-A WARC file (``.warc``, ``.warc.gz``) is cleaned like a JSON Lines input: one
-output record per HTML response in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`,
+A web archive (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.arc``,
+``.arc.gz``) is cleaned like a JSON Lines input: one output record per
+document in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`,
 imported only when a WARC file comes up, as it needs the ``warc`` extra).
 """
 
@@ -39,28 +40,34 @@ from cleaner._version import __version__
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.html import DecodeError, decode_bytes
-from cleaner.jsonl import (
-    JSONL_SUFFIXES,
-    Fields,
-    RecordCleaner,
-    Sink,
-    Tally,
-    clean_stream,
-    count_result,
-    error_record,
-    open_input,
-    output_record,
-)
+from cleaner.jsonl import JSONL_SUFFIXES, RecordCleaner, clean_stream, open_input
 from cleaner.limits import InputTooLarge, inflate_bounded, read_bounded
+from cleaner.records import (
+    Fields,
+    JsonlWriter,
+    ProvenanceLevel,
+    Record,
+    Tally,
+    count,
+    count_failure,
+    error_record,
+    output_record,
+    shape_provenance,
+)
 
 TEXT_SUFFIXES = (".txt", ".text")
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc", ".arc.gz")
+"""Web archives: WARC, Common Crawl's WET (``*.warc.wet.gz``) and ARC."""
 STREAM_KINDS = frozenset({"jsonl", "warc"})
 """Inputs of many records, cleaned into ``OUT/<name>.jsonl`` as they are read."""
+_WET_SUFFIXES = (".warc.wet", ".warc.wet.gz")
+"""Left out of an output name whole (``x.warc.wet.gz`` gives ``x.jsonl``)."""
 ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
+STATS_FILE = "_stats.json"
+"""The counts of the last run (see :meth:`cleaner.records.Tally.to_dict`)."""
 
 _TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
@@ -159,6 +166,7 @@ class BatchSetup:
         config: Cleaner options.
         force: Redo inputs whose outputs are up to date.
         dry_run: Clean but write nothing.
+        provenance: How much provenance the outputs carry.
     """
 
     rules_dirs: tuple[Path, ...]
@@ -168,11 +176,12 @@ class BatchSetup:
     config: CleanerConfig = field(default_factory=CleanerConfig)
     force: bool = False
     dry_run: bool = False
+    provenance: ProvenanceLevel = "full"
 
     def __call__(self) -> Worker:
         """Load the packs and return the worker context."""
         cleaner = Cleaner(self.rules_dirs, config=self.config)
-        return Worker(RecordCleaner(cleaner, self.fields, self.site), self)
+        return Worker(RecordCleaner(cleaner, self.fields, self.site, self.provenance), self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +193,9 @@ class Worker:
 
 
 def input_kind(path: Path) -> str | None:
-    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` or ``None`` for a file name.
+    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` (any web archive) or ``None``.
 
-    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.gz")]
+    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.wet.gz")]
     ['html', 'text', 'jsonl', 'warc']
     >>> input_kind(Path("y.png")) is None
     True
@@ -206,11 +215,11 @@ def input_kind(path: Path) -> str | None:
 def output_stem(relative: Path) -> Path:
     """Return the output path of an input without its input suffixes.
 
-    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.jsonl.gz")).as_posix()
+    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.warc.wet.gz")).as_posix()
     ('a/b', 'c')
     """
     name = relative.name
-    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
+    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES + _WET_SUFFIXES
     for suffix in sorted(suffixes, key=len, reverse=True):
         if name.lower().endswith(suffix):
             return relative.with_name(name[: -len(suffix)])
@@ -273,7 +282,7 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
     claimed: dict[str, Task] = {}
     pairs: dict[tuple[str, str], Path] = {}
     problems = []
-    reserved = str(out / ERRORS_FILE).casefold()
+    reserved = {str(out / name).casefold(): name for name in (ERRORS_FILE, STATS_FILE)}
     for task in tasks:
         out_path = task.text_out
         # Only an input already named like its output (x.txt, x.jsonl) can be overwritten.
@@ -287,8 +296,9 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
             if path is None:
                 continue
             key = str(path).casefold()
-            if key == reserved:
-                problems.append(f"{task.display} would write {path}, the error log")
+            if key in reserved:
+                what = "the error log" if reserved[key] == ERRORS_FILE else "the run's counts"
+                problems.append(f"{task.display} would write {path}, {what}")
                 continue
             first = claimed.setdefault(key, task)
             if first is not task:
@@ -297,11 +307,18 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
     return problems
 
 
-def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) -> str:
+def config_fingerprint(
+    cleaner: Cleaner,
+    *,
+    site: str | None,
+    fields: Fields,
+    provenance: ProvenanceLevel = "full",
+) -> str:
     """Return a hash of everything besides the input that shapes the outputs.
 
     The tool version, every loaded pack (name, version, SHA-256 of its file),
-    the cleaner options, the forced site and the JSON Lines field names.
+    the cleaner options, the forced site, the JSON Lines field names and the
+    provenance level.
     """
     packs = sorted(cleaner.registry.packs.values(), key=lambda p: p.name)
     data = {
@@ -311,6 +328,8 @@ def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) ->
         "site": site,
         "fields": dataclasses.asdict(fields),
     }
+    if provenance != "full":  # full keeps the fingerprints of earlier versions
+        data["provenance"] = provenance
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -418,9 +437,16 @@ def remove_stale_temp(out: Path) -> int:
     return removed
 
 
-def sidecar(task: Task, result: Result, stamp: dict[str, str] | None = None) -> dict[str, Any]:
+def sidecar(
+    task: Task,
+    result: Result,
+    stamp: dict[str, str] | None = None,
+    provenance: ProvenanceLevel = "full",
+) -> dict[str, Any]:
     """Return the JSON written next to the clean text."""
-    record = {"source": task.display, "metadata": result.metadata, "provenance": result.provenance}
+    record: dict[str, Any] = {"source": task.display, "metadata": result.metadata}
+    if provenance != "none":
+        record["provenance"] = shape_provenance(result.provenance, provenance)
     if stamp is not None:
         record["stamp"] = stamp
     return record
@@ -431,14 +457,19 @@ def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def write_outputs(task: Task, result: Result, stamp: dict[str, str] | None = None) -> None:
+def write_outputs(
+    task: Task,
+    result: Result,
+    stamp: dict[str, str] | None = None,
+    provenance: ProvenanceLevel = "full",
+) -> None:
     """Write the clean text, then the sidecar JSON of one task.
 
     The sidecar comes last: it is what marks the task as done.
     """
     assert task.text_out is not None and task.meta_out is not None
     write_atomic(task.text_out, result.text)
-    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)))
+    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp, provenance)))
 
 
 def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
@@ -502,12 +533,14 @@ def process(worker: Worker, task: Task) -> Outcome:
         kind, data = _inflate(task.source, raw, limit)
         result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
-            write_outputs(task, result, stamp)
+            write_outputs(task, result, stamp, options.provenance)
     except Exception as exc:  # one bad document never stops a batch
         error = {"path": task.display, "type": type(exc).__name__, "message": str(exc)}
-        return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
-    tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
-    tally.removals.update(r.rule for r in result.removals)
+        failure = Tally()
+        count_failure(failure, exc)
+        return Outcome(task.display, "failed", failure, error=error)
+    tally = Tally()
+    count(tally, result, len(data))
     return Outcome(task.display, "cleaned", tally, outputs)
 
 
@@ -517,9 +550,9 @@ def _process_stream(worker: Worker, task: Task, stamp: dict[str, str], *, warc: 
     write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
-            return write(discard)
+            return write(JsonlWriter(discard))
     with atomic_open(task.text_out) as sink:
-        tally = write(sink)
+        tally = write(JsonlWriter(sink, id_field=worker.records.fields.id))
     record: dict[str, Any] = {
         "source": task.display,
         "records": tally.records,
@@ -527,16 +560,17 @@ def _process_stream(worker: Worker, task: Task, stamp: dict[str, str], *, warc: 
     }
     if warc:
         record["passed_over"] = dict(sorted(tally.passed_over.items()))
+        record["record_types"] = dict(sorted(tally.record_types.items()))
     record["stamp"] = stamp
     write_atomic(task.meta_out, _dumps(record))
     return tally
 
 
-def _jsonl_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
+def _jsonl_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
     def setup() -> RecordCleaner:
         return worker.records
 
-    def write(sink: Sink) -> Tally:
+    def write(sink: JsonlWriter) -> Tally:
         with open_input(source) as lines:
             return clean_stream(
                 lines, sink, setup=setup, max_line_bytes=worker.setup.config.max_input_bytes
@@ -545,30 +579,39 @@ def _jsonl_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
     return write
 
 
-def _warc_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
-    from cleaner.warc import write_jsonl  # noqa: PLC0415 - needs the optional warc extra
+def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
+    from cleaner.warc import clean_warc  # noqa: PLC0415 - needs the optional warc extra
 
-    def write(sink: Sink) -> Tally:
-        return write_jsonl(source, sink, worker.records)
+    def write(sink: JsonlWriter) -> Tally:
+        tally = Tally()
+        records = worker.records
+        for record in clean_warc(
+            source,
+            records.cleaner,
+            site=records.site,
+            stats=tally,
+            fields=records.fields,
+            provenance=records.provenance,
+        ):
+            sink.write(record)
+        return tally
 
     return write
 
 
-def document_line(ctx: RecordCleaner, task: Task) -> tuple[bytes, Tally]:
-    """Clean one document file into a JSON Lines output record; return it and its counts.
+def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
+    """Clean one document file into an output record; return it and its counts.
 
     The record's id is the file's path as shown (``task.display``); a file that
     cannot be read or cleaned gives an error record.  This is how the stream
     modes take text and HTML files.
     """
-    tally = Tally(records=1)
+    tally = Tally()
     try:
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
         result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
-        line = output_record(ctx.fields, task.display, {}, result)
     except Exception as exc:  # one bad document never stops a stream
-        tally.failed = 1
-        return error_record(ctx.fields.id, task.display, None, exc), tally
-    tally.bytes_in = len(data)
-    count_result(tally, result)
-    return line, tally
+        count_failure(tally, exc)
+        return error_record(ctx.fields.id, task.display, exc), tally
+    count(tally, result, len(data))
+    return output_record(ctx.fields, task.display, {}, result, ctx.provenance), tally

@@ -51,6 +51,8 @@ def ordered_map(
     jobs: int,
     chunksize: int = 1,
     window: int | None = None,
+    weight: Callable[[list[T]], int] | None = None,
+    max_weight: int | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(context, item)`` for every item, in input order.
 
@@ -61,6 +63,10 @@ def ordered_map(
         jobs: Worker processes; ``1`` runs everything in this process.
         chunksize: Items sent to a worker at once (amortises the IPC cost).
         window: Chunks in flight at most; defaults to four per worker.
+        weight: The size of a chunk (e.g. its bytes), to bound the chunks in
+            flight by ``max_weight`` as well as by number; one chunk is always
+            let through, whatever its weight.
+        max_weight: The total weight of the chunks in flight, at most (but one).
 
     >>> list(ordered_map(lambda ctx, x: ctx + x, [1, 2], setup=lambda: 10, jobs=1))
     [11, 12]
@@ -72,14 +78,21 @@ def ordered_map(
         return
     limit = window or 4 * jobs
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_initialize, initargs=(setup,))
-    pending: deque[Future[list[R]]] = deque()
+    pending: deque[tuple[Future[list[R]], int]] = deque()
+    held = 0
     try:
         for chunk in chunked(items, chunksize):
-            pending.append(pool.submit(_run_chunk, fn, chunk))
+            size = weight(chunk) if weight is not None else 0
             # Waiting on the oldest chunk keeps the output order and bounds memory.
-            while len(pending) >= limit:
-                yield from pending.popleft().result()
+            while pending and (
+                len(pending) >= limit or (max_weight is not None and held + size > max_weight)
+            ):
+                future, done = pending.popleft()
+                held -= done
+                yield from future.result()
+            pending.append((pool.submit(_run_chunk, fn, chunk), size))
+            held += size
         while pending:
-            yield from pending.popleft().result()
+            yield from pending.popleft()[0].result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

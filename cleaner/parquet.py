@@ -1,12 +1,14 @@
 """Parquet out: output records written in row groups, with bounded memory.
 
-An output record is the dict the streaming modes produce for one document::
+An output record is the dict :mod:`cleaner.records` builds for one document::
 
     {"id": ..., <extra input fields>..., "text": ..., "metadata": {...},
-     "provenance": {...}, "error": None}
+     "provenance": {...}}
 
-(a failed document has ``error`` set and no ``text``, ``metadata`` or
-``provenance``).  The Parquet file has one row per record and these columns:
+(an error record has ``error`` set, ``{"type": ..., "message": ...}``, and no
+``text``, ``metadata`` or ``provenance``).  The Parquet file has one row per
+record and these columns (``id`` and ``text`` named after the run's
+:class:`cleaner.records.Fields`):
 
 ============== ========================================================
 column         content
@@ -21,16 +23,17 @@ extra fields   one column per extra field of the first row group, typed
 ``text``       the clean text; null for a failed document
 ``metadata``   JSON string
 ``provenance`` JSON string (see :mod:`cleaner.provenance`)
-``error``      the error message; null for a cleaned document
+``error``      struct of ``type`` and ``message``; null for a cleaned
+               document
 ============== ========================================================
 
 JSON-encoded columns carry ``{"cleaner.encoding": "json"}`` in their field
 metadata.  The file is written to a temporary file beside the destination and
 renamed into place when complete, so a stopped run leaves no partial file.
 
-:class:`ParquetLineSink` takes the JSON Lines output of the streaming modes
-instead of dicts, so that ``cleaner clean --format parquet`` writes the very
-records ``--format jsonl`` does.
+:class:`ParquetRecordWriter` is the Parquet :class:`cleaner.records.RecordWriter`:
+``cleaner clean --format parquet`` hands it the very records ``--format jsonl``
+serialises as JSON.
 
 Needs the ``parquet`` extra (``pip install 'cleaner[parquet]'``).
 """
@@ -48,6 +51,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaner.records import Fields, RecordWriter
+
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
 """Fields with a column of their own in every file."""
 
@@ -56,6 +61,9 @@ LEFTOVER_COLUMN = "extra"
 
 JSON_METADATA = {b"cleaner.encoding": b"json"}
 """Field metadata of JSON-encoded string columns."""
+
+ERROR_TYPE = pa.struct([pa.field("type", pa.string()), pa.field("message", pa.string())])
+"""The type of the ``error`` column (as in :func:`cleaner.records.error_info`)."""
 
 _KINDS: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -83,7 +91,9 @@ def _kind(value: Any) -> str:
     return "json"
 
 
-def infer_kinds(records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def infer_kinds(
+    records: Iterable[Mapping[str, Any]], fixed: Iterable[str] = FIXED_FIELDS
+) -> dict[str, str]:
     """Return the column kind of every extra field, in order of first appearance.
 
     A field of ints and floats is a float column; any other mix, or nested
@@ -93,9 +103,10 @@ def infer_kinds(records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     {'n': 'float', 'u': 'string', 't': 'json'}
     """
     seen: dict[str, set[str]] = {}
+    skip = {*fixed, LEFTOVER_COLUMN}
     for record in records:
         for name, value in record.items():
-            if name in FIXED_FIELDS or name == LEFTOVER_COLUMN:
+            if name in skip:
                 continue
             kinds = seen.setdefault(name, set())
             if value is not None:
@@ -122,24 +133,25 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def build_schema(kinds: Mapping[str, str]) -> pa.Schema:
+def build_schema(kinds: Mapping[str, str], names: Fields | None = None) -> pa.Schema:
     """Return the Parquet schema for the extra fields' kinds (see the module docstring)."""
-    fields = [pa.field("id", pa.string())]
+    names = names or Fields()
+    fields = [pa.field(names.id, pa.string())]
     for name, kind in kinds.items():
         fields.append(
             pa.field(name, _KINDS[kind], metadata=JSON_METADATA if kind == "json" else None)
         )
     fields += [
         pa.field(LEFTOVER_COLUMN, pa.string(), metadata=JSON_METADATA),
-        pa.field("text", pa.string()),
+        pa.field(names.text, pa.string()),
         pa.field("metadata", pa.string(), metadata=JSON_METADATA),
         pa.field("provenance", pa.string(), metadata=JSON_METADATA),
-        pa.field("error", pa.string()),
+        pa.field("error", ERROR_TYPE),
     ]
     return pa.schema(fields)
 
 
-class ParquetRecordWriter:
+class ParquetRecordWriter(RecordWriter):
     """Write output records to one Parquet file, ``row_group_size`` records at a time.
 
     At most one row group of records is held in memory.  The extra columns and
@@ -151,6 +163,7 @@ class ParquetRecordWriter:
         path: The Parquet file to write (its folder is created).
         row_group_size: Records per row group.
         compression: Parquet compression codec.
+        fields: The record field names; the id and text columns take theirs.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.parquet"
@@ -161,13 +174,20 @@ class ParquetRecordWriter:
     """
 
     def __init__(
-        self, path: str | Path, *, row_group_size: int = 1000, compression: str = "zstd"
+        self,
+        path: str | Path,
+        *,
+        row_group_size: int = 1000,
+        compression: str = "zstd",
+        fields: Fields | None = None,
     ) -> None:
         if row_group_size < 1:
             raise ValueError("row_group_size must be at least 1")
         self.path = Path(path)
         self.row_group_size = row_group_size
         self.compression = compression
+        self.fields = fields or Fields()
+        self._fixed = (self.fields.id, self.fields.text, "metadata", "provenance", "error")
         self.rows = 0
         self._buffer: list[Mapping[str, Any]] = []
         self._kinds: dict[str, str] | None = None
@@ -206,7 +226,7 @@ class ParquetRecordWriter:
         """Write the last row group and rename the finished file into place."""
         self._flush()
         if self._writer is None:  # no record at all: an empty file with the fixed columns
-            self._open(build_schema({}))
+            self._open(build_schema({}, self.fields))
         assert self._writer is not None and self._tmp is not None
         self._writer.close()
         self._tmp.replace(self.path)
@@ -234,8 +254,8 @@ class ParquetRecordWriter:
         if not self._buffer:
             return
         if self._kinds is None:
-            self._kinds = infer_kinds(self._buffer)
-            self._open(build_schema(self._kinds))
+            self._kinds = infer_kinds(self._buffer, self._fixed)
+            self._open(build_schema(self._kinds, self.fields))
         assert self._writer is not None
         table = pa.Table.from_pydict(self._columns(self._buffer), schema=self._writer.schema)
         self._writer.write_table(table)
@@ -244,13 +264,14 @@ class ParquetRecordWriter:
 
     def _columns(self, records: list[Mapping[str, Any]]) -> dict[str, list[Any]]:
         kinds = self._kinds or {}
-        columns: dict[str, list[Any]] = {name: [] for name in ("id", *kinds, LEFTOVER_COLUMN)}
-        for name in ("text", "metadata", "provenance", "error"):
+        id_name, text_name = self.fields.id, self.fields.text
+        columns: dict[str, list[Any]] = {name: [] for name in (id_name, *kinds, LEFTOVER_COLUMN)}
+        for name in (text_name, "metadata", "provenance", "error"):
             columns[name] = []
         for record in records:
             leftover: dict[str, Any] = {}
             for name, value in record.items():
-                if name in FIXED_FIELDS:
+                if name in self._fixed:
                     continue
                 if name not in kinds or (value is not None and not _fits(kinds[name], value)):
                     leftover[name] = value
@@ -258,16 +279,13 @@ class ParquetRecordWriter:
                 value = None if name in leftover else record.get(name)
                 columns[name].append(_json(value) if kind == "json" else value)
             columns[LEFTOVER_COLUMN].append(_json(leftover) if leftover else None)
-            ident = record.get("id")
-            columns["id"].append(None if ident is None else str(ident))
-            text = record.get("text")
-            columns["text"].append(text if isinstance(text, str) else None)
+            ident = record.get(id_name)
+            columns[id_name].append(None if ident is None else str(ident))
+            text = record.get(text_name)
+            columns[text_name].append(text if isinstance(text, str) else None)
             columns["metadata"].append(_json(record.get("metadata")))
             columns["provenance"].append(_json(record.get("provenance")))
-            error = record.get("error")
-            columns["error"].append(
-                None if error is None else error if isinstance(error, str) else _json(error)
-            )
+            columns["error"].append(record.get("error"))
         return columns
 
 
@@ -277,67 +295,13 @@ def write_parquet(
     *,
     row_group_size: int = 1000,
     compression: str = "zstd",
+    fields: Fields | None = None,
 ) -> int:
     """Write output records to a Parquet file atomically; return how many were written.
 
     See :class:`ParquetRecordWriter` and the module docstring for the columns.
     """
     with ParquetRecordWriter(
-        path, row_group_size=row_group_size, compression=compression
+        path, row_group_size=row_group_size, compression=compression, fields=fields
     ) as writer:
         return writer.write_all(records)
-
-
-class ParquetLineSink:
-    """A binary sink for JSON Lines output records that writes them to Parquet.
-
-    It has the ``write`` and ``flush`` of a file (see :class:`cleaner.jsonl.Sink`):
-    each complete line is parsed and handed to a :class:`ParquetRecordWriter`,
-    so the Parquet rows are the JSON Lines records.  Use it as a context manager,
-    like the writer: the file appears only when the block ends normally.
-
-    Args:
-        path: The Parquet file to write.
-        row_group_size: Records per row group.
-
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.parquet"
-    >>> with ParquetLineSink(out) as sink:
-    ...     _ = sink.write(b'{"id": 1, "lang": "en", "text": "Hi.\\\\n", "metadata": {}}\\n')
-    >>> pq.read_table(out).column("lang").to_pylist(), sink.rows
-    (['en'], 1)
-    """
-
-    def __init__(self, path: str | Path, *, row_group_size: int = 1000) -> None:
-        self._writer = ParquetRecordWriter(path, row_group_size=row_group_size)
-        self._pending = b""
-
-    @property
-    def rows(self) -> int:
-        """Rows written to the file so far (whole row groups)."""
-        return self._writer.rows
-
-    def __enter__(self) -> ParquetLineSink:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None and self._pending.strip():
-            self._writer.abort()
-            raise ValueError("the last JSON Lines record has no line ending")
-        self._writer.__exit__(exc_type, exc, tb)
-
-    def write(self, data: bytes) -> int:
-        """Take bytes of JSON Lines; every complete line becomes one row."""
-        *lines, self._pending = (self._pending + data).split(b"\n")
-        for line in lines:
-            if line.strip():
-                self._writer.write(json.loads(line))
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to do: rows are written a row group at a time."""

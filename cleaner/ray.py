@@ -26,9 +26,10 @@ column             content
                    when the row failed
 ``provenance``     JSON string of :attr:`cleaner.Result.provenance`;
                    null when the row failed
-``error``          null, or ``"<ExceptionType>: <message>"`` for a row
-                   that could not be cleaned (missing or undecodable
-                   text, a document over the size limit)
+``error``          null, or a struct ``{"type", "message"}`` (the
+                   ``error`` of :mod:`cleaner.records`) for a row that
+                   could not be cleaned (missing or undecodable text, a
+                   document over the size limit)
 ================== ======================================================
 
 A bad row never fails the job; an invalid rule pack, an unknown ``site`` or a
@@ -49,8 +50,10 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from cleaner import Cleaner, CleanerConfig, UnknownSiteError
+from cleaner import Cleaner, CleanerConfig
 from cleaner.document import Result
+from cleaner.parquet import ERROR_TYPE
+from cleaner.records import error_info
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -82,8 +85,8 @@ class CleanBatch:
 
     >>> clean = CleanBatch()
     >>> out = clean(pa.table({"id": ["a", "b"], "text": ["Hello.\\n\\nSpread the love", None]}))
-    >>> out.column("text").to_pylist(), out.column("error").to_pylist()[1]
-    (['Hello.\\n', None], "ValueError: row has no value in column 'text'")
+    >>> out.column("text").to_pylist(), out.column("error").to_pylist()[1]["message"]
+    (['Hello.\\n', None], "row has no value in column 'text'")
     """
 
     def __init__(
@@ -98,8 +101,7 @@ class CleanBatch:
         config: CleanerConfig | None = None,
     ) -> None:
         self.cleaner = Cleaner(rules_dirs, config=config)
-        if site is not None and site not in self.cleaner.registry.packs:
-            raise UnknownSiteError(f"no rule pack named {site!r}")
+        self.cleaner.registry.require(site)
         self.site = site
         self.input_column = html_column or text_column
         self.html = html_column is not None
@@ -119,7 +121,7 @@ class CleanBatch:
                 self._arrow_column(batch, self.url_column) if self.url_column else None,
             )
             for name, values in columns.items():
-                array = pa.array(values, type=pa.string())
+                array = pa.array(values, type=ERROR_TYPE if name == "error" else pa.string())
                 index = batch.schema.get_field_index(name)
                 if index >= 0:
                     batch = batch.set_column(index, name, array)
@@ -155,11 +157,9 @@ class CleanBatch:
 
     def clean_columns(
         self, values: Sequence[Any], urls: Sequence[Any] | None = None
-    ) -> dict[str, list[str | None]]:
+    ) -> dict[str, list[Any]]:
         """Clean a column of documents; return the output columns by name."""
-        out: dict[str, list[str | None]] = {
-            name: [] for name in (self.output_column, *OUTPUT_COLUMNS)
-        }
+        out: dict[str, list[Any]] = {name: [] for name in (self.output_column, *OUTPUT_COLUMNS)}
         for i, value in enumerate(values):
             url = None if urls is None or urls[i] is None else str(urls[i]) or None
             try:
@@ -167,7 +167,7 @@ class CleanBatch:
             except Exception as exc:
                 # One bad row is recorded, never fatal to a job of millions:
                 # undecodable bytes, a missing value, a document over the limit.
-                row: tuple[str | None, ...] = (None, None, None, f"{type(exc).__name__}: {exc}")
+                row: tuple[Any, ...] = (None, None, None, error_info(exc))
             else:
                 row = (result.text, _json(result.metadata), _json(result.provenance), None)
             for column, cell in zip(out.values(), row, strict=True):

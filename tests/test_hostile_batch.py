@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.batch import STATS_FILE
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
 
@@ -31,7 +32,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
+        if p.is_file() and not p.is_symlink() and p.name != STATS_FILE
     }
 
 

@@ -21,7 +21,8 @@ def output_records(count: int) -> Iterator[dict[str, Any]]:
     for n, record in enumerate(seed_variants(SEEDS, count)):
         extra = {"url": record["url"], "rank": n, "score": n / 2, "tags": ["a", str(n)]}
         if n % 7 == 3:
-            yield {"id": record["id"], **extra, "error": "ValueError: something broke"}
+            error = {"type": "ValueError", "message": "something broke"}
+            yield {"id": record["id"], **extra, "error": error}
             continue
         result = cleaner.clean(record["text"], url=record["url"])
         yield {

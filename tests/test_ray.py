@@ -56,9 +56,12 @@ def test_clean_batch_on_arrow_keeps_columns_and_records_errors() -> None:
     for record, row in zip(records[:12], rows, strict=False):
         assert (row["id"], row["url"]) == (record["id"], record["url"])
         check_row(row, record["text"], record["url"])
-    assert rows[12]["error"] == "ValueError: row has no value in column 'text'"
-    assert rows[13]["error"].startswith("ValueError: ")
-    assert str(MAX_CHARS) in rows[13]["error"]
+    assert rows[12]["error"] == {
+        "type": "ValueError",
+        "message": "row has no value in column 'text'",
+    }
+    assert rows[13]["error"]["type"] == "ValueError"
+    assert str(MAX_CHARS) in rows[13]["error"]["message"]
     for row in rows[12:]:
         assert row["text"] is row["metadata"] is row["provenance"] is None
 
@@ -89,8 +92,11 @@ def test_clean_batch_html_column() -> None:
     expected = cleaner.clean_html(page.encode("utf-8"), url=url)
     assert rows[0]["text"] == expected.text
     assert json.loads(rows[0]["provenance"]) == expected.provenance
-    assert rows[1]["error"].startswith("DecodeError: ")
-    assert rows[2]["error"] == "ValueError: row has no value in column 'html'"
+    assert rows[1]["error"]["type"] == "DecodeError"
+    assert rows[2]["error"] == {
+        "type": "ValueError",
+        "message": "row has no value in column 'html'",
+    }
 
 
 def test_clean_batch_configuration_errors(tmp_path: Path) -> None:
@@ -135,7 +141,7 @@ def check_output(rows: list[dict[str, Any]], records: dict[str, dict[str, Any]])
     assert sorted(r["id"] for r in rows) == sorted(records)
     for row in rows:
         if row["id"].startswith("bad-"):
-            assert row["error"].startswith("ValueError: ")
+            assert row["error"]["type"] == "ValueError"
             assert row["text"] is None
         else:
             record = records[row["id"]]

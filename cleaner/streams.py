@@ -1,0 +1,298 @@
+"""Record streams: many inputs cleaned into one JSON Lines or Parquet output, in order.
+
+JSON Lines inputs give one record per line, web archives (WARC, ARC, WET) one
+per document, text and HTML files one each (id: the file's path as given).
+All go in input order through one :class:`cleaner.records.RecordWriter`.
+
+An input that cannot be read to its end (a truncated gzip file, a damaged web
+archive) gives an error record that names the file and where it broke off
+(``line`` or ``offset``) after the records read before; the other inputs are
+cleaned as usual, so one bad file never loses the rest of the output::
+
+    {"id": null, "file": "b.warc.gz", "offset": 2012,
+     "error": {"type": "WarcError", "message": "..."}}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cleaner import Cleaner
+from cleaner.batch import Task, atomic_open, discover, document_record, input_kind
+from cleaner.config import CleanerConfig
+from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
+from cleaner.parallel import ordered_map
+from cleaner.records import (
+    Fields,
+    JsonlWriter,
+    ProvenanceLevel,
+    RecordWriter,
+    Tally,
+    count_failure,
+    error_record,
+)
+
+STDIN = Path("-")
+"""The source that stands for JSON Lines on standard input."""
+
+OutputFormat = Literal["jsonl", "parquet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input of a stream.
+
+    Attributes:
+        kind: ``text``, ``html``, ``jsonl`` or ``warc`` (any web archive).
+        task: The input file and its name as shown.
+    """
+
+    kind: str
+    task: Task
+
+
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    """How a stream is cleaned.
+
+    Attributes:
+        rules_dirs: Folders of extra rule packs (loaded again by each worker).
+        fields: The record field names.
+        site: Force the rule pack of this name.
+        config: Cleaner options.
+        jobs: Worker processes for JSON Lines and document inputs.
+        provenance: How much provenance output records carry.
+    """
+
+    rules_dirs: tuple[Path, ...] = ()
+    fields: Fields = field(default_factory=Fields)
+    site: str | None = None
+    config: CleanerConfig = field(default_factory=CleanerConfig)
+    jobs: int = 1
+    provenance: ProvenanceLevel = "full"
+
+
+def stream_inputs(sources: Sequence[Path], output: Path | None = None) -> list[Input]:
+    """Return every input of a stream, in order.
+
+    Folders are walked as in folder mode (the output file is never read); a
+    file named on the command line whose kind is unknown is JSON Lines, and so
+    is ``-``.
+    """
+    written = output.resolve() if output is not None else None
+    inputs: list[Input] = []
+    for source in sources:
+        if source == STDIN:
+            inputs.append(Input("jsonl", Task(source, None, None, "-")))
+            continue
+        for task in discover([source], None):
+            if source.is_dir() and task.source.resolve() == written:
+                continue
+            inputs.append(Input(input_kind(task.source) or "jsonl", task))
+    return inputs
+
+
+def write_stream(
+    inputs: Sequence[Input],
+    writer: RecordWriter,
+    cleaner: Cleaner,
+    options: StreamOptions,
+    *,
+    on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> Tally:
+    """Write the output records of every input to ``writer``; return the counts.
+
+    Args:
+        inputs: From :func:`stream_inputs`.
+        writer: Where the records go.
+        cleaner: The engine of this process (workers build their own from ``options``).
+        options: Field names, site, provenance level, workers.
+        on_done: Called with the number of records after each batch is written.
+        on_error: Called with a message naming the input when one cannot be
+            read to its end (its error record is in the output too).
+    """
+    local = RecordCleaner(cleaner, options.fields, options.site, options.provenance)
+    setup: Callable[[], RecordCleaner] = (
+        (lambda: local)
+        if options.jobs == 1
+        else Setup(
+            options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
+        )
+    )
+    done = _Done(on_done, on_error)
+    tally = Tally()
+    # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
+    for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
+        if is_document:
+            tasks = [item.task for item in group]
+            results = ordered_map(
+                document_record, tasks, setup=setup, jobs=options.jobs, chunksize=4
+            )
+            for record, counts in results:
+                writer.write(record)
+                tally.merge(counts)
+                done.records(1)
+            writer.flush()
+            continue
+        for item in group:
+            if item.kind == "warc":
+                tally.merge(_write_archive(item.task, writer, local, done))
+            else:
+                tally.merge(_write_jsonl(item.task, writer, setup, options, done))
+    return tally
+
+
+def _write_jsonl(
+    task: Task,
+    writer: RecordWriter,
+    setup: Callable[[], RecordCleaner],
+    options: StreamOptions,
+    done: _Done,
+) -> Tally:
+    """Write the records of one JSON Lines input; a read failure ends it with an error record."""
+    tally = Tally()
+    try:
+        with contextlib.ExitStack() as stack:
+            lines = (
+                sys.stdin.buffer
+                if task.source == STDIN
+                else stack.enter_context(open_input(task.source))
+            )
+            for results in clean_records(
+                lines,
+                setup=setup,
+                jobs=options.jobs,
+                max_line_bytes=options.config.max_input_bytes,
+            ):
+                for record, counts in results:
+                    writer.write(record)
+                    tally.merge(counts)
+                writer.flush()
+                done.records(len(results))
+    except BrokenPipeError:
+        raise  # the reader went away: not a failure of this input
+    except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+        count_failure(tally, exc)
+        where = {"file": task.display}
+        record = error_record(options.fields.id, None, exc, line=tally.records, where=where)
+        writer.write(record)
+        writer.flush()
+        done.failed(f"{task.display}: line {tally.records}: {exc}")
+    return tally
+
+
+def _write_archive(task: Task, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
+    """Write the records of one web archive; damage ends it with an error record."""
+    from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
+
+    tally = Tally()
+    records = clean_warc(
+        task.source,
+        local.cleaner,
+        site=local.site,
+        stats=tally,
+        fields=local.fields,
+        provenance=local.provenance,
+    )
+    try:
+        for record in records:
+            writer.write(record)
+            writer.flush()
+            done.records(1)
+    except WarcError as exc:
+        count_failure(tally, exc)
+        where = {"file": task.display, "offset": exc.offset}
+        writer.write(error_record(local.fields.id, None, exc, where=where))
+        writer.flush()
+        done.failed(str(exc))
+    return tally
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """The progress callbacks of a stream."""
+
+    on_done: Callable[[int], None] | None
+    on_error: Callable[[str], None] | None
+
+    def records(self, n: int) -> None:
+        if self.on_done is not None:
+            self.on_done(n)
+
+    def failed(self, message: str) -> None:
+        """Report an input that broke off; its error record counts as one record."""
+        self.records(1)
+        if self.on_error is not None:
+            self.on_error(message)
+
+
+@contextlib.contextmanager
+def open_writer(
+    output: Path | None, output_format: OutputFormat = "jsonl", *, fields: Fields | None = None
+) -> Iterator[RecordWriter]:
+    """Open the record writer of a stream's output; it is complete when the block ends.
+
+    Args:
+        output: The output file (written atomically), or ``None`` for JSON
+            Lines on standard output.
+        output_format: ``jsonl`` or ``parquet`` (needs the ``parquet`` extra
+            and an output file).
+        fields: The record field names (Parquet names its id and text columns after them).
+    """
+    names = fields or Fields()
+    if output_format == "parquet":
+        if output is None:
+            raise ValueError("Parquet output needs an output file")
+        from cleaner.parquet import ParquetRecordWriter  # noqa: PLC0415 - optional extra
+
+        with ParquetRecordWriter(output, fields=names) as parquet:
+            yield parquet
+    elif output is None:
+        yield JsonlWriter(sys.stdout.buffer, id_field=names.id)
+    else:
+        with atomic_open(output) as handle:
+            yield JsonlWriter(handle, id_field=names.id)
+
+
+def clean_stream_to(
+    sources: Sequence[Path],
+    output: Path | None,
+    *,
+    cleaner: Cleaner,
+    options: StreamOptions,
+    output_format: OutputFormat = "jsonl",
+    on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    inputs: Sequence[Input] | None = None,
+) -> tuple[Tally, float]:
+    """Clean every input of ``sources`` into one output; return the counts and seconds taken.
+
+    See :func:`stream_inputs` for the inputs (``inputs``, when given, are
+    those already found) and :func:`open_writer` for the output, and
+    :func:`write_stream` for the callbacks.
+
+    Raises:
+        cleaner.UnknownSiteError: ``options.site`` names no loaded pack.
+    """
+    cleaner.registry.require(options.site)
+    start = time.perf_counter()
+    if inputs is None:
+        inputs = stream_inputs(sources, output)
+    with open_writer(output, output_format, fields=options.fields) as writer:
+        tally = write_stream(inputs, writer, cleaner, options, on_done=on_done, on_error=on_error)
+    return tally, time.perf_counter() - start
+
+
+def stats(tally: Tally, seconds: float) -> dict[str, Any]:
+    """Return the machine-readable summary of a run (``_stats.json``, ``--stats``)."""
+    out = tally.to_dict()
+    out["seconds"] = round(seconds, 3)
+    return out
