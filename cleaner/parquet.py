@@ -21,13 +21,17 @@ extra fields   one column per extra field of the first row group, typed
                field first seen after the first row group, or a value of
                another type than its column); null when all fit
 ``text``       the clean text; null for a failed document
-``metadata``   JSON string
-``provenance`` JSON string (see :mod:`cleaner.provenance`)
+``metadata``   map of strings (:data:`cleaner.arrow.METADATA_TYPE`)
+``provenance`` struct (:data:`cleaner.arrow.PROVENANCE_TYPE`; see
+               :mod:`cleaner.provenance`); null for an error record or
+               with ``--provenance none``
 ``error``      struct of ``type`` and ``message``; null for a cleaned
                document
 ============== ========================================================
 
-JSON-encoded columns carry ``{"cleaner.encoding": "json"}`` in their field
+The ``metadata``, ``provenance`` and ``error`` columns have the types of
+:mod:`cleaner.arrow`, the same as the Ray adapter's.  JSON-encoded string
+columns (extra fields) carry ``{"cleaner.encoding": "json"}`` in their field
 metadata.  The file is written to a temporary file beside the destination and
 renamed into place when complete, so a stopped run leaves no partial file.
 
@@ -51,6 +55,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaner.arrow import (
+    ERROR_TYPE,
+    METADATA_TYPE,
+    PROVENANCE_TYPE,
+    metadata_to_arrow,
+    provenance_to_arrow,
+)
 from cleaner.records import Fields, RecordWriter
 
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
@@ -61,9 +72,6 @@ LEFTOVER_COLUMN = "extra"
 
 JSON_METADATA = {b"cleaner.encoding": b"json"}
 """Field metadata of JSON-encoded string columns."""
-
-ERROR_TYPE = pa.struct([pa.field("type", pa.string()), pa.field("message", pa.string())])
-"""The type of the ``error`` column (as in :func:`cleaner.records.error_info`)."""
 
 _KINDS: dict[str, pa.DataType] = {
     "string": pa.string(),
@@ -144,8 +152,8 @@ def build_schema(kinds: Mapping[str, str], names: Fields | None = None) -> pa.Sc
     fields += [
         pa.field(LEFTOVER_COLUMN, pa.string(), metadata=JSON_METADATA),
         pa.field(names.text, pa.string()),
-        pa.field("metadata", pa.string(), metadata=JSON_METADATA),
-        pa.field("provenance", pa.string(), metadata=JSON_METADATA),
+        pa.field("metadata", METADATA_TYPE),
+        pa.field("provenance", PROVENANCE_TYPE),
         pa.field("error", ERROR_TYPE),
     ]
     return pa.schema(fields)
@@ -283,8 +291,8 @@ class ParquetRecordWriter(RecordWriter):
             columns[id_name].append(None if ident is None else str(ident))
             text = record.get(text_name)
             columns[text_name].append(text if isinstance(text, str) else None)
-            columns["metadata"].append(_json(record.get("metadata")))
-            columns["provenance"].append(_json(record.get("provenance")))
+            columns["metadata"].append(metadata_to_arrow(record.get("metadata")))
+            columns["provenance"].append(provenance_to_arrow(record.get("provenance")))
             columns["error"].append(record.get("error"))
         return columns
 

@@ -22,15 +22,21 @@ column             content
 ================== ======================================================
 ``text``           the clean text (the name is ``output_column``); null
                    when the row failed
-``metadata``       JSON string of :attr:`cleaner.Result.metadata`; null
-                   when the row failed
-``provenance``     JSON string of :attr:`cleaner.Result.provenance`;
+``metadata``       :attr:`cleaner.Result.metadata` as a map of strings;
                    null when the row failed
+``provenance``     :attr:`cleaner.Result.provenance` as a struct (at the
+                   ``provenance`` level asked for); null when the row
+                   failed or with ``provenance="none"``
 ``error``          null, or a struct ``{"type", "message"}`` (the
                    ``error`` of :mod:`cleaner.records`) for a row that
                    could not be cleaned (missing or undecodable text, a
                    document over the size limit)
 ================== ======================================================
+
+With pyarrow batches these columns have the types of :mod:`cleaner.arrow`,
+the very schema ``cleaner clean --format parquet`` writes, and an input column
+of nulls only is typed as strings (as the command line types it).  With pandas
+batches they hold the same values as Python objects.
 
 A bad row never fails the job; an invalid rule pack, an unknown ``site`` or a
 missing column does, before or at the first batch.
@@ -42,7 +48,6 @@ pandas and pyarrow batches.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -51,9 +56,15 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from cleaner import Cleaner, CleanerConfig
+from cleaner.arrow import (
+    ERROR_TYPE,
+    METADATA_TYPE,
+    PROVENANCE_TYPE,
+    metadata_to_arrow,
+    provenance_to_arrow,
+)
 from cleaner.document import Result
-from cleaner.parquet import ERROR_TYPE
-from cleaner.records import error_info
+from cleaner.records import PROVENANCE_LEVELS, ProvenanceLevel, error_info, shape_provenance
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -62,8 +73,8 @@ OUTPUT_COLUMNS = ("metadata", "provenance", "error")
 """Columns added besides the clean text column."""
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_TYPES = {"metadata": METADATA_TYPE, "provenance": PROVENANCE_TYPE, "error": ERROR_TYPE}
+"""The Arrow types of the output columns (the clean text's is string)."""
 
 
 class CleanBatch:
@@ -78,10 +89,13 @@ class CleanBatch:
         url_column: Optional column of page URLs (choose the site pack).
         output_column: Column that receives the clean text.
         config: Cleaner options.
+        provenance: ``full``, ``summary`` or ``none`` (see
+            :func:`cleaner.records.shape_provenance`).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
         cleaner.UnknownSiteError: ``site`` names no loaded pack.
+        ValueError: ``provenance`` is not a known level.
 
     >>> clean = CleanBatch()
     >>> out = clean(pa.table({"id": ["a", "b"], "text": ["Hello.\\n\\nSpread the love", None]}))
@@ -99,7 +113,11 @@ class CleanBatch:
         url_column: str | None = None,
         output_column: str = "text",
         config: CleanerConfig | None = None,
+        provenance: ProvenanceLevel = "full",
     ) -> None:
+        if provenance not in PROVENANCE_LEVELS:
+            raise ValueError(f"provenance must be one of {', '.join(PROVENANCE_LEVELS)}")
+        self.provenance = provenance
         self.cleaner = Cleaner(rules_dirs, config=config)
         self.cleaner.registry.require(site)
         self.site = site
@@ -120,8 +138,15 @@ class CleanBatch:
                 self._arrow_column(batch, self.input_column),
                 self._arrow_column(batch, self.url_column) if self.url_column else None,
             )
+            for index, column in enumerate(batch.columns):
+                if pa.types.is_null(column.type):
+                    batch = batch.set_column(
+                        index, batch.field(index).name, column.cast(pa.string())
+                    )
+            columns["metadata"] = [metadata_to_arrow(v) for v in columns["metadata"]]
+            columns["provenance"] = [provenance_to_arrow(v) for v in columns["provenance"]]
             for name, values in columns.items():
-                array = pa.array(values, type=ERROR_TYPE if name == "error" else pa.string())
+                array = pa.array(values, type=_TYPES.get(name, pa.string()))
                 index = batch.schema.get_field_index(name)
                 if index >= 0:
                     batch = batch.set_column(index, name, array)
@@ -134,6 +159,7 @@ class CleanBatch:
                 self._pandas_column(batch, self.input_column),
                 self._pandas_column(batch, self.url_column) if self.url_column else None,
             )
+            columns["provenance"] = [provenance_to_arrow(v) for v in columns["provenance"]]
             return batch.assign(**columns)
         raise TypeError(
             f"cannot clean a batch of type {type(batch).__name__}: "
@@ -169,7 +195,12 @@ class CleanBatch:
                 # undecodable bytes, a missing value, a document over the limit.
                 row: tuple[Any, ...] = (None, None, None, error_info(exc))
             else:
-                row = (result.text, _json(result.metadata), _json(result.provenance), None)
+                provenance = (
+                    None
+                    if self.provenance == "none"
+                    else shape_provenance(result.provenance, self.provenance)
+                )
+                row = (result.text, result.metadata, provenance, None)
             for column, cell in zip(out.values(), row, strict=True):
                 column.append(cell)
         return out
@@ -206,6 +237,7 @@ def clean_dataset(
     num_cpus: float = 1,
     batch_size: int = 64,
     batch_format: str = "pyarrow",
+    provenance: ProvenanceLevel = "full",
 ) -> Dataset:
     """Return ``ds`` with its rows cleaned by a pool of :class:`CleanBatch` actors.
 
@@ -230,6 +262,7 @@ def clean_dataset(
             the reads that feed them.
         batch_size: Rows per batch handed to an actor.
         batch_format: ``"pyarrow"`` or ``"pandas"``.
+        provenance: ``full``, ``summary`` or ``none``.
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -246,6 +279,7 @@ def clean_dataset(
         "url_column": url_column,
         "output_column": output_column,
         "config": config,
+        "provenance": provenance,
     }
     CleanBatch(**kwargs)  # fail here, on the driver, rather than in every actor
     if isinstance(concurrency, tuple):

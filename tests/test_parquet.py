@@ -11,6 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
+from cleaner.arrow import (
+    ERROR_TYPE,
+    METADATA_TYPE,
+    PROVENANCE_TYPE,
+    metadata_from_arrow,
+    provenance_from_arrow,
+)
 from cleaner.parquet import JSON_METADATA, ParquetRecordWriter, write_parquet
 from cleaner.testing import seed_variants
 from tests.conftest import SEEDS
@@ -55,13 +62,16 @@ def test_round_trip(tmp_path: Path) -> None:
         assert row["error"] == record.get("error")
         if row["error"] is None:
             assert row["text"] == record["text"]
-            assert json.loads(row["metadata"]) == record["metadata"]
-            assert json.loads(row["provenance"]) == record["provenance"]
+            assert metadata_from_arrow(row["metadata"]) == record["metadata"]
+            assert provenance_from_arrow(row["provenance"]) == record["provenance"]
         else:
             assert row["text"] is row["metadata"] is row["provenance"] is None
     schema = parquet.schema_arrow
-    for name in ("tags", "extra", "metadata", "provenance"):
+    for name in ("tags", "extra"):
         assert schema.field(name).metadata == JSON_METADATA
+    assert schema.field("metadata").type == METADATA_TYPE
+    assert schema.field("provenance").type == PROVENANCE_TYPE
+    assert schema.field("error").type == ERROR_TYPE
 
 
 def test_fields_that_do_not_fit_go_to_extra(tmp_path: Path) -> None:

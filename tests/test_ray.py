@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
+from cleaner.arrow import metadata_from_arrow, provenance_from_arrow
 from cleaner.ray import CleanBatch, clean_dataset
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
@@ -32,8 +33,8 @@ def check_row(row: dict[str, Any], text: str, url: str | None, column: str = "te
     expected = cleaner.clean(text, url=url)
     assert row["error"] is None, row["error"]
     assert row[column] == expected.text
-    assert json.loads(row["metadata"]) == expected.metadata
-    assert json.loads(row["provenance"]) == expected.provenance
+    assert metadata_from_arrow(row["metadata"]) == expected.metadata
+    assert provenance_from_arrow(row["provenance"]) == expected.provenance
 
 
 def bad_rows() -> list[dict[str, Any]]:
@@ -91,7 +92,7 @@ def test_clean_batch_html_column() -> None:
     rows = CleanBatch(html_column="html", url_column="url")(table).to_pylist()
     expected = cleaner.clean_html(page.encode("utf-8"), url=url)
     assert rows[0]["text"] == expected.text
-    assert json.loads(rows[0]["provenance"]) == expected.provenance
+    assert provenance_from_arrow(rows[0]["provenance"]) == expected.provenance
     assert rows[1]["error"]["type"] == "DecodeError"
     assert rows[2]["error"] == {
         "type": "ValueError",
