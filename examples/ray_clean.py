@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _absolute(path: str) -> str:
+    """Return a local path made absolute (Ray's workers do not share our folder); a URI as is."""
+    return path if "://" in path else str(Path(path).resolve())
+
+
 def _filesystem(path: str) -> tuple[fs.FileSystem, str]:
     """Return the file system and path of a local path (relative or not) or URI."""
     if "://" not in path:
@@ -123,6 +128,7 @@ def _count_errors(batch: pa.Table) -> pa.Table:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the job; return the exit code (0, or 2 for a configuration error)."""
     args = build_parser().parse_args(argv)
+    args.input, args.output = _absolute(args.input), _absolute(args.output)
     if not ray.is_initialized():
         ray.init(address=args.address)
     ray.data.DataContext.get_current().enable_progress_bars = False

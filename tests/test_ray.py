@@ -197,6 +197,7 @@ def test_example_script(
     corpus: tuple[Path, dict[str, dict[str, Any]]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Parquet in this time: part of the corpus (the bad rows included) as one Parquet file.
     records = {k: v for n, (k, v) in enumerate(corpus[1].items()) if n % 5 == 0 or "bad" in k}
@@ -210,3 +211,13 @@ def test_example_script(
     check_output(pq.read_table(tmp_path / "out").to_pylist(), records)
     report = capsys.readouterr().out
     assert f"{len(records)} rows, 2 errors" in report
+
+    # A second run into the same folder is refused (Ray would add files: twice the rows),
+    # and --overwrite replaces them; a relative input folder of Parquet files is Parquet.
+    assert example.main([*argv, *options]) == 2
+    assert "is not empty: pass --overwrite" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)
+    relative = ["--input", "in", "--output", "out", "--url-column", "url", "--overwrite"]
+    assert example.main([*relative, *options]) == 0
+    assert f"{len(records)} rows, 2 errors" in capsys.readouterr().out
+    check_output(pq.read_table(tmp_path / "out").to_pylist(), records)
