@@ -167,6 +167,9 @@ class BatchSetup:
         force: Redo inputs whose outputs are up to date.
         dry_run: Clean but write nothing.
         provenance: How much provenance the outputs carry.
+        counter: A shared counter (``multiprocessing.Value``) of the documents
+            and records done, which workers raise as they go, so that progress
+            moves within a long JSON Lines or web archive input too.
     """
 
     rules_dirs: tuple[Path, ...]
@@ -177,6 +180,7 @@ class BatchSetup:
     force: bool = False
     dry_run: bool = False
     provenance: ProvenanceLevel = "full"
+    counter: Any = field(default=None, compare=False)
 
     def __call__(self) -> Worker:
         """Load the packs and return the worker context."""
@@ -190,6 +194,13 @@ class Worker:
 
     records: RecordCleaner
     setup: BatchSetup
+
+    def done(self, count: int) -> None:
+        """Count documents or records done on the run's shared counter, if any."""
+        counter = self.setup.counter
+        if counter is not None and count:
+            with counter.get_lock():
+                counter.value += count
 
 
 def input_kind(path: Path) -> str | None:
@@ -526,6 +537,7 @@ def process(worker: Worker, task: Task) -> Outcome:
         done = None if options.force else _up_to_date(task, stamp)
         if done is not None:
             tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
+            worker.done(tally.records)
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
         if streamed:
             tally = _process_stream(worker, task, stamp, warc=kind == "warc")
@@ -538,9 +550,11 @@ def process(worker: Worker, task: Task) -> Outcome:
         error = {"path": task.display, "type": type(exc).__name__, "message": str(exc)}
         failure = Tally()
         count_failure(failure, exc)
+        worker.done(1)
         return Outcome(task.display, "failed", failure, error=error)
     tally = Tally()
     count(tally, result, len(data))
+    worker.done(1)
     return Outcome(task.display, "cleaned", tally, outputs)
 
 
@@ -573,7 +587,11 @@ def _jsonl_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally
     def write(sink: JsonlWriter) -> Tally:
         with open_input(source) as lines:
             return clean_stream(
-                lines, sink, setup=setup, max_line_bytes=worker.setup.config.max_input_bytes
+                lines,
+                sink,
+                setup=setup,
+                max_line_bytes=worker.setup.config.max_input_bytes,
+                on_done=worker.done,
             )
 
     return write
@@ -594,6 +612,7 @@ def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]
             provenance=records.provenance,
         ):
             sink.write(record)
+            worker.done(1)
         return tally
 
     return write

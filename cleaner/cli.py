@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -318,22 +319,31 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         force=args.force,
         dry_run=args.dry_run,
         provenance=args.provenance,
+        counter=multiprocessing.Value("q", 0),
     )
     if not args.dry_run and out.is_dir():
         batch.remove_stale_temp(out)
     summary = Summary()
     start = time.perf_counter()
-    progress = Progress(len(tasks), enabled=not args.quiet)
+    # Progress counts documents and records as workers write them; the total is known
+    # without reading anything only when no input holds many records.
+    streams = any(input_kind(task.source) in batch.STREAM_KINDS for task in tasks)
+    progress = Progress(
+        None if streams else len(tasks),
+        unit="record" if streams else "doc",
+        enabled=not args.quiet,
+    )
     jobs = min(args.jobs, max(len(tasks), 1))
     try:
-        for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
-            summary.record(outcome)
-            progress.update()
-            if outcome.error is not None:
-                progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
-            if args.dry_run:
-                for path in outcome.outputs:
-                    print(f"would write {path}")
+        with progress.follow(setup.counter):
+            outcomes = ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4)
+            for outcome in outcomes:
+                summary.record(outcome)
+                if outcome.error is not None:
+                    progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
+                if args.dry_run:
+                    for path in outcome.outputs:
+                        print(f"would write {path}")
     finally:
         progress.close()
     if not args.dry_run:

@@ -88,6 +88,7 @@ class TruncatedRecord(ValueError):
     """A record ends before its ``Content-Length`` or its gzip member does."""
 
 
+@functools.lru_cache(maxsize=256)
 def media_type(content_type: str | None) -> tuple[str | None, str | None]:
     """Return the media type (lower case) and charset of a ``Content-Type`` header.
 
@@ -188,8 +189,9 @@ class _Reader:
             while True:
                 offset = archive.offset
                 try:
-                    with _quiet():
-                        record = next(records)
+                    # The previous record was read to its end (below): warcio has
+                    # nothing left to warn about here.
+                    record = next(records)
                 except StopIteration:
                     return
                 except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
+from cleaner import batch
 from cleaner.arrow import (
     PROVENANCE_TYPE,
     metadata_from_arrow,
@@ -21,6 +24,7 @@ from cleaner.arrow import (
 )
 from cleaner.cli import main
 from cleaner.jsonl import Setup, clean_stream
+from cleaner.progress import Progress
 from cleaner.ray import CleanBatch
 from cleaner.records import (
     JsonlWriter,
@@ -189,3 +193,30 @@ def test_provenance_round_trips_through_arrow_for_every_input_kind() -> None:
     array = pa.array([provenance_to_arrow(r.provenance) for r in results], PROVENANCE_TYPE)
     for result, cell in zip(results, array.to_pylist(), strict=True):
         assert provenance_from_arrow(cell) == result.provenance
+
+
+def test_folder_progress_counts_the_records_of_a_long_input(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    lines = "".join(json.dumps({"id": n, "text": f"Story {n}.\n"}) + "\n" for n in range(30))
+    (src / "many.jsonl").write_text(lines, "utf-8")
+    (src / "one.txt").write_text(TEXTS[0], "utf-8")
+    out = tmp_path / "out"
+    counter = multiprocessing.Value("q", 0)
+    setup = batch.BatchSetup((), "fingerprint", counter=counter)
+    worker = setup()
+    seen = []
+    for task in batch.discover([src], out):
+        batch.process(worker, task)
+        seen.append(counter.value)
+    assert seen == [30, 31]  # each record of the JSON Lines file, then the document
+
+    progress = Progress(None, unit="record", enabled=False)
+    with progress.follow(counter, interval=0.01):
+        with counter.get_lock():
+            counter.value += 9
+        deadline = time.monotonic() + 10
+        while progress.done < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the thread follows the counter while the block runs
+        assert progress.done == 40
+    assert progress.done == 40
