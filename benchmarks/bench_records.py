@@ -3,13 +3,15 @@
 Rows:
 
 * memory: JSON Lines streams of large records (4 MB and 32 MB of news text each)
-  through :func:`cleaner.jsonl.clean_records`, each run in a fresh interpreter.
-  ``peak - base`` is the peak resident memory of that process less that of a
-  process that only built the cleaner; ``x record`` divides it by the record
-  size.  The window of records in flight is bounded in bytes (chunks of at most
-  ``CHUNK_BYTES`` or one record); the ``count-bounded`` rows run the same
-  stream with the window bounded by count alone (32 records a chunk), as
-  before, for comparison.
+  through :func:`cleaner.jsonl.clean_records` with ``--jobs`` workers and
+  ``max_input_bytes`` twice the record size, each run in a fresh interpreter.
+  ``reader MB`` is the peak resident memory of the reading process, ``worker MB``
+  that of the largest worker, each with its excess over ``base MB`` (a process
+  that only built the cleaner) in record sizes.  The window of records in
+  flight is bounded in bytes (chunks of at most ``CHUNK_BYTES`` or one record,
+  at most :func:`cleaner.jsonl.window_bytes` in flight); the ``count-bounded``
+  rows run the same stream with the window bounded by count alone (32 records
+  a chunk, four chunks a worker), as before, for comparison.
 * WET: the same texts as Common Crawl WET ``conversion`` records and as JSON
   Lines, cleaned in one process, taking turns file by file; the ratio is WET
   docs/s over JSON Lines docs/s (target at least 0.9).
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -80,8 +83,9 @@ class _Discard(io.RawIOBase):
         return len(data)
 
 
-def stream_run(count: int, size: int, jobs: int, by_bytes: bool) -> tuple[float, float, int]:
-    """Stream the records; return peak memory (MB), seconds and failed records."""
+def stream_run(count: int, size: int, jobs: int, by_bytes: bool) -> tuple[float, float, float, int]:
+    """Stream the records; return peak memory (MB) of this process and of its largest
+    worker, seconds and failed records."""
     config = _config(size)
     setup = jsonl.Setup(config=config)
     if not by_bytes:  # the window as it was: chunks of 32 records, whatever their size
@@ -95,24 +99,30 @@ def stream_run(count: int, size: int, jobs: int, by_bytes: bool) -> tuple[float,
         for record, counts in results:
             writer.write(record)
             tally.merge(counts)
-    return peak_rss_mb(), time.perf_counter() - start, tally.failed
+    seconds = time.perf_counter() - start
+    scale = 1 if sys.platform == "darwin" else 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6
+    return peak_rss_mb(), workers, seconds, tally.failed
 
 
-def memory_rows(records: int, big_records: int) -> list[list[object]]:
+def memory_rows(records: int, big_records: int, jobs: int) -> list[list[object]]:
+    """Peak memory of the reading process and of a worker, over the record size."""
     rows: list[list[object]] = []
     for size, count in ((4 * MB, records), (32 * MB, big_records)):
         base = in_fresh_process(base_run, size)
         for by_bytes in (True, False):
-            peak, seconds, failed = in_fresh_process(stream_run, count, size, 1, by_bytes)
+            peak, worker, seconds, failed = in_fresh_process(
+                stream_run, count, size, jobs, by_bytes
+            )
             assert failed == 0, f"{failed} records failed"
             rows.append(
                 [
                     f"{size // MB} MB x {count}",
+                    jobs,
                     "bytes" if by_bytes else "count-bounded",
                     f"{base:.0f}",
-                    f"{peak:.0f}",
-                    f"{peak - base:.0f}",
-                    f"{(peak - base) * MB / size:.1f}",
+                    f"{peak:.0f} ({(peak - base) * MB / size:.1f}x)",
+                    f"{worker:.0f} ({(worker - base) * MB / size:.1f}x)" if jobs > 1 else "-",
                     f"{seconds:.1f}",
                 ]
             )
@@ -173,6 +183,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--records", type=int, default=12, help="4 MB records per run")
     parser.add_argument("--big-records", type=int, default=3, help="32 MB records per run")
     parser.add_argument("--wet-docs", type=int, default=400)
+    parser.add_argument("--jobs", type=int, default=2, help="workers of the memory rows")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args(argv)
     status = 0
@@ -182,8 +193,8 @@ def main(argv: list[str]) -> int:
         print(f"below target: WET vs JSON Lines {row[3]} < {TARGET_WET_VS_JSONL}")
         status = 1
     if not args.skip_memory:
-        headers = ["records", "window", "base MB", "peak MB", "peak - base", "x record", "s"]
-        print(table(headers, memory_rows(args.records, args.big_records)))
+        headers = ["records", "jobs", "window", "base MB", "reader MB", "worker MB", "s"]
+        print(table(headers, memory_rows(args.records, args.big_records, args.jobs)))
     return status
 
 

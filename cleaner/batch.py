@@ -394,10 +394,15 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
         InputError: The file cannot be read or decoded.
     """
     kind, data = read_input(path, cleaner.config.max_input_bytes)
-    return _clean_data(cleaner, kind, data, site=site), len(data)
+    return clean_data(cleaner, kind, data, site=site), len(data)
 
 
-def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
+def clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
+    """Clean the bytes of a text or HTML document (``kind``), decoded as its kind wants.
+
+    Raises:
+        InputError: The bytes cannot be decoded.
+    """
     if kind == "html":
         try:
             return cleaner.clean_html(data, site=site)
@@ -543,7 +548,7 @@ def process(worker: Worker, task: Task) -> Outcome:
             tally = _process_stream(worker, task, stamp, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
-        result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
+        result = clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, stamp, options.provenance)
     except Exception as exc:  # one bad document never stops a batch
@@ -628,7 +633,7 @@ def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
     tally = Tally()
     try:
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
+        result = clean_data(ctx.cleaner, kind, data, site=ctx.site)
     except Exception as exc:  # one bad document never stops a stream
         count_failure(tally, exc)
         return error_record(ctx.fields.id, task.display, exc), tally

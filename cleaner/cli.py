@@ -41,7 +41,7 @@ from cleaner.progress import Progress
 from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
-from cleaner.streams import STDIN, StreamOptions, clean_stream_to, stats, stream_inputs
+from cleaner.streams import STDIN, StreamOptions, clean_stream_to, is_url, stats, stream_inputs
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -119,6 +119,11 @@ def _jsonl_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _location(value: str) -> Path | str:
+    """A local path, or an fsspec URL (``s3://...``) kept as given."""
+    return value if is_url(value) else Path(value)
+
+
 def _cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -144,11 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         "recursively. With --format jsonl or parquet, write one stream of records from SRC "
         "files, folders or '-' (JSON Lines on standard input).",
     )
-    clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
+    clean.add_argument("sources", nargs="+", type=_location, metavar="SRC")
     clean.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_location,
         metavar="OUT",
         help="output folder: OUT/<path>.txt (text) and OUT/<path>.json "
         "(provenance); without it a single file is printed to stdout. "
@@ -258,6 +263,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.format in ("jsonl", "parquet"):
         return _clean_jsonl(args)
+    if any(is_url(s) for s in [*args.sources, args.output]):
+        raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
     if STDIN in args.sources:
         raise UsageError("'-' (standard input) needs --format jsonl or --format parquet")
     missing = [str(s) for s in args.sources if not s.exists()]
@@ -373,14 +380,16 @@ def _stream_options(args: argparse.Namespace, config: CleanerConfig) -> StreamOp
 
 def _clean_jsonl(args: argparse.Namespace) -> int:
     """Clean records from files, folders or stdin into one JSON Lines or Parquet output."""
-    missing = [str(s) for s in args.sources if s != STDIN and not s.exists()]
+    if any(is_url(s) for s in [*args.sources, args.output]):
+        _require_extra("fsspec", "fsspec", "a URL")
+    missing = [str(s) for s in args.sources if s != STDIN and not _exists(s)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     if args.sources.count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be read only once")
     if args.dry_run:
         raise UsageError("--dry-run applies to folder mode (-o OUT with --format files)")
-    if args.output is not None and args.output.is_dir():
+    if isinstance(args.output, Path) and args.output.is_dir():
         raise UsageError(
             f"{args.output}: with --format {args.format}, -o names a file, not a folder"
         )
@@ -413,6 +422,15 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
+
+
+def _exists(location: Path | str) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    filesystem, path = fsspec.core.url_to_fs(location)
+    return bool(filesystem.exists(path))
 
 
 def _require_site(cleaner: Cleaner, site: str | None) -> None:

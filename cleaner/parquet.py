@@ -50,7 +50,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -183,7 +183,7 @@ class ParquetRecordWriter(RecordWriter):
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | IO[bytes],
         *,
         row_group_size: int = 1000,
         compression: str = "zstd",
@@ -191,7 +191,9 @@ class ParquetRecordWriter(RecordWriter):
     ) -> None:
         if row_group_size < 1:
             raise ValueError("row_group_size must be at least 1")
-        self.path = Path(path)
+        # A binary file object (an fsspec file, say) is written in place, not renamed.
+        self._handle = None if isinstance(path, str | Path) else path
+        self.path = Path(path) if isinstance(path, str | Path) else Path()
         self.row_group_size = row_group_size
         self.compression = compression
         self.fields = fields or Fields()
@@ -235,9 +237,10 @@ class ParquetRecordWriter(RecordWriter):
         self._flush()
         if self._writer is None:  # no record at all: an empty file with the fixed columns
             self._open(build_schema({}, self.fields))
-        assert self._writer is not None and self._tmp is not None
+        assert self._writer is not None
         self._writer.close()
-        self._tmp.replace(self.path)
+        if self._tmp is not None:
+            self._tmp.replace(self.path)
         self._writer = self._tmp = None
 
     def abort(self) -> None:
@@ -250,6 +253,9 @@ class ParquetRecordWriter(RecordWriter):
         self._buffer = []
 
     def _open(self, schema: pa.Schema) -> None:
+        if self._handle is not None:
+            self._writer = pq.ParquetWriter(self._handle, schema, compression=self.compression)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent

@@ -19,13 +19,21 @@ import contextlib
 import itertools
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from cleaner import Cleaner
-from cleaner.batch import Task, atomic_open, discover, document_record, input_kind
+from cleaner.batch import (
+    InputError,
+    Task,
+    atomic_open,
+    clean_data,
+    discover,
+    document_record,
+    input_kind,
+)
 from cleaner.config import CleanerConfig
 from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
 from cleaner.parallel import ordered_map
@@ -33,10 +41,13 @@ from cleaner.records import (
     Fields,
     JsonlWriter,
     ProvenanceLevel,
+    Record,
     RecordWriter,
     Tally,
+    count,
     count_failure,
     error_record,
+    output_record,
 )
 
 STDIN = Path("-")
@@ -52,10 +63,13 @@ class Input:
     Attributes:
         kind: ``text``, ``html``, ``jsonl`` or ``warc`` (any web archive).
         task: The input file and its name as shown.
+        url: For an input named by an fsspec URL (``memory://``, ``s3://``...),
+            the URL; ``task.source`` then holds only its file name.
     """
 
     kind: str
     task: Task
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +93,63 @@ class StreamOptions:
     provenance: ProvenanceLevel = "full"
 
 
-def stream_inputs(sources: Sequence[Path], output: Path | None = None) -> list[Input]:
+Location = Path | str
+"""A local path, or an fsspec URL such as ``s3://bucket/x.jsonl`` (see :func:`is_url`)."""
+
+
+def is_url(location: Location) -> bool:
+    """Tell whether a location is an fsspec URL rather than a local path.
+
+    >>> is_url("memory://a/b.jsonl"), is_url(Path("a/b.jsonl")), is_url("file:///tmp/x")
+    (True, False, True)
+    """
+    return isinstance(location, str) and "://" in location
+
+
+def _url_inputs(url: str, output: Location | None) -> list[Input]:
+    """The inputs under an fsspec URL: the file itself, or a folder's files in sorted order."""
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    filesystem, root = fsspec.core.url_to_fs(url)
+    if not filesystem.isdir(root):
+        name = Path(root).name
+        return [Input(input_kind(Path(name)) or "jsonl", Task(Path(name), None, None, url), url)]
+    written = fsspec.core.url_to_fs(output)[1] if is_url(output or "") else None
+    inputs = []
+    for path in sorted(filesystem.find(root)):
+        name = Path(path).name
+        kind = input_kind(Path(name))
+        hidden = any(part.startswith(".") for part in Path(path).relative_to(root).parts)
+        if kind is None or hidden or path == written:
+            continue
+        full = filesystem.unstrip_protocol(path)
+        inputs.append(Input(kind, Task(Path(name), None, None, full), full))
+    return inputs
+
+
+@contextlib.contextmanager
+def _open_url(url: str) -> Iterator[IO[bytes]]:
+    """Open an fsspec URL for reading bytes, inflating ``.gz`` on the fly."""
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    with fsspec.open(url, "rb", compression="infer") as handle:
+        yield handle
+
+
+def stream_inputs(sources: Sequence[Location], output: Location | None = None) -> list[Input]:
     """Return every input of a stream, in order.
 
     Folders are walked as in folder mode (the output file is never read); a
     file named on the command line whose kind is unknown is JSON Lines, and so
-    is ``-``.
+    is ``-``.  A source may be an fsspec URL (a file or a folder).
     """
-    written = output.resolve() if output is not None else None
+    written = output.resolve() if isinstance(output, Path) else None
     inputs: list[Input] = []
-    for source in sources:
+    for location in sources:
+        if is_url(location):
+            inputs.extend(_url_inputs(str(location), output))
+            continue
+        source = Path(location)
         if source == STDIN:
             inputs.append(Input("jsonl", Task(source, None, None, "-")))
             continue
@@ -132,10 +193,15 @@ def write_stream(
     # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
     for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
         if is_document:
-            tasks = [item.task for item in group]
-            results = ordered_map(
-                document_record, tasks, setup=setup, jobs=options.jobs, chunksize=4
-            )
+            items = list(group)
+            results: Iterable[tuple[Record, Tally]]
+            if any(item.url for item in items):  # read here: workers open local files
+                results = (_url_document(local, item) for item in items)
+            else:
+                tasks = [item.task for item in items]
+                results = ordered_map(
+                    document_record, tasks, setup=setup, jobs=options.jobs, chunksize=4
+                )
             for record, counts in results:
                 writer.write(record)
                 tally.merge(counts)
@@ -144,28 +210,49 @@ def write_stream(
             continue
         for item in group:
             if item.kind == "warc":
-                tally.merge(_write_archive(item.task, writer, local, done))
+                tally.merge(_write_archive(item, writer, local, done))
             else:
-                tally.merge(_write_jsonl(item.task, writer, setup, options, done))
+                tally.merge(_write_jsonl(item, writer, setup, options, done))
     return tally
 
 
+def _url_document(ctx: RecordCleaner, item: Input) -> tuple[Record, Tally]:
+    """Clean a text or HTML document named by an fsspec URL (bounded read)."""
+    assert item.url is not None
+    limit = ctx.cleaner.config.max_input_bytes
+    tally = Tally()
+    try:
+        with _open_url(item.url) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"cannot read: more than {limit} bytes, over the input size limit")
+        result = clean_data(ctx.cleaner, item.kind, data, site=ctx.site)
+    except Exception as exc:  # one bad document never stops a stream
+        count_failure(tally, exc)
+        return error_record(ctx.fields.id, item.url, exc), tally
+    count(tally, result, len(data))
+    return output_record(ctx.fields, item.url, {}, result, ctx.provenance), tally
+
+
 def _write_jsonl(
-    task: Task,
+    item: Input,
     writer: RecordWriter,
     setup: Callable[[], RecordCleaner],
     options: StreamOptions,
     done: _Done,
 ) -> Tally:
     """Write the records of one JSON Lines input; a read failure ends it with an error record."""
+    task = item.task
     tally = Tally()
     try:
         with contextlib.ExitStack() as stack:
-            lines = (
-                sys.stdin.buffer
-                if task.source == STDIN
-                else stack.enter_context(open_input(task.source))
-            )
+            lines: IO[bytes]
+            if item.url is not None:
+                lines = stack.enter_context(_open_url(item.url))
+            elif task.source == STDIN:
+                lines = sys.stdin.buffer
+            else:
+                lines = stack.enter_context(open_input(task.source))
             for results in clean_records(
                 lines,
                 setup=setup,
@@ -189,13 +276,14 @@ def _write_jsonl(
     return tally
 
 
-def _write_archive(task: Task, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
+def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
     """Write the records of one web archive; damage ends it with an error record."""
     from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
 
+    task = item.task
     tally = Tally()
     records = clean_warc(
-        task.source,
+        item.url or task.source,
         local.cleaner,
         site=local.site,
         stats=tally,
@@ -236,35 +324,47 @@ class _Done:
 
 @contextlib.contextmanager
 def open_writer(
-    output: Path | None, output_format: OutputFormat = "jsonl", *, fields: Fields | None = None
+    output: Location | None,
+    output_format: OutputFormat = "jsonl",
+    *,
+    fields: Fields | None = None,
 ) -> Iterator[RecordWriter]:
     """Open the record writer of a stream's output; it is complete when the block ends.
 
     Args:
-        output: The output file (written atomically), or ``None`` for JSON
-            Lines on standard output.
+        output: The output file (a local one is written atomically), an fsspec
+            URL, or ``None`` for JSON Lines on standard output.
         output_format: ``jsonl`` or ``parquet`` (needs the ``parquet`` extra
             and an output file).
         fields: The record field names (Parquet names its id and text columns after them).
     """
     names = fields or Fields()
-    if output_format == "parquet":
-        if output is None:
-            raise ValueError("Parquet output needs an output file")
-        from cleaner.parquet import ParquetRecordWriter  # noqa: PLC0415 - optional extra
+    with contextlib.ExitStack() as stack:
+        handle: IO[bytes] | None = None
+        if is_url(output or ""):
+            import fsspec  # noqa: PLC0415 - the fsspec extra
 
-        with ParquetRecordWriter(output, fields=names) as parquet:
-            yield parquet
-    elif output is None:
-        yield JsonlWriter(sys.stdout.buffer, id_field=names.id)
-    else:
-        with atomic_open(output) as handle:
+            # Written in place: an object store shows the object only once it is complete.
+            handle = stack.enter_context(fsspec.open(str(output), "wb"))
+        if output_format == "parquet":
+            if output is None:
+                raise ValueError("Parquet output needs an output file")
+            from cleaner.parquet import ParquetRecordWriter  # noqa: PLC0415 - optional extra
+
+            target = handle if handle is not None else Path(output)
+            with ParquetRecordWriter(target, fields=names) as parquet:
+                yield parquet
+        elif output is None:
+            yield JsonlWriter(sys.stdout.buffer, id_field=names.id)
+        else:
+            if handle is None:
+                handle = stack.enter_context(atomic_open(Path(output)))
             yield JsonlWriter(handle, id_field=names.id)
 
 
 def clean_stream_to(
-    sources: Sequence[Path],
-    output: Path | None,
+    sources: Sequence[Location],
+    output: Location | None,
     *,
     cleaner: Cleaner,
     options: StreamOptions,

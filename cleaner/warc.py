@@ -44,7 +44,7 @@ import io
 from collections.abc import Callable, Iterator
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -128,7 +128,8 @@ def clean_warc(
     """Clean every document of a web archive; yield one output or error record for each.
 
     Args:
-        path: A WARC, ARC or WET file (gzip is detected from the content).
+        path: A WARC, ARC or WET file (gzip is detected from the content), or
+            an fsspec URL of one (needs the ``fsspec`` extra).
         cleaner: The engine to use; defaults to the bundled packs.
         site: Force the rule pack of this name for every page.
         stats: Counts to update as records are read.
@@ -144,7 +145,7 @@ def clean_warc(
     engine = cleaner or default_cleaner()
     engine.registry.require(site)
     reader = _Reader(
-        Path(path),
+        path if isinstance(path, str) and "://" in path else Path(path),
         engine,
         site=site,
         tally=stats if stats is not None else Tally(),
@@ -160,7 +161,7 @@ class _Reader:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         engine: Cleaner,
         *,
         site: str | None,
@@ -170,6 +171,7 @@ class _Reader:
         provenance: ProvenanceLevel,
     ) -> None:
         self.path = path
+        self.name = path.name if isinstance(path, Path) else path.rsplit("/", 1)[-1]
         self.engine = engine
         self.site = site
         self.tally = tally
@@ -179,7 +181,7 @@ class _Reader:
 
     def records(self) -> Iterator[Record]:
         try:
-            handle = self.path.open("rb")
+            handle = _open(self.path)
         except OSError as exc:
             raise WarcError(f"{self.path}: cannot open: {exc}") from None
         with handle:
@@ -280,14 +282,14 @@ class _Reader:
     def _error(
         self, record: Any, offset: int, exc: BaseException
     ) -> tuple[Record, Callable[[], None]]:
-        where = {self.fields.url: self._uri(record), "file": self.path.name, "offset": offset}
+        where = {self.fields.url: self._uri(record), "file": self.name, "offset": offset}
         out = error_record(self.fields.id, self._id(record, offset), exc, where=where)
         return out, functools.partial(count_failure, self.tally, exc)
 
     def _id(self, record: Any, offset: int) -> str:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         # ARC records have no id: the file and offset name one (as CDX indexes do).
-        return str(record_id) if record_id else f"{self.path.name}#{offset}"
+        return str(record_id) if record_id else f"{self.name}#{offset}"
 
     @staticmethod
     def _uri(record: Any) -> str | None:
@@ -304,7 +306,7 @@ class _Reader:
             "record_id": self._id(record, offset),
             "record_type": str(record.rec_type),
             "target_uri": self._uri(record),
-            "file": self.path.name,
+            "file": self.name,
             "offset": offset,
             "date": date,
             "payload_digest": headers.get_header("WARC-Payload-Digest"),
@@ -325,6 +327,16 @@ def _damage(archive: Any, record: Any, errors_before: int) -> str | None:
     if archive.err_count > errors_before:
         return "the record's Content-Length runs past its end (into the next record)"
     return None
+
+
+def _open(path: Path | str) -> IO[bytes]:
+    """Open a local archive, or one named by an fsspec URL, for reading bytes."""
+    if isinstance(path, Path):
+        return path.open("rb")
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    handle: IO[bytes] = fsspec.open(path, "rb").open()
+    return handle
 
 
 def _nothing() -> None:
