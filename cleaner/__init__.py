@@ -24,31 +24,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cleaner import html as _html
-from cleaner import pipeline, provenance
+from cleaner import detectors, htmlpipeline, pipeline, provenance
 from cleaner._version import __version__
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
-from cleaner.extraction import (
-    BLOCK_FILTER_WHYS,
-    Extraction,
-    extract_fast,
-    extract_main,
-    has_words,
-    page_titles,
-    title_tokens,
-)
-from cleaner.heuristics import HEURISTICS
-from cleaner.htmlrules import (
-    HTML_HEURISTICS,
-    HtmlRemoval,
-    apply_heuristics,
-    apply_pack_rules,
-    strip_inert,
-)
 from cleaner.provenance import restore
-from cleaner.resili import parse_page
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry, UnknownSiteError
@@ -79,6 +60,7 @@ class Cleaner:
 
     Raises:
         RulePackError: A pack is invalid; the message names file, line and rule.
+        ValueError: The config names a detector that does not exist.
     """
 
     def __init__(
@@ -93,18 +75,15 @@ class Cleaner:
         dirs += [Path(d) for d in rules_dirs]
         self.packs: list[Pack] = load_packs(dirs)
         self.registry = PackRegistry(self.packs)
+        # An unknown detector name fails here, not in the middle of a batch.
+        detectors.of_stage("text", self.config.text_heuristics)
+        detectors.of_stage("html", self.config.html_heuristics)
+        detectors.of_stage("block", self.config.html_block_filters)
         self._whys = {rule.qualified_id: rule.why for pack in self.packs for rule in pack.rules}
-        self._whys.update(
-            {f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()}
-        )
-        self._whys.update(
-            {f"generic/{name}": _first_line(h.__doc__) for name, h in HTML_HEURISTICS.items()}
-        )
+        self._whys.update(detectors.whys())
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
-        self._whys.update(BLOCK_FILTER_WHYS)
-        self._whys["generic/html_inert"] = _first_line(strip_inert.__doc__)
 
     def clean(
         self,
@@ -167,113 +146,37 @@ class Cleaner:
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
+            ValueError: The page exceeds ``config.max_document_chars``.
         """
         source = {**(source or {}), "format": "html"}
-        if len(html) > self.config.max_document_chars:
-            # Refused before parsing: a page this large is not an article.
-            raise ValueError(
-                f"page has {len(html)} characters, over the limit of "
-                f"{self.config.max_document_chars}"
-            )
-        if isinstance(html, bytes):
-            decoded = _html.decode_bytes(html, declared=charset, html=True)
-            source["decoding"] = decoded.to_dict()
-            html = decoded.text
-        removals: list[HtmlRemoval] = []
-        if self.config.html_fast:
-            found, extracted = self._extract_fast(html, url, site, removals)
-        else:
-            found, extracted = self._extract(html, url, site, removals)
-        removals += extracted.removals
-        text = extracted.text
-        source["extractor"] = {
-            "name": "resiliparse" if self.config.html_fast else "trafilatura+resiliparse",
-            "mode": "fast" if self.config.html_fast else "default",
-            "chars": len(text),
-            **extracted.detail,
-        }
-        skip = self.config.html_skip_heuristics
-        if self.config.html_fast and "fallback" not in extracted.detail:
-            skip += self.config.html_fast_skip_heuristics
-        doc = pipeline.run(
-            text,
+        chosen = htmlpipeline.extract(
+            html,
             registry=self.registry,
             config=self.config,
-            url=url or found.get("url"),
+            url=url,
             site=site,
-            metadata=found,
+            charset=charset,
             source=source,
-            skip_heuristics=skip,
+        )
+        doc = pipeline.run(
+            chosen.extraction.text,
+            registry=self.registry,
+            config=self.config,
+            url=url or chosen.metadata.get("url"),
+            site=site,
+            metadata=chosen.metadata,
+            source=source,
+            skip_heuristics=self.config.html_skip_heuristics + chosen.skip_heuristics,
         )
         result = provenance.build(doc, self._whys)
-        result.provenance["html_removals"] = [r.to_dict() for r in removals]
-        for rule in {r.rule for r in removals}:
+        result.provenance["html_removals"] = [r.to_dict() for r in chosen.removals]
+        for rule in {r.rule for r in chosen.removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
         return result
-
-    def _prune(
-        self, tree: Any, url: str | None, site: str | None, removals: list[HtmlRemoval], found: Any
-    ) -> None:
-        """Pack ``html:`` rules, the generic HTML heuristics, then inert elements, in place."""
-        for pack, _ in self.registry.select(url=url, site=site, text=""):
-            if pack.html:
-                removals += apply_pack_rules(tree, pack.name, pack.html)
-        removals += apply_heuristics(tree, self.config, found)
-        if (inert := strip_inert(tree)) is not None:
-            removals.append(inert)
-
-    def _extract(
-        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
-    ) -> tuple[dict[str, Any], Extraction]:
-        """The default mode: lxml tree, trafilatura's recall pass bounded by resiliparse."""
-        tree = _html.parse(html)
-        if tree is None:
-            return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
-        self._prune(tree, url or found.get("url"), site, removals, found)
-        # Only inert elements removed: resiliparse may read the page as it came.
-        same = all(r.rule == "generic/html_inert" for r in removals)
-        return found, extract_main(tree, config=self.config, html=html if same else None)
-
-    def _extract_fast(
-        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
-    ) -> tuple[dict[str, Any], Extraction]:
-        """The fast mode: resiliparse parses and extracts; lxml parses only ``<head>``.
-
-        The generic HTML heuristics do not run (resiliparse's main-content
-        rules stand in for them); a site pack's ``html:`` rules do, on an lxml
-        tree of the whole page, when the page has such a pack.
-        """
-        head = _html.parse_head(html)
-        if head is None:
-            return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(head, url)
-        page_url = url or found.get("url")
-        packs = [p for p, _ in self.registry.select(url=page_url, site=site, text="") if p.html]
-        if packs:
-            tree = _html.parse(html)
-            if tree is None:
-                return found, Extraction("", detail={"merge": "no document"})
-            for pack in packs:
-                removals += apply_pack_rules(tree, pack.name, pack.html)
-            html = _html.serialize(tree)
-        titles = page_titles(head) + title_tokens([found.get("title") or ""])
-        extracted = extract_fast(parse_page(html), titles, config=self.config)
-        if not has_words(extracted.text, self.config.html_fast_min_words):
-            # resiliparse found no article (a consent wall, a page of short blocks): the
-            # default extraction decides, at its own cost, for these pages only.
-            removals.clear()
-            found, extracted = self._extract(html, url, site, removals)
-            extracted.detail["fallback"] = "default mode"
-        return found, extracted
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""
         return dict(self._whys)
-
-
-def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().splitlines()[0] if doc else ""
 
 
 @functools.cache

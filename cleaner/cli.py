@@ -26,9 +26,10 @@ from cleaner import (
     UnknownSiteError,
     __version__,
     batch,
+    detectors,
+    files,
 )
 from cleaner.batch import (
-    InputError,
     Summary,
     clean_file,
     discover,
@@ -36,6 +37,7 @@ from cleaner.batch import (
     input_kind,
 )
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import InputError
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
@@ -357,7 +359,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         batch.write_errors(out, summary.errors)
         counts = stats(summary.tally, time.perf_counter() - start)
         counts.update(inputs=len(tasks), up_to_date=summary.skipped)
-        batch.write_atomic(out / batch.STATS_FILE, json.dumps(counts, indent=2) + "\n")
+        files.write_atomic(out / batch.STATS_FILE, json.dumps(counts, indent=2) + "\n")
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
     return EXIT_FAILURES if summary.failed else EXIT_OK
@@ -418,7 +420,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.stats is not None:
-        batch.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
+        files.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
@@ -501,6 +503,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
         record = result.provenance
+    # The registry explains generic detectors a provenance file does not name.
+    whys = {**detectors.whys(), **record["rules"]}
     packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
     print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
     for r in record["removals"]:
@@ -508,11 +512,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    why:     {whys.get(r['rule'], '')}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    why:     {whys.get(html['rule'], '')}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
@@ -642,7 +646,7 @@ def cmd_rules_docs(args: argparse.Namespace) -> int:
 def cmd_mine(args: argparse.Namespace) -> int:
     """Mine a folder of one site's documents into a proposed pack."""
     from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
 
     if not 0 < args.min_share <= 1:
         raise UsageError("--min-share must be in (0, 1]")
@@ -665,7 +669,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report over a cleaned output folder or a JSONL file."""
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
     from cleaner.report import collect, render  # noqa: PLC0415
 
     try:

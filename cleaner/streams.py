@@ -25,16 +25,9 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from cleaner import Cleaner
-from cleaner.batch import (
-    InputError,
-    Task,
-    atomic_open,
-    clean_data,
-    discover,
-    document_record,
-    input_kind,
-)
+from cleaner.batch import Task, clean_data, discover, document_record, input_kind
 from cleaner.config import CleanerConfig
+from cleaner.files import InputError, atomic_open
 from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
 from cleaner.parallel import ordered_map
 from cleaner.records import (
