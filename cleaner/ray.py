@@ -223,6 +223,48 @@ class CleanBatch:
         return self.cleaner.clean(value, url=url, site=self.site)
 
 
+class PartitionCleaner:
+    """A picklable :class:`CleanBatch` for other engines: each process builds its own once.
+
+    Dask's ``map_partitions`` and Spark's ``mapInPandas`` ship the function they
+    are given to their workers; this one carries only its arguments and builds
+    the :class:`CleanBatch` (rule packs compiled) on its first batch in each
+    process, then reuses it::
+
+        clean = PartitionCleaner(url_column="url")
+        ddf.map_partitions(clean, meta=clean.meta(ddf._meta))     # Dask
+        sdf.mapInPandas(clean.batches, schema=...)                 # Spark
+
+    Args:
+        **options: The arguments of :class:`CleanBatch`.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        CleanBatch(**options)  # fail here, on the driver, rather than in every worker
+        self.options = options
+        self._batch: CleanBatch | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"options": self.options, "_batch": None}
+
+    def __call__(self, batch: Any) -> Any:
+        """Clean one pandas frame or pyarrow table (see :meth:`CleanBatch.__call__`)."""
+        if self._batch is None:
+            self._batch = CleanBatch(**self.options)
+        return self._batch(batch)
+
+    def batches(self, frames: Iterable[Any]) -> Iterable[Any]:
+        """Clean an iterator of frames (the function Spark's ``mapInPandas`` takes)."""
+        for frame in frames:
+            yield self(frame)
+
+    def meta(self, frame: Any) -> Any:
+        """Return an empty pandas frame with the output columns (Dask's ``meta``)."""
+        names = (self.options.get("output_column", "text"), *OUTPUT_COLUMNS)
+        out = frame.iloc[:0].assign(**{name: [] for name in names})
+        return out.astype(dict.fromkeys(names, object))
+
+
 def clean_dataset(
     ds: Dataset,
     *,
