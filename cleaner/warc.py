@@ -188,6 +188,7 @@ class _Reader:
             archive = ArchiveIterator(handle)
             records = iter(archive)
             first = True
+            last = 0
             while True:
                 offset = archive.offset
                 try:
@@ -197,9 +198,14 @@ class _Reader:
                 except StopIteration:
                     return
                 except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+                    # warcio's messages span lines; its offset is past the damage, or
+                    # negative when a whole file is one gzip member: use the last good one.
+                    offset = max(offset, last)
+                    reason = " ".join(str(exc).split())
                     raise WarcError(
-                        f"{self.path}: not a valid web archive at byte {offset}: {exc}", offset
+                        f"{self.path}: not a valid web archive at byte {offset}: {reason}", offset
                     ) from None
+                last = offset
                 self._check_structure(record, offset, first=first)
                 first = False
                 self.tally.record_types[str(record.rec_type)] += 1
