@@ -220,3 +220,23 @@ def test_folder_progress_counts_the_records_of_a_long_input(tmp_path: Path) -> N
             time.sleep(0.01)  # the thread follows the counter while the block runs
         assert progress.done == 40
     assert progress.done == 40
+
+
+def test_duckdb_reads_the_nested_columns(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb", reason="duckdb is not installed")
+    out = tmp_path / "clean.parquet"
+    assert main(["clean", str(SEEDS), "--format", "parquet", "-o", str(out), "-q", "-j", "1"]) == 0
+    rows = duckdb.sql(
+        f"SELECT id, len(provenance.removals), provenance.output.sha256 FROM '{out}' ORDER BY id"
+    ).fetchall()
+    for (ident, cuts, digest), path in zip(rows, sorted(SEEDS.glob("*.txt")), strict=True):
+        expected = cleaner.clean(path.read_text("utf-8"))
+        assert ident == str(path)
+        assert cuts == len(expected.provenance["removals"])
+        assert digest == cleaner.provenance.sha256(expected.text)
+    query = (
+        "SELECT r.rule, count(*) FROM (SELECT unnest(provenance.removals) AS r "
+        f"FROM '{out}') GROUP BY 1"
+    )
+    by_rule = dict(duckdb.sql(query).fetchall())
+    assert sum(by_rule.values()) == sum(cut for _, cut, _ in rows) > 0
