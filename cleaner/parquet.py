@@ -15,8 +15,10 @@ column         content
 ============== ========================================================
 ``id``         string (any other value is converted with ``str``)
 extra fields   one column per extra field of the first row group, typed
-               from it: string, bool, int64 or double; a field whose
-               values are nested or of mixed types is a JSON string
+               from it: string, bool, int64 or double; lists and objects
+               of one shape as Arrow lists and structs (as Ray and
+               pyarrow infer them); a field of mixed types is a JSON
+               string
 ``extra``      JSON object of the fields that do not fit the schema (a
                field first seen after the first row group, or a value of
                another type than its column); null when all fit
@@ -130,6 +132,51 @@ def infer_kinds(
     return result
 
 
+def nested_type(values: list[Any]) -> pa.DataType | None:
+    """Return the Arrow type of a field's nested values, or ``None`` if they have none.
+
+    Lists and objects of one shape get a list or struct type (as Ray and pyarrow
+    infer them); values of mixed shapes, or all-null parts, get ``None`` (JSON text).
+
+    >>> str(nested_type([{"a": 1, "b": ["x"]}, {"a": 2}]))
+    'struct<a: int64, b: list<item: string>>'
+    >>> nested_type([[1, "x"]]) is None
+    True
+    """
+    try:
+        inferred = pa.array(values).type
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        return None
+    return None if "null" in str(inferred) else inferred
+
+
+def _fits_type(kind: pa.DataType, value: Any) -> bool:
+    """Tell whether a value converts to an Arrow type without losing anything."""
+    if value is None:
+        return True
+    if pa.types.is_struct(kind):
+        names = {kind.field(i).name for i in range(kind.num_fields)}
+        return (
+            isinstance(value, dict)
+            and set(value) <= names
+            and all(
+                _fits_type(kind.field(i).type, value.get(kind.field(i).name))
+                for i in range(kind.num_fields)
+            )
+        )
+    if pa.types.is_list(kind):
+        return isinstance(value, list) and all(_fits_type(kind.value_type, v) for v in value)
+    if pa.types.is_string(kind):
+        return isinstance(value, str)
+    if pa.types.is_boolean(kind):
+        return isinstance(value, bool)
+    if pa.types.is_int64(kind):
+        return _kind(value) == "int"
+    if pa.types.is_float64(kind):
+        return _kind(value) in ("int", "float")
+    return False
+
+
 def _fits(kind: str, value: Any) -> bool:
     if kind == "json":
         return True
@@ -141,14 +188,25 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def build_schema(kinds: Mapping[str, str], names: Fields | None = None) -> pa.Schema:
-    """Return the Parquet schema for the extra fields' kinds (see the module docstring)."""
+def build_schema(
+    kinds: Mapping[str, str],
+    names: Fields | None = None,
+    nested: Mapping[str, pa.DataType] | None = None,
+) -> pa.Schema:
+    """Return the Parquet schema for the extra fields' kinds (see the module docstring).
+
+    ``nested`` gives the Arrow type of the JSON-kind fields that have one.
+    """
     names = names or Fields()
+    nested = nested or {}
     fields = [pa.field(names.id, pa.string())]
     for name, kind in kinds.items():
-        fields.append(
-            pa.field(name, _KINDS[kind], metadata=JSON_METADATA if kind == "json" else None)
-        )
+        if name in nested:
+            fields.append(pa.field(name, nested[name]))
+        else:
+            fields.append(
+                pa.field(name, _KINDS[kind], metadata=JSON_METADATA if kind == "json" else None)
+            )
     fields += [
         pa.field(LEFTOVER_COLUMN, pa.string(), metadata=JSON_METADATA),
         pa.field(names.text, pa.string()),
@@ -201,6 +259,7 @@ class ParquetRecordWriter(RecordWriter):
         self.rows = 0
         self._buffer: list[Mapping[str, Any]] = []
         self._kinds: dict[str, str] | None = None
+        self._nested: dict[str, pa.DataType] = {}
         self._writer: pq.ParquetWriter | None = None
         self._tmp: Path | None = None
 
@@ -269,12 +328,22 @@ class ParquetRecordWriter(RecordWriter):
             return
         if self._kinds is None:
             self._kinds = infer_kinds(self._buffer, self._fixed)
-            self._open(build_schema(self._kinds, self.fields))
+            for name, kind in self._kinds.items():
+                values = [r[name] for r in self._buffer if r.get(name) is not None]
+                if kind == "json" and (found := nested_type(values)) is not None:
+                    self._nested[name] = found
+            self._open(build_schema(self._kinds, self.fields, self._nested))
         assert self._writer is not None
         table = pa.Table.from_pydict(self._columns(self._buffer), schema=self._writer.schema)
         self._writer.write_table(table)
         self.rows += len(self._buffer)
         self._buffer = []
+
+    def _fits(self, name: str, value: Any) -> bool:
+        assert self._kinds is not None
+        if name in self._nested:
+            return _fits_type(self._nested[name], value)
+        return _fits(self._kinds[name], value)
 
     def _columns(self, records: list[Mapping[str, Any]]) -> dict[str, list[Any]]:
         kinds = self._kinds or {}
@@ -287,11 +356,12 @@ class ParquetRecordWriter(RecordWriter):
             for name, value in record.items():
                 if name in self._fixed:
                     continue
-                if name not in kinds or (value is not None and not _fits(kinds[name], value)):
+                if name not in kinds or (value is not None and not self._fits(name, value)):
                     leftover[name] = value
             for name, kind in kinds.items():
                 value = None if name in leftover else record.get(name)
-                columns[name].append(_json(value) if kind == "json" else value)
+                plain = kind != "json" or name in self._nested
+                columns[name].append(value if plain else _json(value))
             columns[LEFTOVER_COLUMN].append(_json(leftover) if leftover else None)
             ident = record.get(id_name)
             columns[id_name].append(None if ident is None else str(ident))

@@ -141,7 +141,8 @@ def test_one_schema_for_one_input_whichever_path_wrote_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = [
-        {"id": f"d{n}", "url": None, "lang": "en", "text": text} for n, text in enumerate(TEXTS)
+        {"id": f"d{n}", "url": None, "lang": "en", "meta": {"n": n, "tags": ["a"]}, "text": text}
+        for n, text in enumerate(TEXTS)
     ]
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
@@ -167,10 +168,11 @@ def test_one_schema_for_one_input_whichever_path_wrote_it(
         records, cli.to_pylist(), batch.to_pylist(), strict=True
     ):
         for row in (from_cli, from_batch):
-            assert (row["id"], row["text"], row["lang"]) == (
+            assert (row["id"], row["text"], row["lang"], row["meta"]) == (
                 record["id"],
                 record["text"],
                 record["lang"],
+                record["meta"],
             )
             assert metadata_from_arrow(row["metadata"]) == record["metadata"]
             provenance = provenance_from_arrow(row["provenance"])
