@@ -242,3 +242,17 @@ def test_duckdb_reads_the_nested_columns(tmp_path: Path) -> None:
     )
     by_rule = dict(duckdb.sql(query).fetchall())
     assert sum(by_rule.values()) == sum(cut for _, cut, _ in rows) > 0
+
+
+def test_clean_batch_provenance_levels() -> None:
+    table = pa.table({"id": ["a"], "text": [TEXTS[0]]})
+    summary = CleanBatch(provenance="summary")(table).column("provenance").to_pylist()[0]
+    full = CleanBatch()(table).column("provenance").to_pylist()[0]
+    assert summary["removals"] is None and full["removals"]
+    assert (
+        dict(summary["rule_counts"])
+        == shape_provenance(provenance_from_arrow(full) or {}, "summary")["rule_counts"]
+    )
+    assert CleanBatch(provenance="none")(table).column("provenance").to_pylist() == [None]
+    with pytest.raises(ValueError, match="provenance must be one of"):
+        CleanBatch(provenance="some")  # type: ignore[arg-type]
