@@ -20,6 +20,7 @@ import pytest
 
 import cleaner
 from cleaner.arrow import metadata_from_arrow, provenance_from_arrow
+from cleaner.cli import main
 from cleaner.ray import CleanBatch, clean_dataset
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
@@ -221,3 +222,28 @@ def test_example_script(
     assert example.main([*relative, *options]) == 0
     assert f"{len(records)} rows, 2 errors" in capsys.readouterr().out
     check_output(pq.read_table(tmp_path / "out").to_pylist(), records)
+
+
+@pytest.mark.ray
+def test_ray_and_the_command_line_write_one_schema(ray_local: ModuleType, tmp_path: Path) -> None:
+    rows = [
+        {"id": f"d{n}", "url": None, "lang": "en", "meta": {"n": n, "tags": ["a"]}, "text": text}
+        for n, text in enumerate(record["text"] for record in seed_variants(SEEDS, 12))
+    ]
+    source = tmp_path / "in" / "part.jsonl"
+    source.parent.mkdir()
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    cli_out = tmp_path / "cli.parquet"
+    assert main(["clean", str(source), "--format", "parquet", "-o", str(cli_out), "-q"]) == 0
+    ds = ray_local.data.read_json(str(source.parent))
+    clean_dataset(ds, concurrency=1, num_cpus=0.5).write_parquet(str(tmp_path / "ray"))
+    by_ray = pq.read_table(tmp_path / "ray")
+    by_cli = pq.read_table(cli_out).drop_columns(["extra"])
+    assert sorted(by_ray.schema.names) == sorted(by_cli.schema.names)
+    for name in by_cli.schema.names:
+        assert by_ray.schema.field(name).type == by_cli.schema.field(name).type, name
+    ray_rows = sorted(by_ray.to_pylist(), key=lambda r: r["id"])
+    cli_rows = sorted(by_cli.to_pylist(), key=lambda r: r["id"])
+    for from_ray, from_cli in zip(ray_rows, cli_rows, strict=True):
+        assert {**from_ray, "provenance": None} == {**from_cli, "provenance": None}
+        assert from_ray["provenance"]["removals"] == from_cli["provenance"]["removals"]
