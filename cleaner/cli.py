@@ -447,7 +447,7 @@ def _counts(counts: Counter[str]) -> str:
 
 
 def _passed_over(counts: Counter[str]) -> str:
-    return f"{sum(counts.values())} WARC response(s) passed over ({_counts(counts)})"
+    return f"{sum(counts.values())} web archive document(s) passed over ({_counts(counts)})"
 
 
 def _archive_records(counts: Counter[str]) -> str:

@@ -288,7 +288,8 @@ class _Reader:
     def _error(
         self, record: Any, offset: int, exc: BaseException
     ) -> tuple[Record, Callable[[], None]]:
-        where = {self.fields.url: self._uri(record), "file": self.name, "offset": offset}
+        # The path as given, as in the error record of a file that breaks off.
+        where = {self.fields.url: self._uri(record), "file": str(self.path), "offset": offset}
         out = error_record(self.fields.id, self._id(record, offset), exc, where=where)
         return out, functools.partial(count_failure, self.tally, exc)
 

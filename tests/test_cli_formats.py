@@ -84,7 +84,7 @@ def test_folder_with_warc_writes_records_with_ids_and_uris(
     assert sidecar["passed_over"] == {"not-html": 1, "status": 1}
     err = capsys.readouterr().err
     assert "cleaned 7 document(s)" in err
-    assert "2 WARC response(s) passed over (not-html 1, status 1)" in err
+    assert "2 web archive document(s) passed over (not-html 1, status 1)" in err
     assert not (out / ERRORS_FILE).exists()
 
     stats = json.loads((out / STATS_FILE).read_text("utf-8"))
@@ -121,7 +121,7 @@ def test_bad_warc_files_and_records_are_logged_and_the_rest_cleaned(
     (broken,) = [r for r in _jsonl(out / "crawl" / "b.jsonl") if "error" in r]
     assert broken["url"] == RESPONSES[BROKEN][0]
     assert broken["error"]["type"] == "DecodeError"
-    assert (broken["file"], type(broken["offset"])) == ("b.warc", int)
+    assert (broken["file"], type(broken["offset"])) == (str(src / "crawl" / "b.warc"), int)
     assert len(_jsonl(out / "crawl" / "a.jsonl")) == 4
     assert (out / "page.txt").is_file()
 
@@ -198,7 +198,7 @@ def test_stream_of_jsonl_and_warc_files(tmp_path: Path, capsys: pytest.CaptureFi
     assert main([*args, "-j", "1", *fields]) == 1  # the broken response
     err = capsys.readouterr().err
     assert "cleaned 5 of 6 record(s), 1 failed" in err
-    assert "2 WARC response(s) passed over (not-html 1, status 1)" in err
+    assert "2 web archive document(s) passed over (not-html 1, status 1)" in err
     first, *warc = _jsonl(out)
     assert first == {**first, "doc": "x", "body": "Some news.\n"}
     assert [r["link"] for r in warc] == [RESPONSES[i][0] for i in (0, 1, 2, 5, 6)]
