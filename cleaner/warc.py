@@ -24,8 +24,8 @@ record's id, type, target URI, file and byte offset, and where known its
 ``WARC-Date``, payload digest, HTTP status and content type.
 
 A record that cannot be cleaned gives an error record that names its file and
-offset; so does a record cut short (a truncated file or gzip member, a
-``Content-Length`` running past the record's end)::
+offset; so does a record of any type cut short or misframed (a truncated file
+or gzip member, a ``Content-Length`` that does not end where the record does)::
 
     {"id": <record id>, "url": <target URI>, "file": "crawl.warc.gz", "offset": 784,
      "error": {"type": "TruncatedRecord", "message": "..."}}
@@ -324,15 +324,22 @@ class _Reader:
 
 
 def _damage(archive: Any, record: Any, errors_before: int) -> str | None:
-    """Say how a record read to its end was damaged, or ``None`` if it was whole."""
+    """Say how a record read to its end was damaged, or ``None`` if it was whole.
+
+    Any record type is checked: a request whose length is wrong can swallow the
+    response after it.
+    """
+    kind = f"{record.rec_type} record"
     remaining = getattr(record.raw_stream, "limit", 0)
     if remaining:
-        return f"truncated: the record ends {remaining} byte(s) before its Content-Length"
+        return f"truncated: the {kind} ends {remaining} byte(s) before its Content-Length"
     decompressor = archive.reader.decompressor if archive.reader is not None else None
     if decompressor is not None and not decompressor.eof:
-        return "truncated: the file ends inside the record's gzip member"
+        return f"truncated: the file ends inside the {kind}'s gzip member"
     if archive.err_count > errors_before:
-        return "the record's Content-Length runs past its end (into the next record)"
+        # warcio found no blank line after the record: its Content-Length is too large
+        # (it ran into the next record) or too small (the record goes on).
+        return f"the {kind} does not end where its Content-Length says"
     return None
 
 

@@ -200,7 +200,7 @@ def test_a_content_length_too_large_is_an_error_record(
     assert main(["clean", str(path), "--format", "jsonl", "-o", str(out)]) == 1
     records = _jsonl(out)
     assert records[0]["error"]["type"] == "TruncatedRecord"
-    assert "Content-Length runs past" in records[0]["error"]["message"]
+    assert "does not end where its Content-Length says" in records[0]["error"]["message"]
     assert records[0]["url"] == RESPONSES[0][0]
     assert "WARNING" not in capsys.readouterr().err  # warcio's warning is the error record
 
