@@ -7,6 +7,8 @@ Exit codes: 0 all inputs cleaned; 1 some inputs failed (each reported);
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import importlib
 import json
 import multiprocessing
@@ -29,23 +31,37 @@ from cleaner import (
     detectors,
     files,
 )
-from cleaner.batch import (
-    Summary,
-    clean_file,
+from cleaner.batch import Summary, clean_file
+from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import (
+    InputError,
+    OutputBusy,
+    OutputLock,
+    fsync_folders,
+    remove_stale_temp,
+    remove_stale_temp_of,
+)
+from cleaner.inputs import (
+    ERRORS_FILE,
+    STATS_FILE,
+    STREAM_KINDS,
+    Task,
     discover,
     find_collisions,
     input_kind,
+    shown,
 )
-from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
-from cleaner.files import InputError
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
+from cleaner.stamps import config_fingerprint
 from cleaner.streams import STDIN, StreamOptions, clean_stream_to, is_url, stats, stream_inputs
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+DEFAULT_DOC_TIMEOUT = 30.0
+"""Seconds one document may take in a worker (``--doc-timeout``)."""
 
 
 class UsageError(Exception):
@@ -86,6 +102,20 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "--dry-run",
         action="store_true",
         help="list what would be written and the removals per rule; write nothing",
+    )
+    parser.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=DEFAULT_DOC_TIMEOUT,
+        metavar="SECONDS",
+        help="kill a document's worker after this many seconds and report the document "
+        "as failed; the batch goes on with a new worker (default %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing the same output, wait for it to end "
+        "(default: refuse at once)",
     )
 
 
@@ -256,6 +286,7 @@ def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Clea
 def _clean_config(args: argparse.Namespace) -> CleanerConfig:
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
+    _doc_timeout(args)  # checked before any work
     return CleanerConfig(
         keep_headline=args.keep_headline, max_input_bytes=args.max_bytes, html_fast=args.fast
     )
@@ -319,7 +350,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
-        fingerprint=batch.config_fingerprint(
+        fingerprint=config_fingerprint(
             cleaner, site=args.site, fields=fields, provenance=args.provenance
         ),
         site=args.site,
@@ -330,13 +361,32 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         provenance=args.provenance,
         counter=multiprocessing.Value("q", 0),
     )
-    if not args.dry_run and out.is_dir():
-        batch.remove_stale_temp(out)
+    with contextlib.ExitStack() as held:
+        if not args.dry_run:
+            # One run at a time writes OUT: the sweep must not take another run's live files.
+            held.push(_lock(out, folder=True, wait=args.wait))
+            remove_stale_temp(out)
+        return _run_folder(tasks, setup, out, args)
+
+
+def _lock(out: Path, *, folder: bool, wait: bool) -> OutputLock:
+    """Take the lock of an output (the caller releases it); a busy one is a usage error."""
+    lock = OutputLock(out, folder=folder, wait=wait)
+    try:
+        lock.__enter__()
+    except OutputBusy as exc:
+        raise UsageError(str(exc)) from None
+    return lock
+
+
+def _run_folder(
+    tasks: Sequence[Task], setup: batch.BatchSetup, out: Path, args: argparse.Namespace
+) -> int:
     summary = Summary()
     start = time.perf_counter()
     # Progress counts documents and records as workers write them; the total is known
     # without reading anything only when no input holds many records.
-    streams = any(input_kind(task.source) in batch.STREAM_KINDS for task in tasks)
+    streams = any(input_kind(task.source) in STREAM_KINDS for task in tasks)
     progress = Progress(
         None if streams else len(tasks),
         unit="record" if streams else "doc",
@@ -344,25 +394,44 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     )
     jobs = min(args.jobs, max(len(tasks), 1))
     try:
+        seconds = _doc_timeout(args)
         with progress.follow(setup.counter):
-            outcomes = ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4)
+            outcomes = ordered_map(
+                batch.process,
+                tasks,
+                setup=setup,
+                jobs=jobs,
+                chunksize=4,
+                timeout=(
+                    None if seconds is None else functools.partial(batch.deadline, seconds=seconds)
+                ),
+                on_timeout=batch.timed_out,
+            )
             for outcome in outcomes:
                 summary.record(outcome)
                 if outcome.error is not None:
                     progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
                 if args.dry_run:
                     for path in outcome.outputs:
-                        print(f"would write {path}")
+                        print(f"would write {shown(path)[0]}")
     finally:
         progress.close()
     if not args.dry_run:
         batch.write_errors(out, summary.errors)
         counts = stats(summary.tally, time.perf_counter() - start)
         counts.update(inputs=len(tasks), up_to_date=summary.skipped)
-        files.write_atomic(out / batch.STATS_FILE, json.dumps(counts, indent=2) + "\n")
+        files.write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
+        fsync_folders(out)  # the outputs' renames, made durable once for the batch
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
     return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _doc_timeout(args: argparse.Namespace) -> float | None:
+    """The per-document deadline in seconds, or ``None`` for none."""
+    if args.doc_timeout < 0:
+        raise UsageError("--doc-timeout must be a number of seconds (0: no limit)")
+    return args.doc_timeout or None
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -377,6 +446,7 @@ def _stream_options(args: argparse.Namespace, config: CleanerConfig) -> StreamOp
         config=config,
         jobs=args.jobs,
         provenance=args.provenance,
+        timeout=_doc_timeout(args),
     )
 
 
@@ -407,16 +477,21 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     _require_site(cleaner, args.site)
     progress = Progress(None, unit="record", enabled=not args.quiet)
     try:
-        tally, seconds = clean_stream_to(
-            args.sources,
-            args.output,
-            cleaner=cleaner,
-            options=_stream_options(args, cleaner.config),
-            output_format=args.format,
-            on_done=progress.update,
-            on_error=lambda message: progress.write(f"cleaner: {message}"),
-            inputs=inputs,
-        )
+        with contextlib.ExitStack() as stack:
+            if isinstance(args.output, Path):
+                # One run at a time writes a file: a second would sweep the first's live one.
+                stack.push(_lock(args.output, folder=False, wait=args.wait))
+                remove_stale_temp_of(args.output)
+            tally, seconds = clean_stream_to(
+                args.sources,
+                args.output,
+                cleaner=cleaner,
+                options=_stream_options(args, cleaner.config),
+                output_format=args.format,
+                on_done=progress.update,
+                on_error=lambda message: progress.write(f"cleaner: {message}"),
+                inputs=inputs,
+            )
     finally:
         progress.close()
     if args.stats is not None:
@@ -482,7 +557,7 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
     if summary.tally.record_types:
         print(f"  {_archive_records(summary.tally.record_types)}", file=sys.stderr)
     if summary.errors and not dry_run:
-        print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
+        print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

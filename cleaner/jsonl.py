@@ -25,6 +25,7 @@ memory stays bounded whatever the stream and its record sizes.
 
 from __future__ import annotations
 
+import functools
 import gzip
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from cleaner.records import (
 
 __all__ = [
     "JSONL_SUFFIXES",
+    "DocumentTimeout",
     "Fields",
     "RecordCleaner",
     "RecordError",
@@ -60,6 +62,7 @@ __all__ = [
     "Sink",
     "Tally",
     "clean_line",
+    "clean_records",
     "clean_stream",
     "numbered",
     "open_input",
@@ -178,13 +181,6 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
     return output_record(ctx.fields, record_id, extra, result, ctx.provenance), tally
 
 
-def clean_chunk(
-    ctx: RecordCleaner, chunk: list[tuple[int, bytes | LineTooLong]]
-) -> list[tuple[Record, Tally]]:
-    """Clean consecutive numbered lines (one unit of parallel work)."""
-    return [clean_line(ctx, item) for item in chunk]
-
-
 def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
     """Number lines from 1, dropping the line ending.
 
@@ -198,33 +194,6 @@ def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes 
 def _size(item: tuple[int, bytes | LineTooLong]) -> int:
     line = item[1]
     return 0 if isinstance(line, LineTooLong) else len(line)
-
-
-def chunk_lines(
-    items: Iterable[tuple[int, bytes | LineTooLong]], size: int, max_bytes: int = CHUNK_BYTES
-) -> Iterator[list[tuple[int, bytes | LineTooLong]]]:
-    """Yield lists of up to ``size`` consecutive lines holding at most ``max_bytes``.
-
-    A line longer than ``max_bytes`` is a chunk of its own.
-
-    >>> [len(c) for c in chunk_lines(numbered([b"a" * 6, b"b", b"c" * 3, b"d"]), 3, 4)]
-    [1, 2, 1]
-    """
-    chunk: list[tuple[int, bytes | LineTooLong]] = []
-    held = 0
-    for item in items:
-        weight = _size(item)
-        if chunk and (len(chunk) >= size or held + weight > max_bytes):
-            yield chunk
-            chunk, held = [], 0
-        chunk.append(item)
-        held += weight
-    if chunk:
-        yield chunk
-
-
-def _batch_bytes(batch: list[list[tuple[int, bytes | LineTooLong]]]) -> int:
-    return sum(_size(item) for chunk in batch for item in chunk)
 
 
 def open_input(path: Path) -> IO[bytes]:
@@ -253,8 +222,10 @@ def clean_records(
     jobs: int = 1,
     chunksize: int = 32,
     max_line_bytes: int | None = None,
-) -> Iterator[list[tuple[Record, Tally]]]:
-    """Clean a stream of JSON Lines; yield the output records chunk by chunk, in order.
+    timeout: float | None = None,
+    id_field: str | None = None,
+) -> Iterator[tuple[Record, Tally]]:
+    """Clean a stream of JSON Lines; yield each output record and its counts, in order.
 
     Args:
         lines: Input lines (bytes), read lazily.
@@ -265,19 +236,67 @@ def clean_records(
         max_line_bytes: With a binary stream, read lines of at most this many
             bytes; a longer record becomes an error record.  The lines in
             flight then hold at most :func:`window_bytes` bytes.
+        timeout: Seconds a record may take in its worker process; one that takes
+            longer is killed with its worker and becomes an error record (see
+            :func:`cleaner.parallel.ordered_map`; ``setup`` must then be picklable).
+        id_field: The id field of the error record of a record that timed out
+            (default: the ``setup``'s, else ``id``).
+
+    Raises:
+        OSError: The stream could not be read to its end (EOFError for a truncated
+            gzip stream), once every record read before has been yielded.
     """
     source: Iterable[bytes | LineTooLong] = lines
     if max_line_bytes is not None and hasattr(lines, "readline"):
         source = bounded_lines(cast(IO[bytes], lines), max_line_bytes)
-    chunks = chunk_lines(numbered(source), chunksize)
+    name = id_field or getattr(setup, "fields", Fields()).id
+    reader = _Reader(numbered(source))
     yield from ordered_map(
-        clean_chunk,
-        chunks,
+        clean_line,
+        reader,
         setup=setup,
         jobs=jobs,
-        weight=_batch_bytes,
+        chunksize=chunksize,
+        weight=_size,
+        chunk_weight=CHUNK_BYTES,
         max_weight=window_bytes(max_line_bytes, jobs),
+        timeout=None if timeout is None else lambda _: timeout,
+        on_timeout=functools.partial(_timed_out, name),
     )
+    if reader.error is not None:
+        raise reader.error
+
+
+class _Reader:
+    """The lines of a stream, read lazily; a read error ends them and is kept for later.
+
+    The records read before the error are still in flight in the workers: they
+    are cleaned and written first, then the error is raised.
+    """
+
+    def __init__(self, items: Iterable[tuple[int, bytes | LineTooLong]]) -> None:
+        self.items = items
+        self.error: OSError | EOFError | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | LineTooLong]]:
+        try:
+            yield from self.items
+        except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+            self.error = exc
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than its deadline; its worker was killed."""
+
+
+def _timed_out(
+    id_field: str, item: tuple[int, bytes | LineTooLong], why: str
+) -> tuple[Record, Tally]:
+    """The error record of a record whose worker was killed (its id is not known here)."""
+    tally = Tally()
+    exc = DocumentTimeout(why)
+    count_failure(tally, exc)
+    return error_record(id_field, None, exc, line=item[0]), tally
 
 
 def clean_stream(
@@ -289,6 +308,7 @@ def clean_stream(
     chunksize: int = 32,
     on_done: Callable[[int], None] | None = None,
     max_line_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> Tally:
     """Clean a stream of JSON Lines into ``sink``, one output record per input line.
 
@@ -298,22 +318,33 @@ def clean_stream(
             record is written as soon as its turn comes.
         setup: Builds the record cleaner (once per worker when ``jobs > 1``).
         jobs: Worker processes; the output order is the input order either way.
-        chunksize: Lines sent to a worker at once, at most.
-        on_done: Called with the number of records after each chunk is written.
+        chunksize: Lines sent to a worker at once, at most; the output is
+            flushed, and ``on_done`` called, every ``chunksize`` records.
+        on_done: Called with the number of records written since its last call.
         max_line_bytes: See :func:`clean_records`.
+        timeout: See :func:`clean_records`.
 
     Returns:
         The counts over all records.
     """
     writer = sink if isinstance(sink, RecordWriter) else JsonlWriter(sink)
     tally = Tally()
-    for results in clean_records(
-        lines, setup=setup, jobs=jobs, chunksize=chunksize, max_line_bytes=max_line_bytes
-    ):
-        for record, counts in results:
-            writer.write(record)
-            tally.merge(counts)
-        writer.flush()
-        if on_done is not None:
-            on_done(len(results))
+    results = clean_records(
+        lines,
+        setup=setup,
+        jobs=jobs,
+        chunksize=chunksize,
+        max_line_bytes=max_line_bytes,
+        timeout=timeout,
+    )
+    for done, (record, counts) in enumerate(results, start=1):
+        writer.write(record)
+        tally.merge(counts)
+        if done % chunksize == 0:
+            writer.flush()
+            if on_done is not None:
+                on_done(chunksize)
+    writer.flush()
+    if on_done is not None and tally.records % chunksize:
+        on_done(tally.records % chunksize)
     return tally

@@ -64,6 +64,7 @@ from cleaner.arrow import (
     metadata_to_arrow,
     provenance_to_arrow,
 )
+from cleaner.files import TEMP_SUFFIX
 from cleaner.records import Fields, RecordWriter
 
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
@@ -317,7 +318,7 @@ class ParquetRecordWriter(RecordWriter):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
         )
         os.close(fd)
         self._tmp = Path(tmp)

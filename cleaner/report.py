@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from cleaner.batch import STATS_FILE
+from cleaner.inputs import STATS_FILE
 from cleaner.provenance import restore_text
 
 

@@ -16,6 +16,7 @@ cleaned as usual, so one bad file never loses the rest of the output::
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import sys
 import time
@@ -25,9 +26,10 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from cleaner import Cleaner
-from cleaner.batch import Task, clean_data, discover, document_record, input_kind
+from cleaner.batch import clean_data, document_record, document_timed_out
 from cleaner.config import CleanerConfig
 from cleaner.files import InputError, atomic_open
+from cleaner.inputs import Task, discover, input_kind
 from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
 from cleaner.parallel import ordered_map
 from cleaner.records import (
@@ -45,6 +47,9 @@ from cleaner.records import (
 
 STDIN = Path("-")
 """The source that stands for JSON Lines on standard input."""
+
+_FLUSH_EVERY = 32
+"""Records of a JSON Lines input written between two flushes (and progress reports)."""
 
 OutputFormat = Literal["jsonl", "parquet"]
 
@@ -76,6 +81,9 @@ class StreamOptions:
         config: Cleaner options.
         jobs: Worker processes for JSON Lines and document inputs.
         provenance: How much provenance output records carry.
+        timeout: Seconds one document may take in its worker process; one
+            that takes longer is killed with its worker and becomes an error
+            record (``None``: no deadline, and with one job no worker process).
     """
 
     rules_dirs: tuple[Path, ...] = ()
@@ -84,6 +92,7 @@ class StreamOptions:
     config: CleanerConfig = field(default_factory=CleanerConfig)
     jobs: int = 1
     provenance: ProvenanceLevel = "full"
+    timeout: float | None = None
 
 
 Location = Path | str
@@ -174,9 +183,11 @@ def write_stream(
             read to its end (its error record is in the output too).
     """
     local = RecordCleaner(cleaner, options.fields, options.site, options.provenance)
+    seconds = options.timeout
+    # A deadline needs worker processes (a runaway document is killed with its worker).
     setup: Callable[[], RecordCleaner] = (
         (lambda: local)
-        if options.jobs == 1
+        if options.jobs == 1 and seconds is None
         else Setup(
             options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
         )
@@ -193,7 +204,13 @@ def write_stream(
             else:
                 tasks = [item.task for item in items]
                 results = ordered_map(
-                    document_record, tasks, setup=setup, jobs=options.jobs, chunksize=4
+                    document_record,
+                    tasks,
+                    setup=setup,
+                    jobs=options.jobs,
+                    chunksize=4,
+                    timeout=None if seconds is None else lambda _: seconds,
+                    on_timeout=functools.partial(document_timed_out, local.fields),
                 )
             for record, counts in results:
                 writer.write(record)
@@ -238,6 +255,8 @@ def _write_jsonl(
     task = item.task
     tally = Tally()
     try:
+        if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+            raise InputError(task.refused)
         with contextlib.ExitStack() as stack:
             lines: IO[bytes]
             if item.url is not None:
@@ -246,26 +265,31 @@ def _write_jsonl(
                 lines = sys.stdin.buffer
             else:
                 lines = stack.enter_context(open_input(task.source))
-            for results in clean_records(
+            results = clean_records(
                 lines,
                 setup=setup,
                 jobs=options.jobs,
                 max_line_bytes=options.config.max_input_bytes,
-            ):
-                for record, counts in results:
-                    writer.write(record)
-                    tally.merge(counts)
-                writer.flush()
-                done.records(len(results))
+                timeout=options.timeout,
+                id_field=options.fields.id,
+            )
+            for record, counts in results:
+                writer.write(record)
+                tally.merge(counts)
+                if tally.records % _FLUSH_EVERY == 0:
+                    writer.flush()
+                    done.records(_FLUSH_EVERY)
+            writer.flush()
+            done.records(tally.records % _FLUSH_EVERY)
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
-    except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+    except (OSError, EOFError, InputError) as exc:  # unreadable, truncated gzip, not a file
         count_failure(tally, exc)
+        line = None if isinstance(exc, InputError) else tally.records  # refused: not read
         where = {"file": task.display}
-        record = error_record(options.fields.id, None, exc, line=tally.records, where=where)
-        writer.write(record)
+        writer.write(error_record(options.fields.id, None, exc, line=line, where=where))
         writer.flush()
-        done.failed(f"{task.display}: line {tally.records}: {exc}")
+        done.failed(f"{task.display}: {'' if line is None else f'line {line}: '}{exc}")
     return tally
 
 
@@ -275,6 +299,12 @@ def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done
 
     task = item.task
     tally = Tally()
+    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+        exc = InputError(task.refused)
+        count_failure(tally, exc)
+        writer.write(error_record(local.fields.id, None, exc, where={"file": task.display}))
+        done.failed(f"{task.display}: {task.refused}")
+        return tally
     records = clean_warc(
         item.url or task.source,
         local.cleaner,

@@ -18,8 +18,8 @@ import pytest
 from warcio.warcwriter import WARCWriter
 
 import cleaner
-from cleaner.batch import STATS_FILE, input_kind
 from cleaner.cli import main
+from cleaner.inputs import STATS_FILE, input_kind
 from cleaner.records import Tally
 from cleaner.warc import WarcError, clean_warc
 from tests.conftest import SEEDS

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.batch import STATS_FILE
 from cleaner.cli import main
+from cleaner.inputs import STATS_FILE
 from cleaner.provenance import verify
 from tests.conftest import SEEDS
 
@@ -42,7 +42,7 @@ def test_clean_folder_writes_text_and_provenance(seeds: Path, tmp_path: Path) ->
         record = json.loads(txt.with_suffix(".json").read_text("utf-8"))
         assert verify(record["provenance"], txt.read_text("utf-8")) == []
         assert record["source"].endswith(txt.name)
-    assert not list(out.rglob(".*.tmp"))
+    assert not list(out.rglob(".*tmp"))
 
 
 def test_bad_file_is_reported_and_batch_continues(

@@ -14,8 +14,8 @@ import pytest
 
 import cleaner
 from cleaner.arrow import metadata_from_arrow, provenance_from_arrow
-from cleaner.batch import ERRORS_FILE, STATS_FILE
 from cleaner.cli import main
+from cleaner.inputs import ERRORS_FILE, STATS_FILE
 from cleaner.warc import clean_warc
 from tests.conftest import SEEDS
 from tests.test_warc import RESPONSES, page, write_warc
@@ -185,7 +185,7 @@ def test_parquet_from_stdin_matches_jsonl_and_the_api(
         assert (row["id"], row["lang"]) == (str(n), "en")
         assert row["text"] == expected.text
         assert metadata_from_arrow(row["metadata"]) == expected.metadata
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*tmp"))
 
 
 def test_stream_of_jsonl_and_warc_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,7 +224,7 @@ def test_usage_errors_and_failures(
     rows = pq.read_table(target).to_pylist()  # the bad file is an error record, the rest lands
     assert rows[0]["file"] == str(fake) and rows[0]["offset"] == 0
     assert rows[0]["error"]["type"] == "WarcError" and len(rows) == 5
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*tmp"))
 
     monkeypatch.delitem(sys.modules, "cleaner.parquet", raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)

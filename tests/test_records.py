@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
-from cleaner import batch
+from cleaner import batch, inputs
 from cleaner.arrow import (
     PROVENANCE_TYPE,
     metadata_from_arrow,
@@ -208,7 +208,7 @@ def test_folder_progress_counts_the_records_of_a_long_input(tmp_path: Path) -> N
     setup = batch.BatchSetup((), "fingerprint", counter=counter)
     worker = setup()
     seen = []
-    for task in batch.discover([src], out):
+    for task in inputs.discover([src], out):
         batch.process(worker, task)
         seen.append(counter.value)
     assert seen == [30, 31]  # each record of the JSON Lines file, then the document

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.batch import STATS_FILE
 from cleaner.cli import main
+from cleaner.inputs import STATS_FILE
 from cleaner.report import collect, render
 from tests.conftest import SEEDS
 
