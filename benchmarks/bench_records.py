@@ -95,10 +95,9 @@ def stream_run(count: int, size: int, jobs: int, by_bytes: bool) -> tuple[float,
     start = time.perf_counter()
     lines = _Lines(count, size)
     limit = config.max_input_bytes if by_bytes else None
-    for results in jsonl.clean_records(lines, setup=setup, jobs=jobs, max_line_bytes=limit):
-        for record, counts in results:
-            writer.write(record)
-            tally.merge(counts)
+    for record, counts in jsonl.clean_records(lines, setup=setup, jobs=jobs, max_line_bytes=limit):
+        writer.write(record)
+        tally.merge(counts)
     seconds = time.perf_counter() - start
     scale = 1 if sys.platform == "darwin" else 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6
