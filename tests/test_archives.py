@@ -132,7 +132,7 @@ def test_payload_digest_date_and_offset_in_provenance() -> None:
     assert head.startswith(b"WARC/1.0\r\n") and b"WARC-Type: response\r\n" in head[:200]
 
 
-@pytest.mark.parametrize("name", ["crawl.warc.wet.gz", "crawl.warc.wet"])
+@pytest.mark.parametrize("name", ["crawl.warc.wet.gz", "crawl.warc.wet", "crawl.warc.gz"])
 def test_wet_conversions_go_through_the_text_path(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
