@@ -32,7 +32,14 @@ from cleaner import (
     files,
 )
 from cleaner.batch import Summary, clean_file
-from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.evaluate import (
+    HTML_BASELINES,
+    EvalError,
+    Evaluation,
+    evaluate,
+    render,
+    render_macro,
+)
 from cleaner.files import (
     InputError,
     OutputBusy,
@@ -244,19 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = sub.add_parser(
         "eval",
-        help="score cleaner on an evaluation set beside the baselines",
-        description="Score cleaner on a folder of <id>.html.gz pages with gold.jsonl "
-        "(beside trafilatura.extract, readability-lxml and jusText at default settings), "
-        "or on a folder of <id>.txt "
-        "files (beside the text as is), with the shingle metric of the article-extraction "
-        "benchmark.",
+        help="score cleaner on evaluation sets beside the baselines",
+        description="Score cleaner on folders of <id>.html.gz pages with gold.jsonl "
+        "(beside trafilatura.extract, readability-lxml and jusText, at their defaults and "
+        "configured to the set's scope, whichever scores higher), or of <id>.txt files "
+        "(beside the text as is and the oracle line filter), with the shingle metric of the "
+        "article-extraction benchmark.  The cleaner is configured to the scope of the gold "
+        "rows (headline, comments).  One table per set, lost articles by id, and a "
+        "macro-average over several sets.",
     )
-    evaluation.add_argument("directory", type=Path, metavar="DIR")
+    evaluation.add_argument("directories", type=Path, nargs="+", metavar="DIR")
     evaluation.add_argument(
         "--gold",
         type=Path,
         metavar="FILE",
-        help="gold JSON Lines (default: DIR/gold.jsonl for HTML, DIR/../dev/gold.jsonl for text)",
+        help="gold JSON Lines, with one DIR only (default: DIR/gold.jsonl for HTML; "
+        "for a text set SET-text, SET/gold.jsonl beside it, else DIR/../dev/gold.jsonl)",
     )
     evaluation.add_argument(
         "--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
@@ -777,27 +787,37 @@ def cmd_rules_import_ftr(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Score cleaner (and the baseline) on an evaluation set; print the table."""
+    """Score cleaner (and the baselines) on evaluation sets; print a table per set."""
     if args.resamples < 0:
         raise UsageError("--resamples must be 0 or more")
+    if args.gold is not None and len(args.directories) > 1:
+        raise UsageError("--gold goes with one DIR only")
     engine = _cleaner(args.rules, CleanerConfig(html_fast=args.fast))
-    try:
-        evaluation = evaluate(
-            args.directory,
-            gold_path=args.gold,
-            cleaner=engine,
-            resamples=args.resamples,
-            baseline=not args.no_baseline,
-            baselines=args.baselines.split(",") if args.baselines else None,
-        )
-    except EvalError as exc:
-        raise UsageError(str(exc)) from None
-    print(render(evaluation))
+    evaluations: list[Evaluation] = []
     failed = False
-    for run in evaluation.systems:
-        for pid, error in run.errors.items():
-            failed = True
-            print(f"cleaner: {run.name}: page {pid}: {error}", file=sys.stderr)
+    for directory in args.directories:
+        try:
+            evaluation = evaluate(
+                directory,
+                gold_path=args.gold,
+                cleaner=engine,
+                resamples=args.resamples,
+                baseline=not args.no_baseline,
+                baselines=args.baselines.split(",") if args.baselines else None,
+            )
+        except EvalError as exc:
+            raise UsageError(str(exc)) from None
+        if evaluations:
+            print()
+        print(render(evaluation), flush=True)
+        evaluations.append(evaluation)
+        for run in evaluation.systems:
+            for pid, error in run.errors.items():
+                failed = True
+                print(f"cleaner: {run.name}: page {pid}: {error}", file=sys.stderr)
+    if len(evaluations) > 1:
+        print()
+        print(render_macro(evaluations))
     return EXIT_FAILURES if failed else EXIT_OK
 
 

@@ -158,6 +158,9 @@ WIDGET_TOKENS = frozenset(
 )
 """Class/id tokens of widgets that never hold article text."""
 
+COMMENT_TOKENS = frozenset({"comment", "comments", "disqus"})
+"""The widget tokens of comment sections, kept when ``keep_comments`` is on."""
+
 # A token equal to a widget token is a substring of the lower-cased class and
 # id: one search of this alternation rules out most elements before splitting.
 _WIDGET_HINT = re.compile("|".join(sorted(WIDGET_TOKENS)))
@@ -185,6 +188,7 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
 
     An element holding more than ``html_widget_max_share`` of the page's
     paragraph text is kept: a theme may put ``comments`` on the article wrapper.
+    With ``keep_comments``, comment sections stay (they are content then).
     """
     total = _paragraph_chars(root) or 1
     found: list[tuple[str, HtmlElement]] = []
@@ -193,7 +197,9 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
         token = widget_token(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if token is None or any(a in accepted for a in element.iterancestors()):
+        if token is None or (ctx.config.keep_comments and token in COMMENT_TOKENS):
+            continue
+        if any(a in accepted for a in element.iterancestors()):
             continue  # inside a widget already removed: nothing more to measure
         if _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
             found.append((token, element))
