@@ -141,16 +141,22 @@ class _Pool(Generic[T, R]):
         )
 
     def budget(self, chunk: list[T]) -> float | None:
-        """The chunk's seconds: the sum of its items' deadlines (``None``: no deadline)."""
+        """The chunk's seconds: the largest of its items' deadlines (``None``: no deadline).
+
+        Not their sum: a runaway item must not hide in the time its quick
+        neighbours leave unused.  A chunk that rightly takes longer than one
+        deadline is retried item by item, each with its own (see :meth:`results`),
+        so no item is lost.
+        """
         if self.timeout is None:
             return None
-        total = 0.0
+        longest = 0.0
         for item in chunk:
             seconds = self.timeout(item)
             if seconds is None:
                 return None
-            total += seconds
-        return total
+            longest = max(longest, seconds)
+        return longest
 
     def submit(self, chunk: list[T]) -> Future[list[R]]:
         future: Future[list[R]] = self.pool.schedule(
