@@ -126,18 +126,16 @@ _SECTION_LABELS = frozenset(
     interview|explainer|fact check|obituaries|weather|science & tech|business & economy|
     categories|categorias|categorías|categorie|kategorien""".split("|")
 )
+_AGENCY_AT_END = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$"
 _CREDIT = regex.compile(
     r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
     r"(?:\s+(?:credit|courtesy|by|source))?\s*:\s*\S"
     r"|\((?:AP|AFP|Reuters|EPA|Getty|Bloomberg|Xinhua)\b[^)]*(?:photo|images?)[^)]*\)\s*$"
-    r"|(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
+    rf"|{_AGENCY_AT_END}",
     regex.IGNORECASE | regex.V1,
 )
 # The last branch of _CREDIT on its own, searched backwards: it ends the line.
-_CREDIT_AT_END = regex.compile(
-    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
-    regex.IGNORECASE | regex.V1 | regex.REVERSE,
-)
+_CREDIT_AT_END = regex.compile(_AGENCY_AT_END, regex.IGNORECASE | regex.V1 | regex.REVERSE)
 _PREV_NEXT = regex.compile(
     r"^(?P<which>previous|prev|next|older|newer)(?:\s+(?:article|post|story|item|entry))?"
     r"\s*(?P<sep>[:»«›‹>|-]\s*)?(?P<rest>.*)$",
