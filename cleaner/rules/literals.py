@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import NamedTuple
 
 import regex
 
@@ -110,17 +109,11 @@ def split_branches(src: str) -> list[str]:
     return out
 
 
-class _Atom(NamedTuple):
-    """One atom of a pattern, as :func:`_sequence` reads it."""
-
-    end: int
-    """Index just past the atom (its quantifier not included)."""
-    literal: str | None = None
-    """The character it matches, if it matches one literal character."""
-    inner: Requirement | None = None
-    """What a group requires."""
-    zero_width: bool = False
-    """An anchor or a lookaround: it requires nothing, and ends a run of literals."""
+_Atom = tuple[int, str | None, Requirement | None, bool]
+"""An atom as :func:`_sequence` reads it: the index just past it (its quantifier
+not included), the character it matches if it is one literal character, what a
+group requires, and whether it is zero-width (an anchor or a lookaround, which
+requires nothing and ends a run of literals)."""
 
 
 def _escape(src: str, i: int) -> _Atom:
@@ -130,12 +123,12 @@ def _escape(src: str, i: int) -> _Atom:
     nxt = src[i + 1]
     end = i + 2
     if not nxt.isalnum():
-        return _Atom(end, literal=nxt)
+        return end, nxt, None, False
     if nxt in "pPN" and src[end : end + 1] == "{":
-        return _Atom(src.index("}", end) + 1)
+        return src.index("}", end) + 1, None, None, False
     if nxt in "xuU0" or nxt.isdigit():
         raise UnreadablePattern  # escapes of code points, back-references
-    return _Atom(end)
+    return end, None, None, False
 
 
 def _atom(src: str, i: int) -> _Atom:
@@ -144,22 +137,22 @@ def _atom(src: str, i: int) -> _Atom:
     if ch == "\\":
         return _escape(src, i)
     if ch == "[":
-        return _Atom(skip_set(src, i))
+        return skip_set(src, i), None, None, False
     if ch == ".":
-        return _Atom(i + 1)
+        return i + 1, None, None, False
     if _LOOKAROUND.match(src, i):
-        return _Atom(closing_paren(src, i) + 1, zero_width=True)
+        return closing_paren(src, i) + 1, None, None, True
     if ch == "(":
         opened = _GROUP_OPEN.match(src, i)
         if opened is None or opened.end() == i:
             raise UnreadablePattern  # inline flags, conditionals, recursion...
         close = closing_paren(src, i)
-        return _Atom(close + 1, inner=_alternatives(src[opened.end() : close]))
+        return close + 1, None, _alternatives(src[opened.end() : close]), False
     if ch in "^$":
-        return _Atom(i + 1, zero_width=True)
+        return i + 1, None, None, True
     if ch in _SPECIAL:
         raise UnreadablePattern
-    return _Atom(i + 1, literal=ch)
+    return i + 1, ch, None, False
 
 
 def _sequence(src: str) -> Branch:
@@ -174,24 +167,27 @@ def _sequence(src: str) -> Branch:
 
     i = 0
     while i < len(src):
-        atom = _atom(src, i)
-        if atom.zero_width:
+        # Most atoms are plain characters: no call to read them.
+        plain = src[i] not in _SPECIAL and src[i] != "\\"
+        atom: _Atom = (i + 1, src[i], None, False) if plain else _atom(src, i)
+        end, literal, inner, zero_width = atom
+        if zero_width:
             flush()
-            i = atom.end
+            i = end
             continue
-        quantifier = _QUANTIFIER.match(src, atom.end)
-        optional = quantifier is not None and _OPTIONAL.match(src, atom.end) is not None
-        if atom.literal is not None and quantifier is None:
-            run.append(atom.literal)
+        quantifier = _QUANTIFIER.match(src, end)
+        optional = quantifier is not None and _OPTIONAL.match(src, end) is not None
+        if literal is not None and quantifier is None:
+            run.append(literal)
         else:
-            if atom.literal is not None and not optional:
-                run.append(atom.literal)  # "a+": one "a" at least, then the run ends
+            if literal is not None and not optional:
+                run.append(literal)  # "a+": one "a" at least, then the run ends
             flush()
-            if atom.inner is not None and not optional:
-                clause = _as_clause(atom.inner)
+            if inner is not None and not optional:
+                clause = _as_clause(inner)
                 if clause is not None:
                     clauses.append(clause)
-        i = quantifier.end() if quantifier is not None else atom.end
+        i = quantifier.end() if quantifier is not None else end
     flush()
     return tuple(clauses)
 
