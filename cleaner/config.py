@@ -183,6 +183,12 @@ class CleanerConfig:
         caption_max_words: ``photo_credit`` leaves a paragraph of this many
             words or more: a caption is short, a long paragraph with a credit
             is body text citing its source.
+        duplicate_min_letter_share: ``duplicate_paragraph`` keeps a repeated
+            line whose characters (spaces aside) are less than this share
+            letters: table rows, code and command output repeat by nature.
+        duplicate_reply_min_words: With ``keep_comments``,
+            ``duplicate_paragraph`` keeps a repeated sentence of at least this
+            many words: a reply quoting the post it answers.
     """
 
     regex_timeout: float = 0.5
@@ -264,3 +270,5 @@ class CleanerConfig:
     headline_body_min_words: int = 8
     caption_max_words: int = 25
     guard_min_lines: int = 2
+    duplicate_min_letter_share: float = 0.7
+    duplicate_reply_min_words: int = 3
