@@ -524,7 +524,9 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             key in last_seen
             and i - last_seen[key] <= cfg.duplicate_window
             and not _wrapped_line(paragraphs, i)
-            and not (cfg.keep_comments and _is_sentence(paragraphs[i], cfg.duplicate_reply_min_words))
+            and not (
+                cfg.keep_comments and _is_sentence(paragraphs[i], cfg.duplicate_reply_min_words)
+            )
             and not (
                 i - last_seen[key] > 1 and _is_passage(paragraphs[i], cfg.duplicate_passage_words)
             )
