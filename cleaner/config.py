@@ -186,6 +186,8 @@ class CleanerConfig:
         duplicate_min_letter_share: ``duplicate_paragraph`` keeps a repeated
             line whose characters (spaces aside) are less than this share
             letters: table rows, code and command output repeat by nature.
+        furniture_menu_min_items: Fewest short labels between bars that
+            ``menu_row`` reads as a row of navigation links.
         duplicate_reply_min_words: With ``keep_comments``,
             ``duplicate_paragraph`` keeps a repeated sentence of at least this
             many words: a reply quoting the post it answers.
@@ -195,7 +197,8 @@ class CleanerConfig:
     max_passes: int = 4
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
-        *("share_widget", "table_furniture", "copyright_line", "tool_row", "counted_list"),
+        *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
+        "counted_list",
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
@@ -272,3 +275,4 @@ class CleanerConfig:
     guard_min_lines: int = 2
     duplicate_min_letter_share: float = 0.7
     duplicate_reply_min_words: int = 3
+    furniture_menu_min_items: int = 4

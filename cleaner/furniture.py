@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import regex
@@ -74,6 +75,82 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             and _UNSPACED.search(filled[0]) is None
         ):
             cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_MENU_SPLIT = regex.compile(r"\\?\|+")
+
+
+def _menu_items(text: str) -> list[str]:
+    """The filled items of a line split at its bars (cell pipes, escaped ``\\|``, ``||``).
+
+    >>> _menu_items(r"| Home \\| Topics \\| Help | |")
+    ['Home', 'Topics', 'Help']
+    """
+    return [
+        item
+        for item in (i.strip() for i in _MENU_SPLIT.split(text))
+        if item and not _FILLER_CELL.match(item)
+    ]
+
+
+def _is_menu_item(item: str, ctx: Context) -> bool:
+    """A short link label: a few words, no digits (data), no sentence end."""
+    return (
+        len(item) <= ctx.config.menu_item_max_chars
+        and len(item.split()) <= ctx.config.menu_item_max_words
+        and not any(c.isdigit() for c in item)
+        and _SENTENCE_END.search(item) is None
+    )
+
+
+@detector("text")
+def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a row of navigation links: many short labels between bars, inside or outside a table.
+
+    Layout tables put a site's menu in one row ("| Home | | Reviews | | Podcasts |")
+    or in one cell ("| Help \\| Site map \\| Search |"), and text menus join
+    their links with bars ("Lesson Plans || Music Exchange || Resources").  A
+    line of at least ``furniture_menu_min_items`` items, each a short label
+    (``menu_item_max_words`` words, ``menu_item_max_chars`` characters, no
+    digits, no sentence end), is a menu.  A data table keeps its rows: a row
+    among two or more neighbours with as many cells is a table of records,
+    not a menu, and figures or sentences in a cell are data.
+
+    >>> paras = ["| | Home | | Reviews | | Podcasts | | Authors |",
+    ...          "Lesson Plans || Music Exchange || Online Resources || Site Help",
+    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
+    ...          "| Bo Yu | Rovers | Derby | Coach |",
+    ...          "News | Sport | Weather | The council met on Monday and voted.",
+    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma"]
+    >>> [c.line for c in menu_row(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cfg = ctx.config
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for i, p in enumerate(paragraphs):
+        if len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
+            continue  # most lines: too few bars for a menu
+        if _cells(p) is None and "||" not in p:
+            continue  # "A | B | C | D" in running text is a list of names, not a menu
+        items = _menu_items(p)
+        if len(items) >= cfg.furniture_menu_min_items and all(_is_menu_item(x, ctx) for x in items):
+            found.append((i, tuple(items[1:])))
+    if not found:
+        return []
+    shapes = [len(_cells(p) or ()) for p in paragraphs]
+    # Records repeat their fixed columns row after row ("| Club A | Details | Map |");
+    # a site menu comes once, or twice (above and below the page).
+    repeats = Counter(tail for _, tail in found)
+    cuts = []
+    for i, tail in found:
+        cells = shapes[i]
+        neighbours = sum(
+            1 for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(shapes) and shapes[j] == cells
+        )
+        if repeats[tail] > 2 or (cells and neighbours >= 2):
+            continue  # a row of a table of records
+        cuts.append(Mark("drop-line", i))
     return cuts
 
 
