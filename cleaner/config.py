@@ -188,6 +188,8 @@ class CleanerConfig:
             letters: table rows, code and command output repeat by nature.
         furniture_menu_min_items: Fewest short labels between bars that
             ``menu_row`` reads as a row of navigation links.
+        furniture_number_run: Shortest run of bare counting numbers, one a
+            line, that ``number_run`` drops (page links, calendar days).
         duplicate_reply_min_words: With ``keep_comments``,
             ``duplicate_paragraph`` keeps a repeated sentence of at least this
             many words: a reply quoting the post it answers.
@@ -198,7 +200,7 @@ class CleanerConfig:
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
         *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
-        "counted_list",
+        *("counted_list", "number_run"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
@@ -276,3 +278,4 @@ class CleanerConfig:
     duplicate_min_letter_share: float = 0.7
     duplicate_reply_min_words: int = 3
     furniture_menu_min_items: int = 4
+    furniture_number_run: int = 5

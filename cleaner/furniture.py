@@ -154,6 +154,39 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
+_BARE_NUMBER = re.compile(r"[\[(]?(\d{1,4})[\])]?")
+
+
+@detector("text")
+def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a run of bare counting numbers, one a line: page links or the days of a calendar.
+
+    A pager ("[1]", "2", "3", ...) or a calendar widget comes out of extraction
+    as one number a line, each one more than the last.  A run of at least
+    ``furniture_number_run`` such lines goes; a number alone (a list's
+    counter, a score) and numbers out of sequence stay.
+
+    >>> paras = ["Pages:", "[1]", "2", "3", "4", "5", "Body text.", "1", "2", "Done."]
+    >>> [c.line for c in number_run(paras, Context(CleanerConfig()))]
+    [1, 2, 3, 4, 5]
+    """
+    least = ctx.config.furniture_number_run
+    cuts: list[Mark] = []
+    run: list[int] = []
+    last = -1
+    for i, p in enumerate([*paragraphs, ""]):
+        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 else None
+        value = int(m.group(1)) if m else -1
+        if m and run and value == last + 1:
+            run.append(i)
+        else:
+            if len(run) >= least:
+                cuts.extend(Mark("drop-line", j) for j in run)
+            run = [i] if m else []
+        last = value
+    return cuts
+
+
 _RIGHTS_MARK = regex.compile(
     r"(?:©|ⓒ|\(c\)|\bcopyright\b)\s*(?:\p{L}[\p{L}.&'’-]*\s+){0,6}(?:\d{4}|[©ⓒ])"
     r"|(?:\d{4}\s*(?:-|–)?\s*(?:\d{4})?\s*)(?:©|ⓒ|\(c\))"
