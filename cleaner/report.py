@@ -22,6 +22,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cleaner.inputs import STATS_FILE
 from cleaner.provenance import restore_text
 
 FLAG_SHARE = 0.5
@@ -112,6 +113,8 @@ def document_view(name: str, text: str, provenance: Mapping[str, Any]) -> DocVie
 def from_folder(folder: Path) -> Iterator[DocView | str]:
     """Yield a view (or an error message) for each sidecar under ``folder``."""
     for path in sorted(folder.rglob("*.json")):
+        if path.parent == folder and path.name == STATS_FILE:
+            continue  # the run's counts, not a document
         try:
             record = json.loads(path.read_text("utf-8"))
             text = path.with_suffix(".txt").read_text("utf-8")
