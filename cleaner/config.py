@@ -200,7 +200,7 @@ class CleanerConfig:
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
         *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
-        *("counted_list", "number_run"),
+        *("counted_list", "number_run", "labelled_link"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),

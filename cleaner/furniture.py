@@ -22,11 +22,13 @@ import regex
 
 from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
 from cleaner.detectors import Mark, detector
+from cleaner.guard import prose_chars
 from cleaner.heuristics import _MONTHS, Context, _is_timestamp, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
 _SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}]", regex.V1)
+_CODE_MARK = regex.compile(r"[(){};=<>\"]|//")
 _FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
 
 
@@ -52,10 +54,12 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     separators) is dropped, and so is a row of a single cell of at most
     ``furniture_label_words`` words that does not end like a sentence (in
     scripts written without spaces, where words cannot be counted so, a
-    one-cell row stays).  Rows of several filled cells are data and stay.
+    one-cell row stays, and so does a cell of code, "| x.get(key); |").  Rows
+    of several filled cells are data and stay.
 
     >>> paras = ["| | | |", "| Most Viewed Articles |", "| Team | Points |",
-    ...          "| The council met on Monday and voted to close the library. |"]
+    ...          "| The council met on Monday and voted to close the library. |",
+    ...          '| config.get("port"); // 80 |']
     >>> [c.line for c in table_furniture(paras, Context(CleanerConfig()))]
     [0, 1]
     """
@@ -73,6 +77,8 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             and not _SENTENCE_END.search(filled[0])
             # Words are not spaced in these scripts, so a count says nothing.
             and _UNSPACED.search(filled[0]) is None
+            # Brackets, semicolons and operators are code in a cell, not a label.
+            and _CODE_MARK.search(filled[0]) is None
         ):
             cuts.append(Mark("drop-line", i))
     return cuts
@@ -187,6 +193,52 @@ def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
+_LABELLED_LINK = regex.compile(r"[\p{L}][\p{L} ]{0,19}:\s*(?:https?://|www\.)\S+", regex.V1)
+
+
+@detector("text")
+def labelled_link(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop labelled links under an article ("Listen: http://…", "iTunes: http://…").
+
+    A line that is a short label, a colon and a bare link, in the second half
+    of the text (``tail_fraction``) and after its last paragraph of prose
+    (:func:`cleaner.guard.prose_chars`): the links a page puts under its
+    article.  A label used three times or more ("More: http://…" for each of
+    a list of studios, "Origin: https://…" in each request of a protocol
+    trace) is the article's own list, and a link with prose after it is
+    inside the article: those stay.
+
+    >>> body = "The album was recorded over two weeks in a farmhouse near the coast."
+    >>> paras = [body, body, "Listen: http://example.com/a", "iTunes: http://example.com/b"]
+    >>> [c.line for c in labelled_link(paras, Context(CleanerConfig()))]
+    [2, 3]
+    >>> trace = ["Origin: https://a.example", body] * 3 + ["Origin: https://b.example"]
+    >>> labelled_link(trace, Context(CleanerConfig()))
+    []
+    """
+    cfg = ctx.config
+    found = [
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) <= 300 and ("://" in p or "www." in p) and _LABELLED_LINK.fullmatch(p.strip())
+    ]
+    if not found:
+        return []
+    labels = Counter(paragraphs[i].split(":", 1)[0].strip().casefold() for i in found)
+    last_prose = max(
+        (j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)),
+        default=-1,
+    )
+    start = len(paragraphs) * cfg.tail_fraction
+    return [
+        Mark("drop-line", i)
+        for i in found
+        if i >= start
+        and i > last_prose
+        and labels[paragraphs[i].split(":", 1)[0].strip().casefold()] < 3
+    ]
+
+
 _RIGHTS_MARK = regex.compile(
     r"(?:©|ⓒ|\(c\)|\bcopyright\b)\s*(?:\p{L}[\p{L}.&'’-]*\s+){0,6}(?:\d{4}|[©ⓒ])"
     r"|(?:\d{4}\s*(?:-|–)?\s*(?:\d{4})?\s*)(?:©|ⓒ|\(c\))"
@@ -207,6 +259,11 @@ def _has_rights_word(folded: str) -> bool:
     )
 
 
+def _has_symbol(line: str) -> bool:
+    """A copyright symbol in the line ("©", "ⓒ", "(c)")."""
+    return "©" in line or "ⓒ" in line or "(c)" in line.casefold()
+
+
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
 
 
@@ -218,7 +275,9 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     bullets aside) holding a rights mark: "©" or "(c)" before a name or a
     year, "Copyright" within a few words of a year, or "All Rights Reserved".
     A line ending like a sentence needs the symbol or "All Rights Reserved":
-    "Copyright law has changed little since 1976, scholars say." stays.
+    "Copyright law has changed little since 1976, scholars say." stays, and
+    so does a line opening in lower case without a rights symbol, the end of
+    a hard-wrapped sentence ("and its authors. All rights reserved.").
 
     >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
     ...          "| Copyright by Daily Example Online, All Rights Reserved |",
@@ -235,6 +294,8 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         line = strip_bullet(p.strip().strip("|").strip())
         if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
             continue
+        if line[:1].islower() and not _has_symbol(line):
+            continue  # the end of a hard-wrapped sentence begun on the line before
         if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
             continue  # "Copyright law has changed little since 1976, scholars say."
         cuts.append(Mark("drop-line", i))
