@@ -135,7 +135,7 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cfg = ctx.config
     found: list[tuple[int, tuple[str, ...]]] = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
+        if "|" not in p or len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
             continue  # most lines: too few bars for a menu
         if _cells(p) is None and "||" not in p:
             continue  # "A | B | C | D" in running text is a list of names, not a menu
@@ -161,6 +161,7 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
 
 
 _BARE_NUMBER = re.compile(r"[\[(]?(\d{1,4})[\])]?")
+_NUMBER_OPEN = frozenset("0123456789[( ")
 
 
 @detector("text")
@@ -180,16 +181,24 @@ def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     cuts: list[Mark] = []
     run: list[int] = []
     last = -1
-    for i, p in enumerate([*paragraphs, ""]):
-        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 else None
-        value = int(m.group(1)) if m else -1
-        if m and run and value == last + 1:
+    for i, p in enumerate(paragraphs):
+        # A short line opening with a digit or a bracket: the cheap test first.
+        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 and p[:1] in _NUMBER_OPEN else None
+        if m is None:
+            if len(run) >= least:
+                cuts.extend(Mark("drop-line", j) for j in run)
+            run, last = [], -1
+            continue
+        value = int(m.group(1))
+        if run and value == last + 1:
             run.append(i)
         else:
             if len(run) >= least:
                 cuts.extend(Mark("drop-line", j) for j in run)
-            run = [i] if m else []
+            run = [i]
         last = value
+    if len(run) >= least:
+        cuts.extend(Mark("drop-line", j) for j in run)
     return cuts
 
 

@@ -509,8 +509,6 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         if len(p) >= cfg.duplicate_min_chars
         and p[:1] not in _BULLETS
         and not (p[:1] in "–—―" and _POST_ATTRIBUTION.match(p))
-        and not _ENUMERATED.match(p)
-        and _letter_share(p) >= cfg.duplicate_min_letter_share
         else ""
         for p in paragraphs
     ]
@@ -524,6 +522,9 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             key in last_seen
             and i - last_seen[key] <= cfg.duplicate_window
             and not _wrapped_line(paragraphs, i)
+            # Tested on repeats only: most paragraphs never repeat.
+            and not _ENUMERATED.match(paragraphs[i])
+            and _letter_share(paragraphs[i]) >= cfg.duplicate_min_letter_share
             and not (
                 cfg.keep_comments and _is_sentence(paragraphs[i], cfg.duplicate_reply_min_words)
             )
