@@ -190,6 +190,8 @@ class CleanerConfig:
             ``menu_row`` reads as a row of navigation links.
         furniture_number_run: Shortest run of bare counting numbers, one a
             line, that ``number_run`` drops (page links, calendar days).
+        furniture_link_run: Shortest run of link labels, one a line, that
+            ``link_list`` drops (a blogroll, a sidebar of categories).
         duplicate_reply_min_words: With ``keep_comments``,
             ``duplicate_paragraph`` keeps a repeated sentence of at least this
             many words: a reply quoting the post it answers.
@@ -200,7 +202,7 @@ class CleanerConfig:
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
         *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
-        *("counted_list", "number_run", "labelled_link"),
+        *("counted_list", "number_run", "labelled_link", "link_list"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
@@ -279,3 +281,4 @@ class CleanerConfig:
     duplicate_reply_min_words: int = 3
     furniture_menu_min_items: int = 4
     furniture_number_run: int = 5
+    furniture_link_run: int = 8

@@ -160,6 +160,66 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
+_LABEL_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_LABEL_CODE = regex.compile(r"[{}\[\]<>()=;/\\_|@#\d]")
+
+
+def _is_link_label(text: str, ctx: Context) -> bool:
+    """A short line that reads as the label of a link: a few words, no figures, no code."""
+    line = strip_bullet(text.strip())
+    return (
+        0 < len(line) <= ctx.config.menu_item_max_chars
+        and ctx.count(line) <= ctx.config.menu_item_max_words
+        and _LABEL_END.search(line) is None
+        and _LABEL_CODE.search(line) is None
+        and _UNSPACED.search(line) is None
+        # Names are capitalised ("Common Dreams"); the items of a list in
+        # running text are not ("a warm coat").
+        and all(w[:1].isupper() for w in line.split() if len(w) >= 4)
+        and line[:1].isupper()
+    )
+
+
+@detector("text")
+def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long run of link labels, one a line: a blogroll, a sidebar of sites or categories.
+
+    A sidebar comes out of extraction as a column of short names ("Salon",
+    "Common Dreams", "The Daily Note", ...).  A run of at least
+    ``furniture_link_run`` consecutive lines, each a label of at most
+    ``menu_item_max_words`` words and ``menu_item_max_chars`` characters
+    without sentence or clause punctuation, figures, code characters or
+    bars, capitalised as names are, goes.  Shorter runs (headings, a short
+    list in the article) stay, and so do lists of items in lower case ("a
+    warm coat") or with figures (ingredients, results), lines of code and
+    text in scripts written without spaces.
+
+    >>> names = ["Salon", "Slate", "The Daily Note", "Common Dreams", "Media Watch",
+    ...          "Red Rock Digest", "Open Letters", "The Prospect"]
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> [c.line for c in link_list([body, *names, body], Context(CleanerConfig()))]
+    [1, 2, 3, 4, 5, 6, 7, 8]
+    >>> link_list([body, *names[:5], body], Context(CleanerConfig()))
+    []
+    """
+    least = ctx.config.furniture_link_run
+    if len(paragraphs) < least:
+        return []
+    cuts: list[Mark] = []
+    run: list[int] = []
+    for i, p in enumerate(paragraphs):
+        # A label is short: the length test first, for the long lines of prose.
+        if len(p) <= ctx.config.menu_item_max_chars + 4 and _is_link_label(p, ctx):
+            run.append(i)
+            continue
+        if len(run) >= least:
+            cuts.extend(Mark("drop-line", j) for j in run)
+        run = []
+    if len(run) >= least:
+        cuts.extend(Mark("drop-line", j) for j in run)
+    return cuts
+
+
 _BARE_NUMBER = re.compile(r"[\[(]?(\d{1,4})[\])]?")
 _NUMBER_OPEN = frozenset("0123456789[( ")
 
