@@ -189,35 +189,73 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ``furniture_link_run`` consecutive lines, each a label of at most
     ``menu_item_max_words`` words and ``menu_item_max_chars`` characters
     without sentence or clause punctuation, figures, code characters or
-    bars, capitalised as names are, goes.  Shorter runs (headings, a short
-    list in the article) stay, and so do lists of items in lower case ("a
-    warm coat") or with figures (ingredients, results), lines of code and
-    text in scripts written without spaces.
+    bars, capitalised as names are, goes, when it stands before the first
+    or after the last paragraph of prose (:func:`cleaner.guard.prose_chars`),
+    beside the article.  A list with prose on both sides, or announced by
+    a line ending in a colon, is the article's own (the cities of a tour),
+    and so are shorter runs (headings, a short
+    list), lists of items in lower case ("a warm coat") or with figures
+    (ingredients, results), lines of code and text in scripts written
+    without spaces.
 
     >>> names = ["Salon", "Slate", "The Daily Note", "Common Dreams", "Media Watch",
     ...          "Red Rock Digest", "Open Letters", "The Prospect"]
     >>> body = "The council voted on Monday to close the old library for good."
-    >>> [c.line for c in link_list([body, *names, body], Context(CleanerConfig()))]
-    [1, 2, 3, 4, 5, 6, 7, 8]
-    >>> link_list([body, *names[:5], body], Context(CleanerConfig()))
+    >>> [c.line for c in link_list([body, body, *names], Context(CleanerConfig()))]
+    [2, 3, 4, 5, 6, 7, 8, 9]
+    >>> link_list([body, *names[:5]], Context(CleanerConfig()))
+    []
+    >>> link_list([body, *names, body], Context(CleanerConfig()))
     []
     """
-    least = ctx.config.furniture_link_run
+    cfg = ctx.config
+    least = cfg.furniture_link_run
     if len(paragraphs) < least:
         return []
-    cuts: list[Mark] = []
+    runs: list[list[int]] = []
     run: list[int] = []
     for i, p in enumerate(paragraphs):
         # A label is short: the length test first, for the long lines of prose.
-        if len(p) <= ctx.config.menu_item_max_chars + 4 and _is_link_label(p, ctx):
+        if len(p) <= cfg.menu_item_max_chars + 4 and _is_link_label(p, ctx):
             run.append(i)
             continue
         if len(run) >= least:
-            cuts.extend(Mark("drop-line", j) for j in run)
+            runs.append(run)
         run = []
     if len(run) >= least:
-        cuts.extend(Mark("drop-line", j) for j in run)
-    return cuts
+        runs.append(run)
+    if not runs:
+        return []
+    # A sidebar stands beside the article, before or after its prose; a list
+    # with prose on both sides is the article's own (the places of a tour).
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
+    return [
+        Mark("drop-line", j)
+        for run in runs
+        if (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
+        and not _introduced(paragraphs, run[0])
+        for j in run
+    ]
+
+
+def _introduced(paragraphs: Sequence[str], start: int) -> bool:
+    """Whether a list starting at ``start`` follows a line that announces it ("... visit:").
+
+    The announcing line may stand a few items back, when the first items
+    carry more than a label ("Brazil (Rio, Sao Paolo)").
+
+    >>> _introduced(["We will visit these places:", "Brazil (Rio)", "India"], 2)
+    True
+    >>> _introduced(["Blogroll", "Salon", "Slate"], 1)
+    False
+    """
+    for k in range(start - 1, max(start - 5, -1), -1):
+        line = paragraphs[k].rstrip()
+        if line.endswith(":"):
+            return True
+        if len(line) > 60:
+            break  # a paragraph that does not announce a list
+    return False
 
 
 _BARE_NUMBER = re.compile(r"[\[(]?(\d{1,4})[\])]?")
