@@ -126,18 +126,16 @@ _SECTION_LABELS = frozenset(
     interview|explainer|fact check|obituaries|weather|science & tech|business & economy|
     categories|categorias|categorías|categorie|kategorien""".split("|")
 )
+_AGENCY_AT_END = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$"
 _CREDIT = regex.compile(
     r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
     r"(?:\s+(?:credit|courtesy|by|source))?\s*:\s*\S"
     r"|\((?:AP|AFP|Reuters|EPA|Getty|Bloomberg|Xinhua)\b[^)]*(?:photo|images?)[^)]*\)\s*$"
-    r"|(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
+    rf"|{_AGENCY_AT_END}",
     regex.IGNORECASE | regex.V1,
 )
 # The last branch of _CREDIT on its own, searched backwards: it ends the line.
-_CREDIT_AT_END = regex.compile(
-    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
-    regex.IGNORECASE | regex.V1 | regex.REVERSE,
-)
+_CREDIT_AT_END = regex.compile(_AGENCY_AT_END, regex.IGNORECASE | regex.V1 | regex.REVERSE)
 _PREV_NEXT = regex.compile(
     r"^(?P<which>previous|prev|next|older|newer)(?:\s+(?:article|post|story|item|entry))?"
     r"\s*(?P<sep>[:»«›‹>|-]\s*)?(?P<rest>.*)$",
@@ -620,26 +618,10 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     [2]
     """
     cfg = ctx.config
-    candidates = []
-    for i, p in enumerate(paragraphs):
-        if (
-            p[:1] in _QUOTE_OPEN
-            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
-            and len(p) <= ctx.config.pull_quote_max_chars
-        ):
-            tokens = ctx.words(p)
-            if len(tokens) >= cfg.pull_quote_min_words:
-                candidates.append((i, tokens))
+    candidates = _quoted_paragraphs(paragraphs, ctx)
     if not candidates:
         return []
-    # Which paragraphs hold each word pair of a quote: one pass over the text,
-    # not one comparison of every quote with every paragraph.
-    wanted = set().union(*(_pairs(tokens) for _, tokens in candidates))
-    holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
-    for j, p in enumerate(paragraphs):
-        # Only the wanted pairs are collected: most of a paragraph's are not.
-        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
-            holders[pair].append(j)
+    holders = _pair_holders(paragraphs, ctx, set().union(*(_pairs(t) for _, t in candidates)))
     # The copy that stays is the first, in the body: a later fully quoted copy
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
@@ -648,7 +630,7 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         (
             j
             for j, p in enumerate(paragraphs)
-            if len(p) <= ctx.config.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+            if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
         ),
         len(paragraphs),
     )
@@ -667,6 +649,39 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
                 cuts.append(Mark("drop-line", i + 1))
     return cuts
+
+
+def _quoted_paragraphs(
+    paragraphs: Sequence[str], ctx: Context
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The fully quoted paragraphs long enough to be pull quotes, with their words."""
+    cfg = ctx.config
+    candidates = []
+    for i, p in enumerate(paragraphs):
+        if (
+            p[:1] in _QUOTE_OPEN
+            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
+            and len(p) <= cfg.pull_quote_max_chars
+        ):
+            tokens = ctx.words(p)
+            if len(tokens) >= cfg.pull_quote_min_words:
+                candidates.append((i, tokens))
+    return candidates
+
+
+def _pair_holders(
+    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[int]]:
+    """Which paragraphs hold each of the ``wanted`` word pairs.
+
+    One pass over the text, not one comparison of every quote with every paragraph.
+    """
+    holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
+    for j, p in enumerate(paragraphs):
+        # Only the wanted pairs are collected: most of a paragraph's are not.
+        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
+            holders[pair].append(j)
+    return holders
 
 
 _TIME_ZONES = frozenset(
