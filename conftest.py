@@ -1,4 +1,4 @@
-"""Doctest collection of the package: modules of optional extras that are not installed are left out.
+"""Doctest collection: modules of optional extras that are not installed are left out.
 
 ``pytest`` collects doctests from every module of ``cleaner/``; a module that
 needs an optional extra (``pip install 'cleaner[datatrove]'``, ...) cannot be
@@ -18,4 +18,6 @@ OPTIONAL = {
     "cleaner/datatrove.py": "datatrove",
 }
 
-collect_ignore = [path for path, module in OPTIONAL.items() if importlib.util.find_spec(module) is None]
+collect_ignore = [
+    path for path, module in OPTIONAL.items() if importlib.util.find_spec(module) is None
+]

@@ -212,11 +212,14 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     least = cfg.furniture_link_run
     if len(paragraphs) < least:
         return []
+    # A label is short: runs of short lines first, by length alone (most
+    # texts have none long enough), then the label test on those.
+    limit = cfg.menu_item_max_chars + 4
+    short = [len(p) <= limit for p in paragraphs]
     runs: list[list[int]] = []
     run: list[int] = []
     for i, p in enumerate(paragraphs):
-        # A label is short: the length test first, for the long lines of prose.
-        if len(p) <= cfg.menu_item_max_chars + 4 and _is_link_label(p, ctx):
+        if short[i] and (run or all(short[i : i + least])) and _is_link_label(p, ctx):
             run.append(i)
             continue
         if len(run) >= least:
