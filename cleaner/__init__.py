@@ -27,7 +27,9 @@ from typing import Any
 from cleaner import html as _html
 from cleaner import pipeline, provenance
 from cleaner._version import __version__
+from cleaner.candidates import EXTRACTOR_NAMES, candidate_texts, page_figures
 from cleaner.canonical import canonicalize
+from cleaner.choice import Choice, choose, load_for
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
 from cleaner.extraction import (
@@ -39,6 +41,7 @@ from cleaner.extraction import (
     page_titles,
     title_tokens,
 )
+from cleaner.features import table as features_table
 from cleaner.heuristics import HEURISTICS
 from cleaner.htmlrules import (
     HTML_HEURISTICS,
@@ -105,6 +108,7 @@ class Cleaner:
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
         self._whys.update(BLOCK_FILTER_WHYS)
         self._whys["generic/html_inert"] = _first_line(strip_inert.__doc__)
+        self._choice = load_for(self.config)
 
     def clean(
         self,
@@ -184,18 +188,76 @@ class Cleaner:
             found, extracted = self._extract_fast(html, url, site, removals)
         else:
             found, extracted = self._extract(html, url, site, removals)
-        removals += extracted.removals
-        text = extracted.text
+        choice: Choice | None = None
+        texts: dict[str, str] = {}
+        if self._choice is not None and not self.config.html_fast:
+            choice, texts = self._choose(extracted, html, found.get("title"))
+        if choice is None or choice.name == "cleaner":
+            removals += extracted.removals
+            text = extracted.text
+            name = "resiliparse" if self.config.html_fast else "trafilatura+resiliparse"
+        else:
+            text = texts[choice.name]
+            # resiliparse read the pruned page: the removals made before extraction
+            # stand (those of the cleaner's own extraction do not); readability-lxml
+            # read the page as it came.
+            if choice.name != "resiliparse":
+                removals = []
+            name = EXTRACTOR_NAMES[choice.name]
         source["extractor"] = {
-            "name": "resiliparse" if self.config.html_fast else "trafilatura+resiliparse",
+            "name": name,
             "mode": "fast" if self.config.html_fast else "default",
             "chars": len(text),
             **extracted.detail,
         }
+        if choice is not None:
+            source["extractor"]["choice"] = choice.to_dict()
+        doc = self._finish_html(
+            text, found=found, url=url, site=site, source=source, extracted=extracted
+        )
+        result = provenance.build(doc, self._whys)
+        result.provenance["html_removals"] = [r.to_dict() for r in removals]
+        for rule in {r.rule for r in removals}:
+            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        return result
+
+    def _choose(
+        self, extracted: Extraction, html: str, title: str | None
+    ) -> tuple[Choice | None, dict[str, str]]:
+        """The learned choice among the page's candidate extractions, and their texts.
+
+        ``None`` and no texts for a page the default extraction did not read
+        (no document, or the fast mode's own result).
+        """
+        if self._choice is None or not extracted.read:
+            return None, {}
+        texts = candidate_texts(extracted, html)
+        table = features_table(
+            texts,
+            extracted.figures,
+            title=title,
+            headline=self.config.keep_headline,
+            comments=self.config.keep_comments,
+        )
+        return choose(self._choice, table, self.config), texts
+
+    def _finish_html(
+        self,
+        text: str,
+        *,
+        found: dict[str, Any],
+        url: str | None,
+        site: str | None,
+        source: dict[str, Any],
+        extracted: Extraction,
+    ) -> Any:
+        """Run the text pipeline on an extracted text, with the page's metadata."""
         skip = self.config.html_skip_heuristics
         if self.config.html_fast and "fallback" not in extracted.detail:
             skip += self.config.html_fast_skip_heuristics
-        doc = pipeline.run(
+        if self.config.keep_comments:
+            skip += ("comment_thread",)
+        return pipeline.run(
             text,
             registry=self.registry,
             config=self.config,
@@ -205,11 +267,6 @@ class Cleaner:
             source=source,
             skip_heuristics=skip,
         )
-        result = provenance.build(doc, self._whys)
-        result.provenance["html_removals"] = [r.to_dict() for r in removals]
-        for rule in {r.rule for r in removals}:
-            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
-        return result
 
     def _prune(
         self, tree: Any, url: str | None, site: str | None, removals: list[HtmlRemoval], found: Any
@@ -229,11 +286,19 @@ class Cleaner:
         tree = _html.parse(html)
         if tree is None:
             return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(tree, url, extensive_date=self.config.html_extensive_date)
+        found = _html.page_metadata(
+            tree,
+            url,
+            extensive_date=self.config.html_extensive_date,
+            max_chars=self.config.metadata_max_chars,
+        )
+        figures = page_figures(tree) if self._choice is not None else {}
         self._prune(tree, url or found.get("url"), site, removals, found)
         # Only inert elements removed: resiliparse may read the page as it came.
         same = all(r.rule == "generic/html_inert" for r in removals)
-        return found, extract_main(tree, config=self.config, html=html if same else None)
+        extracted = extract_main(tree, config=self.config, html=html if same else None)
+        extracted.figures = figures
+        return found, extracted
 
     def _extract_fast(
         self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
@@ -247,7 +312,7 @@ class Cleaner:
         head = _html.parse_head(html)
         if head is None:
             return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(head, url)
+        found = _html.page_metadata(head, url, max_chars=self.config.metadata_max_chars)
         page_url = url or found.get("url")
         packs = [p for p, _ in self.registry.select(url=page_url, site=site, text="") if p.html]
         if packs:

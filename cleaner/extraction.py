@@ -197,28 +197,41 @@ class Extraction:
         removals: Blocks the combination and the block filters removed.
         detail: Facts for provenance (how the passes were combined, paragraphs
             rescued).
+        span_text: resiliparse's main content as plain text, before the block
+            filters (a candidate of the learned choice, :mod:`cleaner.choice`).
+        read: The default extraction read the page (it was a document).
+        figures: Markup figures of the untouched page
+            (:func:`cleaner.candidates.page_figures`), when a choice follows.
     """
 
     text: str
     removals: list[HtmlRemoval] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    span_text: str = ""
+    read: bool = False
+    figures: dict[str, float] = field(default_factory=dict)
 
 
 def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
     """Trafilatura's recall-focus extraction body, links kept as ``<ref>`` (``None`` if empty).
 
     No URL is passed: trafilatura would only use it to resolve each link's
-    target, which the text never shows.
+    target, which the text never shows.  Comment sections are read only when
+    ``config.keep_comments`` asks for them.
     """
     document = bare_extraction(
         tree,
-        include_comments=False,
+        include_comments=config.keep_comments,
         include_tables=True,
         include_links=True,
         fast=config.html_recall_fast,
         favor_recall=True,
     )
     body = getattr(document, "body", None)
+    comments = getattr(document, "commentsbody", None)
+    if body is not None and comments is not None and len(comments):
+        # trafilatura keeps comments apart; in the text they follow the article.
+        body.extend(list(comments))
     return body if body is not None and len(body) else None
 
 
@@ -341,7 +354,9 @@ def block_filters(
     """Drop the headline, short link blocks and short boilerplate blocks, in place."""
     blocks = units(body)
     dropped: dict[int, str] = {}
-    for i, unit in enumerate(blocks[: config.html_headline_blocks]):
+    # A headline the user keeps (``keep_headline``) is text, not a block to drop.
+    heads = 0 if config.keep_headline else config.html_headline_blocks
+    for i, unit in enumerate(blocks[:heads]):
         head = tokens(_text(unit))
         if any(same_title(head, t) for t in titles):
             dropped[i] = "html_headline"
@@ -458,7 +473,11 @@ def extract_main(
     """
     extraction = Extraction("")
     rbody = recall_pass(tree, config)
-    span = resili.main_body(html if html is not None else str(tostring(tree, encoding=str)))
+    page = html if html is not None else str(tostring(tree, encoding=str))
+    span = resili.main_body(page, comments=config.keep_comments)
+    extraction.read = True
+    # Read before the merge and the block filters, which may edit the span's body.
+    extraction.span_text = body_to_text(span)
     body = span_merge(rbody, span, config, extraction)
     if body is None:
         return extraction
