@@ -19,6 +19,7 @@ packs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,9 +28,15 @@ from typing import Any
 from cleaner import html as _html
 from cleaner import pipeline, provenance
 from cleaner._version import __version__
-from cleaner.candidates import EXTRACTOR_NAMES, candidate_texts, page_figures
+from cleaner.candidates import (
+    EXTRACTOR_NAMES,
+    NAMES,
+    candidate_texts,
+    extractor_of,
+    page_figures,
+)
 from cleaner.canonical import canonicalize
-from cleaner.choice import Choice, choose, load_for
+from cleaner.choice import Choice, ChoiceModel, choose, load_for
 from cleaner.config import CleanerConfig
 from cleaner.document import Removal, Result
 from cleaner.extraction import (
@@ -109,6 +116,7 @@ class Cleaner:
         self._whys.update(BLOCK_FILTER_WHYS)
         self._whys["generic/html_inert"] = _first_line(strip_inert.__doc__)
         self._choice = load_for(self.config)
+        self._plain_config = dataclasses.replace(self.config, heuristics=False, generic_rules=False)
 
     def clean(
         self,
@@ -188,58 +196,92 @@ class Cleaner:
             found, extracted = self._extract_fast(html, url, site, removals)
         else:
             found, extracted = self._extract(html, url, site, removals)
-        choice: Choice | None = None
-        texts: dict[str, str] = {}
-        if self._choice is not None and not self.config.html_fast:
-            choice, texts = self._choose(extracted, html, found.get("title"))
-        if choice is None or choice.name == "cleaner":
-            removals += extracted.removals
-            text = extracted.text
-            name = "resiliparse" if self.config.html_fast else "trafilatura+resiliparse"
-        else:
-            text = texts[choice.name]
+        if self._choice is not None and not self.config.html_fast and extracted.read:
+            doc, choice = self._choose(
+                self._choice, html, extracted, found=found, url=url, site=site, source=source
+            )
+            if choice.name == "cleaner":
+                removals += extracted.removals
+            elif extractor_of(choice.name) == "readability":
+                removals = []  # readability-lxml read the page as it came
             # resiliparse read the pruned page: the removals made before extraction
-            # stand (those of the cleaner's own extraction do not); readability-lxml
-            # read the page as it came.
-            if choice.name != "resiliparse":
-                removals = []
-            name = EXTRACTOR_NAMES[choice.name]
-        source["extractor"] = {
-            "name": name,
-            "mode": "fast" if self.config.html_fast else "default",
-            "chars": len(text),
-            **extracted.detail,
-        }
-        if choice is not None:
-            source["extractor"]["choice"] = choice.to_dict()
-        doc = self._finish_html(
-            text, found=found, url=url, site=site, source=source, extracted=extracted
-        )
+            # stand; those of the cleaner's own extraction do not.
+            doc.source["extractor"] = {
+                "name": EXTRACTOR_NAMES[extractor_of(choice.name)],
+                "mode": "default",
+                "chars": len(doc.raw),
+                **extracted.detail,
+                "choice": choice.to_dict(),
+            }
+        else:
+            removals += extracted.removals
+            source["extractor"] = {
+                "name": "resiliparse" if self.config.html_fast else "trafilatura+resiliparse",
+                "mode": "fast" if self.config.html_fast else "default",
+                "chars": len(extracted.text),
+                **extracted.detail,
+            }
+            doc = self._finish_html(
+                extracted.text, found=found, url=url, site=site, source=source, extracted=extracted
+            )
         result = provenance.build(doc, self._whys)
         result.provenance["html_removals"] = [r.to_dict() for r in removals]
         for rule in {r.rule for r in removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
         return result
 
-    def _choose(
-        self, extracted: Extraction, html: str, title: str | None
-    ) -> tuple[Choice | None, dict[str, str]]:
-        """The learned choice among the page's candidate extractions, and their texts.
+    def html_candidates(
+        self,
+        html: str,
+        extracted: Extraction,
+        *,
+        found: dict[str, Any],
+        url: str | None,
+        site: str | None,
+        source: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Every candidate of a page (:data:`cleaner.candidates.NAMES`) as a finished document.
 
-        ``None`` and no texts for a page the default extraction did not read
-        (no document, or the fast mode's own result).
+        Each extraction (the cleaner's own, readability-lxml's, resiliparse's)
+        goes through the text pipeline, whole and plain (without generic rules
+        and heuristics).
         """
-        if self._choice is None or not extracted.read:
-            return None, {}
         texts = candidate_texts(extracted, html)
+        return {
+            name: self._finish_html(
+                texts[extractor_of(name)],
+                found=found,
+                url=url,
+                site=site,
+                source=source,
+                extracted=extracted,
+                plain=name != extractor_of(name),
+            )
+            for name in NAMES
+        }
+
+    def _choose(
+        self,
+        model: ChoiceModel,
+        html: str,
+        extracted: Extraction,
+        *,
+        found: dict[str, Any],
+        url: str | None,
+        site: str | None,
+        source: dict[str, Any],
+    ) -> tuple[Any, Choice]:
+        """The learned choice among the page's candidates: the chosen document and why."""
+        docs = self.html_candidates(html, extracted, found=found, url=url, site=site, source=source)
         table = features_table(
-            texts,
+            {name: doc.text for name, doc in docs.items()},
             extracted.figures,
-            title=title,
+            title=found.get("title"),
             headline=self.config.keep_headline,
             comments=self.config.keep_comments,
         )
-        return choose(self._choice, table, self.config), texts
+        choice = choose(model, table, self.config)
+        return docs[choice.name], choice
 
     def _finish_html(
         self,
@@ -250,8 +292,12 @@ class Cleaner:
         site: str | None,
         source: dict[str, Any],
         extracted: Extraction,
+        plain: bool = False,
     ) -> Any:
-        """Run the text pipeline on an extracted text, with the page's metadata."""
+        """Run the text pipeline on an extracted text, with the page's metadata.
+
+        ``plain``: without the generic rules and heuristics (a candidate of the choice).
+        """
         skip = self.config.html_skip_heuristics
         if self.config.html_fast and "fallback" not in extracted.detail:
             skip += self.config.html_fast_skip_heuristics
@@ -260,7 +306,7 @@ class Cleaner:
         return pipeline.run(
             text,
             registry=self.registry,
-            config=self.config,
+            config=self._plain_config if plain else self.config,
             url=url or found.get("url"),
             site=site,
             metadata=found,

@@ -5,14 +5,19 @@ trafilatura pass bounded by resiliparse, then block filters) is precise on
 modern news markup, readability-lxml holds better on old table layouts and
 pages where the span merge picks the wrong block, and resiliparse's main
 content keeps articles the others cut short.  The default HTML mode therefore
-produces all three and lets a model choose per page.  Candidates, in the order
-features and models read them:
+produces all three and lets a model choose per page.  The extractions:
 
 * ``cleaner``: :func:`cleaner.extraction.extract_main`'s text;
 * ``readability``: readability-lxml's article (``Document(html).summary()``),
   flattened to one line per block, from the same pruned page;
 * ``resiliparse``: resiliparse's main content (the span source of
   ``extract_main``, before the block filters), at no extra parse.
+
+Each extraction then goes through the text pipeline twice, whole and without
+its generic rules and heuristics (``_plain``): those were tuned on modern news
+extractions and sometimes cut what another extractor's output or another
+set's convention keeps, so whether to apply them is part of the choice.  The
+six results are the candidates (:data:`NAMES`).
 
 Besides the texts, a few figures of the page's markup (counts of paragraphs,
 links, tables; the share of text inside links) go to the features: they tell a
@@ -31,8 +36,30 @@ from readability import Document as ReadabilityDocument
 
 log = logging.getLogger(__name__)
 
-NAMES = ("cleaner", "readability", "resiliparse")
-"""The candidates, in the order the features and models read them."""
+EXTRACTORS = ("cleaner", "readability", "resiliparse")
+"""The extractions of a page, in the order the features and models read them."""
+
+NAMES = (
+    "cleaner",
+    "cleaner_plain",
+    "readability",
+    "readability_plain",
+    "resiliparse",
+    "resiliparse_plain",
+)
+"""The candidates: each extraction after the whole text pipeline, and after the
+pipeline without its generic rules and heuristics (``_plain``: canonical form
+and site packs only)."""
+
+
+def extractor_of(name: str) -> str:
+    """The extraction a candidate comes from.
+
+    >>> extractor_of("readability_plain"), extractor_of("cleaner")
+    ('readability', 'cleaner')
+    """
+    return name.removesuffix("_plain")
+
 
 _BLOCK_TAGS = (
     "p",

@@ -7,9 +7,9 @@ most features measure agreement, on the multisets of 4-token shingles the
 evaluation metric uses (:mod:`cleaner.metric`):
 
 * ``support``: the share of a candidate's shingles that at least half of the
-  other candidates also contain;
+  candidates from other extractions also contain;
 * precision, recall and F1 of the candidate against each other candidate, and
-  its mean F1 against them all;
+  its mean F1 against the candidates from other extractions;
 * its length in tokens and lines, its ratio to the longest and to each other
   candidate, the share of short lines, of lines ending like a sentence and of
   lines opening like page furniture (:data:`cleaner.extraction.BOILERPLATE`);
@@ -27,19 +27,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
-from cleaner.candidates import NAMES, PAGE_FIGURES
+from cleaner.candidates import NAMES, PAGE_FIGURES, extractor_of
 from cleaner.extraction import BOILERPLATE, same_title, tokens
 
 _TOKEN = re.compile(r"\w+")
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
-    "is_" + NAMES[0],
-    "is_" + NAMES[1],
-    "is_" + NAMES[2],
+    *(f"is_{name}" for name in NAMES),
+    "plain",
     "empty",
     "log_tokens",
     "log_lines",
@@ -109,27 +108,43 @@ class Table:
         return [*self.candidates[a], *self.page]
 
 
-def _shingles(tokens: Sequence[str]) -> Counter[int]:
-    """Hashed 4-token shingles (a shorter text: one shingle of all its tokens)."""
+def _shingles(tokens: Sequence[str]) -> frozenset[int]:
+    """Hashed 4-token shingles, as a set (a shorter text: one shingle of all its tokens).
+
+    A set, not the metric's multiset: repeated shingles are rare in an
+    extraction, and set operations run in C (the features take a few ms).
+    """
     if len(tokens) < 4:
-        return Counter([hash(tuple(tokens))] if tokens else [])
-    return Counter(map(hash, zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)))
+        return frozenset([hash(tuple(tokens))] if tokens else [])
+    return frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)))
 
 
-def _prf(a: Counter[int], b: Counter[int], na: int, nb: int) -> tuple[float, float, float]:
-    """Precision, recall and F1 of ``a`` scored against ``b`` (the metric's counts)."""
-    if not na or not nb:
+def _prf(a: frozenset[int], b: frozenset[int]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``a`` scored against ``b`` (on shingle sets)."""
+    if not a or not b:
         return 0.0, 0.0, 0.0
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    tp = sum(min(k, large[g]) for g, k in small.items() if g in large)
-    p, r = tp / na, tp / nb
+    if a is b:
+        return 1.0, 1.0, 1.0
+    tp = len(a & b)
+    p, r = tp / len(a), tp / len(b)
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _title_lines(lines: Sequence[str], title: list[str]) -> tuple[float, float]:
+def _lines(text: str) -> tuple[int, float, float, float]:
+    """Non-empty lines of a text, and the shares of short, sentence and furniture lines."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    n = max(1, len(lines))
+    short = sum(1 for line in lines if len(_TOKEN.findall(line)) < 6)
+    sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
+    furniture = sum(1 for line in lines if len(line) < 200 and BOILERPLATE.search(line))
+    return len(lines), short / n, sentences / n, furniture / n
+
+
+def _title_lines(text: str, title: list[str]) -> tuple[float, float]:
     """Whether the first line, and whether one of the first three, repeats the title."""
     if not title:
         return 0.0, 0.0
+    lines = [line for line in text[:2000].splitlines() if line.strip()]
     found = [same_title(tokens(line), title) for line in lines[:3]]
     return (1.0 if found and found[0] else 0.0), (1.0 if any(found) else 0.0)
 
@@ -158,14 +173,19 @@ def table(
     (1.0, 1.0, 0.0)
     """
     names = tuple(n for n in NAMES if n in texts)
-    toks = [_TOKEN.findall(texts[n]) for n in names]
-    sh = [_shingles(t) for t in toks]
-    sizes = [sum(s.values()) for s in sh]
+    # Variants of one extraction are often the same text: each text is read once.
+    unique: dict[str, tuple[list[str], frozenset[int], tuple[int, float, float, float]]] = {}
+    for n in names:
+        if texts[n] not in unique:
+            words = _TOKEN.findall(texts[n])
+            unique[texts[n]] = (words, _shingles(words), _lines(texts[n]))
+    toks = [unique[texts[n]][0] for n in names]
+    sh = [unique[texts[n]][1] for n in names]
     k = len(names)
     prf: dict[tuple[int, int], tuple[float, float, float]] = {}
     for i in range(k):
         for j in range(i + 1, k):
-            p, r, f = _prf(sh[i], sh[j], sizes[i], sizes[j])
+            p, r, f = _prf(sh[i], sh[j])
             prf[i, j] = (p, r, f)
             prf[j, i] = (r, p, f)
     longest = max(len(t) for t in toks) if toks else 0
@@ -173,16 +193,19 @@ def table(
     rows: list[list[float]] = []
     for i, name in enumerate(names):
         text = texts[name]
-        lines = [line for line in text.splitlines() if line.strip()]
-        short = sum(1 for line in lines if len(_TOKEN.findall(line)) < 6)
-        sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
-        furniture = sum(1 for line in lines if len(line) < 200 and BOILERPLATE.search(line))
-        others = [j for j in range(k) if j != i]
+        n_lines, short, sentences, furniture = unique[text][2]
+        # Agreement counts only other extractions: a candidate's own variant agrees
+        # with it by construction.
+        others = [j for j in range(k) if extractor_of(names[j]) != extractor_of(name)]
         need = math.ceil(len(others) / 2)
         support = 0.0
-        if sizes[i] and others:
-            held = sum(c for g, c in sh[i].items() if sum(1 for j in others if g in sh[j]) >= need)
-            support = held / sizes[i]
+        if sh[i] and others:
+            # Shingles held by some ``need`` of the others: unions of intersections,
+            # set operations that run in C (others are at most four).
+            held: set[int] = set()
+            for group in combinations(others, need):
+                held |= sh[i].intersection(*(sh[j] for j in group))
+            support = len(held) / len(sh[i])
         by_name = {names[j]: j for j in range(k)}
         ratios = []
         vs: list[float] = []
@@ -198,14 +221,15 @@ def table(
         rows.append(
             [
                 *(1.0 if name == n else 0.0 for n in NAMES),
+                1.0 if name != extractor_of(name) else 0.0,
                 0.0 if toks[i] else 1.0,
                 math.log1p(len(toks[i])),
-                math.log1p(len(lines)),
-                len(toks[i]) / max(1, len(lines)),
-                short / max(1, len(lines)),
-                sentences / max(1, len(lines)),
-                furniture / max(1, len(lines)),
-                *_title_lines(lines, title_tokens),
+                math.log1p(n_lines),
+                len(toks[i]) / max(1, n_lines),
+                short,
+                sentences,
+                furniture,
+                *_title_lines(text, title_tokens),
                 (len(toks[i]) + 1) / (longest + 1),
                 *ratios,
                 support,
@@ -213,7 +237,12 @@ def table(
                 *vs,
             ]
         )
-    pair_f1 = [prf[i, j][2] for i in range(k) for j in range(i + 1, k)]
+    pair_f1 = [
+        prf[i, j][2]
+        for i in range(k)
+        for j in range(i + 1, k)
+        if extractor_of(names[i]) != extractor_of(names[j])
+    ]
     page_row = [
         math.log1p(page.get(n, 0.0)) if n not in ("link_share",) else page.get(n, 0.0)
         for n in PAGE_FIGURES

@@ -48,7 +48,7 @@ from typing import Any, TextIO
 from cleaner import Cleaner
 from cleaner import html as _html
 from cleaner._version import __version__
-from cleaner.candidates import NAMES, candidate_texts, page_figures, readability_text
+from cleaner.candidates import NAMES, page_figures, readability_text
 from cleaner.choice import ChoiceModel, decide
 from cleaner.config import CleanerConfig
 from cleaner.features import GUARD_FEATURES, PAIR_FEATURES, Table, table
@@ -89,7 +89,7 @@ GUARD_PARAMS: dict[str, Any] = {
 }
 """LightGBM parameters of the guard model."""
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Bumped when what a cached page holds changes."""
 
 
@@ -123,7 +123,7 @@ class PageRecord:
     """What training needs of one page (the cached part of the work).
 
     Attributes:
-        texts: Each candidate's extracted text, by name.
+        texts: Each candidate's output text (after the text pipeline), by name.
         figures: The page's markup figures.
         counts: Each candidate's score after the text pipeline, ``(tp, fp, fn)``.
         peers: Each peer's score, ``(tp, fp, fn)``, by peer name.
@@ -222,13 +222,15 @@ def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageR
     found, extracted = engine._extract(html, url, None, removals)
     tree = _html.parse(html)
     figures = page_figures(tree) if tree is not None else {}
-    texts = candidate_texts(extracted, html) if extracted.read else dict.fromkeys(NAMES, "")
+    texts = dict.fromkeys(NAMES, "")
+    if extracted.read:
+        docs = engine.html_candidates(
+            html, extracted, found=found, url=url, site=None, source={"format": "html"}
+        )
+        texts = {name: doc.text for name, doc in docs.items()}
     counts: dict[str, tuple[float, float, float]] = {}
     for name, text in texts.items():
-        doc = engine._finish_html(
-            text, found=found, url=url, site=None, source={"format": "html"}, extracted=extracted
-        )
-        c = match(gold, doc.text)
+        c = match(gold, text)
         counts[name] = (c.tp, c.fp, c.fn)
     peers = {}
     for name, text in _peers(html, url, engine.config.keep_comments).items():
@@ -448,25 +450,30 @@ def leave_one_out(
 
 
 def render(results: Iterable[SetResult], title: str) -> str:
-    """A Markdown table of set results."""
+    """A Markdown table of set results (candidates by the first letters of their names)."""
+    short = {name: "".join(part[:2] for part in name.split("_")) for name in NAMES}
     lines = [
         f"{title}",
         "",
-        "| set | pages | choice | cleaner alone | readability | resiliparse | best peer |"
-        " vs best peer | lost (choice / cleaner alone) | oracle | chosen (cleaner/readability/"
-        "resiliparse) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| set | pages | choice | best peer | vs best peer | lost (choice / cleaner alone) | "
+        + " | ".join(short[n] for n in NAMES)
+        + " | oracle | chosen ("
+        + "/".join(short[n] for n in NAMES)
+        + ") |",
+        "|---|---|---|---|---|---|" + "---|" * len(NAMES) + "---|---|",
     ]
     for r in results:
         peer, pf1 = r.best_peer
         chosen = "/".join(str(r.chosen.get(n, 0)) for n in NAMES)
+        cands = " | ".join(f"{r.f1['cand:' + n]:.3f}" for n in NAMES)
         lines.append(
-            f"| {r.name} | {r.pages} | {r.f1['choice']:.3f} | {r.f1['cand:cleaner']:.3f} | "
-            f"{r.f1['cand:readability']:.3f} | {r.f1['cand:resiliparse']:.3f} | "
-            f"{pf1:.3f} ({peer}) | {r.f1['choice'] - pf1:+.3f} | "
-            f"{r.lost.get('choice', 0)} / {r.lost.get('cand:cleaner', 0)} | "
+            f"| {r.name} | {r.pages} | {r.f1['choice']:.3f} | {pf1:.3f} ({peer}) | "
+            f"{r.f1['choice'] - pf1:+.3f} | "
+            f"{r.lost.get('choice', 0)} / {r.lost.get('cand:cleaner', 0)} | {cands} | "
             f"{r.f1['oracle']:.3f} | {chosen} |"
         )
+    legend = ", ".join(f"{short[n]} = {n}" for n in NAMES)
+    lines += ["", f"Candidates: {legend} (`cleaner` alone is the path without a model)."]
     return "\n".join(lines)
 
 
@@ -508,8 +515,9 @@ figures, the scope asked for; no domain, URL or text of any page).
 
 ## Figures
 
-F1 of the text the cleaner outputs under each set's scope. "cleaner alone": the cleaner's own
-extraction for every page (the path without a model); peers at their defaults and configured
+F1 of the text the cleaner outputs under each set's scope, by candidate (`_plain`: the
+text pipeline without its generic rules and heuristics); `cleaner` alone is the path without
+a model; peers at their defaults and configured
 to the set's scope, best one shown; lost: recall < {LOST_RECALL} where a peer reaches
 {FOUND_RECALL}; oracle: the best candidate of each page in hindsight.
 
