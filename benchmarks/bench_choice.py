@@ -20,6 +20,7 @@ from pathlib import Path
 import trafilatura
 
 import cleaner
+from cleaner import htmlpipeline
 from cleaner.candidates import NAMES, extractor_of, readability_text
 from cleaner.choice import choose
 from cleaner.evaluate import load_gold
@@ -49,7 +50,16 @@ def main() -> None:
         t0 = time.perf_counter()
         trafilatura.extract(html)
         t1 = time.perf_counter()
-        found, extracted = engine._extract(html, url, None, [])
+        chosen = htmlpipeline.extract(
+            html,
+            registry=engine.registry,
+            config=engine.config,
+            url=url,
+            site=None,
+            charset=None,
+            source={},
+        )
+        extracted = chosen.extraction
         t2 = time.perf_counter()
         texts = {
             "cleaner": extracted.text,
@@ -60,11 +70,10 @@ def main() -> None:
         docs = {
             name: engine._finish_html(
                 texts[extractor_of(name)],
-                found=found,
+                chosen,
                 url=url,
                 site=None,
                 source={},
-                extracted=extracted,
                 plain=name != extractor_of(name),
             )
             for name in NAMES
@@ -73,14 +82,16 @@ def main() -> None:
         features = table(
             {n: d.text for n, d in docs.items()},
             extracted.figures,
-            title=found.get("title"),
+            title=chosen.metadata.get("title"),
             headline=False,
             comments=False,
         )
         t5 = time.perf_counter()
         choose(model, features, engine.config)
         t6 = time.perf_counter()
-        for key, spent in zip(parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+        for key, spent in zip(
+            parts, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True
+        ):
             parts[key] += spent
     base = parts["trafilatura"]
     print(f"{'part':<14} {'ms/page':>8} {'x trafilatura':>14}")

@@ -25,40 +25,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cleaner import html as _html
-from cleaner import pipeline, provenance
+from cleaner import detectors, htmlpipeline, pipeline, provenance
 from cleaner._version import __version__
-from cleaner.candidates import (
-    EXTRACTOR_NAMES,
-    NAMES,
-    candidate_texts,
-    extractor_of,
-    page_figures,
-)
+from cleaner.candidates import EXTRACTOR_NAMES, NAMES, candidate_texts, extractor_of
 from cleaner.canonical import canonicalize
-from cleaner.choice import Choice, ChoiceModel, choose, load_for
+from cleaner.choice import ChoiceModel, choose, load_for
 from cleaner.config import CleanerConfig
-from cleaner.document import Removal, Result
-from cleaner.extraction import (
-    BLOCK_FILTER_WHYS,
-    Extraction,
-    extract_fast,
-    extract_main,
-    has_words,
-    page_titles,
-    title_tokens,
-)
+from cleaner.document import Document, Removal, Result
 from cleaner.features import table as features_table
-from cleaner.heuristics import HEURISTICS
-from cleaner.htmlrules import (
-    HTML_HEURISTICS,
-    HtmlRemoval,
-    apply_heuristics,
-    apply_pack_rules,
-    strip_inert,
-)
+from cleaner.htmlrules import HtmlRemoval
 from cleaner.provenance import restore
-from cleaner.resili import parse_page
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry, UnknownSiteError
@@ -89,6 +65,7 @@ class Cleaner:
 
     Raises:
         RulePackError: A pack is invalid; the message names file, line and rule.
+        ValueError: The config names a detector that does not exist.
     """
 
     def __init__(
@@ -103,19 +80,17 @@ class Cleaner:
         dirs += [Path(d) for d in rules_dirs]
         self.packs: list[Pack] = load_packs(dirs)
         self.registry = PackRegistry(self.packs)
+        # An unknown detector name fails here, not in the middle of a batch.
+        detectors.of_stage("text", self.config.text_heuristics)
+        detectors.of_stage("html", self.config.html_heuristics)
+        detectors.of_stage("block", self.config.html_block_filters)
         self._whys = {rule.qualified_id: rule.why for pack in self.packs for rule in pack.rules}
-        self._whys.update(
-            {f"generic/{name}": _first_line(h.__doc__) for name, h in HEURISTICS.items()}
-        )
-        self._whys.update(
-            {f"generic/{name}": _first_line(h.__doc__) for name, h in HTML_HEURISTICS.items()}
-        )
+        self._whys.update(detectors.whys())
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
-        self._whys.update(BLOCK_FILTER_WHYS)
-        self._whys["generic/html_inert"] = _first_line(strip_inert.__doc__)
         self._choice = load_for(self.config)
+        # The text pipeline of the ``_plain`` candidates: canonical form and site packs.
         self._plain_config = dataclasses.replace(self.config, heuristics=False, generic_rules=False)
 
     def clean(
@@ -179,50 +154,25 @@ class Cleaner:
         Raises:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
+            ValueError: The page exceeds ``config.max_document_chars``.
         """
         source = {**(source or {}), "format": "html"}
-        if len(html) > self.config.max_document_chars:
-            # Refused before parsing: a page this large is not an article.
-            raise ValueError(
-                f"page has {len(html)} characters, over the limit of "
-                f"{self.config.max_document_chars}"
-            )
-        if isinstance(html, bytes):
-            decoded = _html.decode_bytes(html, declared=charset, html=True)
-            source["decoding"] = decoded.to_dict()
-            html = decoded.text
-        removals: list[HtmlRemoval] = []
-        if self.config.html_fast:
-            found, extracted = self._extract_fast(html, url, site, removals)
+        chosen = htmlpipeline.extract(
+            html,
+            registry=self.registry,
+            config=self.config,
+            url=url,
+            site=site,
+            charset=charset,
+            source=source,
+        )
+        removals = chosen.removals
+        if self._choice is not None and chosen.extraction.read:
+            docs = self.html_candidates(chosen, url=url, site=site, source=source)
+            doc, removals = self._choose(self._choice, chosen, docs)
         else:
-            found, extracted = self._extract(html, url, site, removals)
-        if self._choice is not None and not self.config.html_fast and extracted.read:
-            doc, choice = self._choose(
-                self._choice, html, extracted, found=found, url=url, site=site, source=source
-            )
-            if choice.name == "cleaner":
-                removals += extracted.removals
-            elif extractor_of(choice.name) == "readability":
-                removals = []  # readability-lxml read the page as it came
-            # resiliparse read the pruned page: the removals made before extraction
-            # stand; those of the cleaner's own extraction do not.
-            doc.source["extractor"] = {
-                "name": EXTRACTOR_NAMES[extractor_of(choice.name)],
-                "mode": "default",
-                "chars": len(doc.raw),
-                **extracted.detail,
-                "choice": choice.to_dict(),
-            }
-        else:
-            removals += extracted.removals
-            source["extractor"] = {
-                "name": "resiliparse" if self.config.html_fast else "trafilatura+resiliparse",
-                "mode": "fast" if self.config.html_fast else "default",
-                "chars": len(extracted.text),
-                **extracted.detail,
-            }
             doc = self._finish_html(
-                extracted.text, found=found, url=url, site=site, source=source, extracted=extracted
+                chosen.extraction.text, chosen, url=url, site=site, source=source
             )
         result = provenance.build(doc, self._whys)
         result.provenance["html_removals"] = [r.to_dict() for r in removals]
@@ -232,159 +182,98 @@ class Cleaner:
 
     def html_candidates(
         self,
-        html: str,
-        extracted: Extraction,
+        chosen: htmlpipeline.Candidate,
         *,
-        found: dict[str, Any],
         url: str | None,
         site: str | None,
         source: dict[str, Any],
-    ) -> dict[str, Any]:
+    ) -> dict[str, Document]:
         """Every candidate of a page (:data:`cleaner.candidates.NAMES`) as a finished document.
 
-        Each extraction (the cleaner's own, readability-lxml's, resiliparse's)
-        goes through the text pipeline, whole and plain (without generic rules
-        and heuristics).
+        ``chosen`` is the default extraction of the page.  Each extraction (the
+        cleaner's own, readability-lxml's, resiliparse's) goes through the text
+        pipeline, whole and plain (without generic rules and heuristics).
         """
-        texts = candidate_texts(extracted, html)
+        texts = candidate_texts(chosen.extraction, chosen.html)
         return {
             name: self._finish_html(
                 texts[extractor_of(name)],
-                found=found,
+                chosen,
                 url=url,
                 site=site,
                 source=source,
-                extracted=extracted,
                 plain=name != extractor_of(name),
             )
             for name in NAMES
         }
 
     def _choose(
-        self,
-        model: ChoiceModel,
-        html: str,
-        extracted: Extraction,
-        *,
-        found: dict[str, Any],
-        url: str | None,
-        site: str | None,
-        source: dict[str, Any],
-    ) -> tuple[Any, Choice]:
-        """The learned choice among the page's candidates: the chosen document and why."""
-        docs = self.html_candidates(html, extracted, found=found, url=url, site=site, source=source)
+        self, model: ChoiceModel, chosen: htmlpipeline.Candidate, docs: dict[str, Document]
+    ) -> tuple[Document, list[HtmlRemoval]]:
+        """The learned choice among a page's candidates: the chosen document, its HTML removals.
+
+        The choice, its runner-up, the scores and the reason go to
+        ``provenance["source"]["extractor"]``, whose ``name`` becomes the chosen
+        candidate's extractor.
+        """
         table = features_table(
             {name: doc.text for name, doc in docs.items()},
-            extracted.figures,
-            title=found.get("title"),
+            chosen.extraction.figures,
+            title=chosen.metadata.get("title"),
             headline=self.config.keep_headline,
             comments=self.config.keep_comments,
         )
         choice = choose(model, table, self.config)
-        return docs[choice.name], choice
+        doc = docs[choice.name]
+        extractor = extractor_of(choice.name)
+        if extractor == "cleaner":
+            removals = chosen.removals
+        elif extractor == "resiliparse":
+            # It read the pruned page: the removals made before extraction stand,
+            # those of the cleaner's own extraction do not.
+            mine = {id(r) for r in chosen.extraction.removals}
+            removals = [r for r in chosen.removals if id(r) not in mine]
+        else:
+            removals = []  # readability-lxml read the page as it came
+        doc.source["extractor"] = {
+            **doc.source.get("extractor", {}),
+            "name": EXTRACTOR_NAMES[extractor],
+            "chars": len(doc.raw),
+            "choice": choice.to_dict(),
+        }
+        return doc, removals
 
     def _finish_html(
         self,
         text: str,
+        chosen: htmlpipeline.Candidate,
         *,
-        found: dict[str, Any],
         url: str | None,
         site: str | None,
         source: dict[str, Any],
-        extracted: Extraction,
         plain: bool = False,
-    ) -> Any:
+    ) -> Document:
         """Run the text pipeline on an extracted text, with the page's metadata.
 
         ``plain``: without the generic rules and heuristics (a candidate of the choice).
         """
-        skip = self.config.html_skip_heuristics
-        if self.config.html_fast and "fallback" not in extracted.detail:
-            skip += self.config.html_fast_skip_heuristics
+        skip = self.config.html_skip_heuristics + chosen.skip_heuristics
         if self.config.keep_comments:
             skip += ("comment_thread",)
         return pipeline.run(
             text,
             registry=self.registry,
             config=self._plain_config if plain else self.config,
-            url=url or found.get("url"),
+            url=url or chosen.metadata.get("url"),
             site=site,
-            metadata=found,
+            metadata=chosen.metadata,
             source=source,
             skip_heuristics=skip,
         )
 
-    def _prune(
-        self, tree: Any, url: str | None, site: str | None, removals: list[HtmlRemoval], found: Any
-    ) -> None:
-        """Pack ``html:`` rules, the generic HTML heuristics, then inert elements, in place."""
-        for pack, _ in self.registry.select(url=url, site=site, text=""):
-            if pack.html:
-                removals += apply_pack_rules(tree, pack.name, pack.html)
-        removals += apply_heuristics(tree, self.config, found)
-        if (inert := strip_inert(tree)) is not None:
-            removals.append(inert)
-
-    def _extract(
-        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
-    ) -> tuple[dict[str, Any], Extraction]:
-        """The default mode: lxml tree, trafilatura's recall pass bounded by resiliparse."""
-        tree = _html.parse(html)
-        if tree is None:
-            return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(
-            tree,
-            url,
-            extensive_date=self.config.html_extensive_date,
-            max_chars=self.config.metadata_max_chars,
-        )
-        figures = page_figures(tree) if self._choice is not None else {}
-        self._prune(tree, url or found.get("url"), site, removals, found)
-        # Only inert elements removed: resiliparse may read the page as it came.
-        same = all(r.rule == "generic/html_inert" for r in removals)
-        extracted = extract_main(tree, config=self.config, html=html if same else None)
-        extracted.figures = figures
-        return found, extracted
-
-    def _extract_fast(
-        self, html: str, url: str | None, site: str | None, removals: list[HtmlRemoval]
-    ) -> tuple[dict[str, Any], Extraction]:
-        """The fast mode: resiliparse parses and extracts; lxml parses only ``<head>``.
-
-        The generic HTML heuristics do not run (resiliparse's main-content
-        rules stand in for them); a site pack's ``html:`` rules do, on an lxml
-        tree of the whole page, when the page has such a pack.
-        """
-        head = _html.parse_head(html)
-        if head is None:
-            return {}, Extraction("", detail={"merge": "no document"})
-        found = _html.page_metadata(head, url, max_chars=self.config.metadata_max_chars)
-        page_url = url or found.get("url")
-        packs = [p for p, _ in self.registry.select(url=page_url, site=site, text="") if p.html]
-        if packs:
-            tree = _html.parse(html)
-            if tree is None:
-                return found, Extraction("", detail={"merge": "no document"})
-            for pack in packs:
-                removals += apply_pack_rules(tree, pack.name, pack.html)
-            html = _html.serialize(tree)
-        titles = page_titles(head) + title_tokens([found.get("title") or ""])
-        extracted = extract_fast(parse_page(html), titles, config=self.config)
-        if not has_words(extracted.text, self.config.html_fast_min_words):
-            # resiliparse found no article (a consent wall, a page of short blocks): the
-            # default extraction decides, at its own cost, for these pages only.
-            removals.clear()
-            found, extracted = self._extract(html, url, site, removals)
-            extracted.detail["fallback"] = "default mode"
-        return found, extracted
-
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""
         return dict(self._whys)
-
-
-def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().splitlines()[0] if doc else ""
 
 
 @functools.cache

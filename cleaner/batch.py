@@ -21,23 +21,22 @@ imported only when a WARC file comes up, as it needs the ``warc`` extra).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import re
-import tempfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from cleaner import Cleaner
 from cleaner._version import __version__
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
+from cleaner.files import InputError, atomic_open, inflate, write_atomic
+from cleaner.files import read_raw as _read_raw
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.jsonl import (
     JSONL_SUFFIXES,
@@ -51,7 +50,6 @@ from cleaner.jsonl import (
     open_input,
     output_record,
 )
-from cleaner.limits import InputTooLarge, inflate_bounded, read_bounded
 
 TEXT_SUFFIXES = (".txt", ".text")
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
@@ -64,10 +62,6 @@ ERRORS_FILE = "_errors.jsonl"
 
 _TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 """Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
-
-
-class InputError(Exception):
-    """An input that cannot be read or decoded; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,29 +326,9 @@ def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes
     return _inflate(path, _read_raw(path, limit), limit)
 
 
-def _read_raw(path: Path, limit: int) -> bytes:
-    """Read a file's own bytes, refusing from its size one that is over ``limit``."""
-    try:
-        if path.is_symlink() and not path.exists():
-            raise InputError("broken symbolic link")
-        return read_bounded(path, limit)
-    except (OSError, InputTooLarge) as exc:
-        raise InputError(f"cannot read: {exc}") from None
-
-
-def _gz(path: Path) -> bool:
-    return path.name.lower().endswith(".gz")
-
-
 def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
     """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
-    kind = input_kind(path) or "text"
-    if _gz(path):
-        try:
-            raw = inflate_bounded(raw, limit)
-        except (InputTooLarge, EOFError, zlib.error) as exc:
-            raise InputError(f"cannot read: {exc}") from None
-    return kind, raw
+    return input_kind(path) or "text", inflate(path, raw, limit)
 
 
 def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tuple[Result, int]:
@@ -379,32 +353,6 @@ def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -
         raise InputError(str(exc)) from None
     source = {"format": "text", "decoding": decoded.to_dict()}
     return cleaner.clean(decoded.text, site=site, source=source)
-
-
-@contextlib.contextmanager
-def atomic_open(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path`` for writing; rename it to ``path`` on success.
-
-    On any error the temporary file is removed and ``path`` is left as it was.
-    """
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except FileNotFoundError:  # the folder's first file: make it (rarely needed, so not first)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write text to ``path`` through a temporary file in the same folder, then rename."""
-    with atomic_open(path) as handle:
-        handle.write(data.encode("utf-8"))
 
 
 def remove_stale_temp(out: Path) -> int:

@@ -26,10 +26,11 @@ from cleaner import (
     UnknownSiteError,
     __version__,
     batch,
+    detectors,
+    files,
     jsonl,
 )
 from cleaner.batch import (
-    InputError,
     Summary,
     Task,
     clean_file,
@@ -38,6 +39,7 @@ from cleaner.batch import (
     input_kind,
 )
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.files import InputError
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
@@ -379,7 +381,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
             elif args.output is None:
                 sink = sys.stdout.buffer
             else:
-                sink = stack.enter_context(batch.atomic_open(args.output))
+                sink = stack.enter_context(files.atomic_open(args.output))
             tally = _write_stream(inputs, sink, cleaner, args, progress)
     except InputError as exc:
         progress.close()
@@ -536,6 +538,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
             print(f"cleaner: {path}: {exc}", file=sys.stderr)
             return EXIT_FAILURES
         record = result.provenance
+    # The registry explains generic detectors a provenance file does not name.
+    whys = {**detectors.whys(), **record["rules"]}
     packs = ", ".join(f"{p['name']} {p['version']} ({p['matched_by']})" for p in record["packs"])
     print(f"{path}: {len(record['removals'])} removal(s); packs: {packs or 'none'}")
     for r in record["removals"]:
@@ -543,11 +547,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if len(snippet) > 100:
             snippet = snippet[:97] + "..."
         print(f"\n  {r['rule']}  [{r['kind']}]  chars {r['start']}-{r['end']}")
-        print(f"    why:     {record['rules'].get(r['rule'], '')}")
+        print(f"    why:     {whys.get(r['rule'], '')}")
         print(f"    removed: {snippet}")
     for html in record.get("html_removals", []):
         print(f"\n  {html['rule']}  [html]  {html['elements']} element(s), {html['chars']} chars")
-        print(f"    why:     {record['rules'].get(html['rule'], '')}")
+        print(f"    why:     {whys.get(html['rule'], '')}")
         print(f"    matched: {html['selector']}")
     for skip in record.get("skipped_rules", []):
         print(f"\n  SKIPPED {skip['rule']}: {skip['reason']} (paragraph {skip['paragraph']})")
@@ -700,7 +704,7 @@ def cmd_rules_docs(args: argparse.Namespace) -> int:
 def cmd_mine(args: argparse.Namespace) -> int:
     """Mine a folder of one site's documents into a proposed pack."""
     from cleaner.authoring.mine import MineError, MineOptions, mine_folder  # noqa: PLC0415
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
 
     if not 0 < args.min_share <= 1:
         raise UsageError("--min-share must be in (0, 1]")
@@ -723,7 +727,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report over a cleaned output folder or a JSONL file."""
-    from cleaner.batch import write_atomic  # noqa: PLC0415
+    from cleaner.files import write_atomic  # noqa: PLC0415
     from cleaner.report import collect, render  # noqa: PLC0415
 
     try:

@@ -15,20 +15,22 @@ class CleanerConfig:
         max_passes: Upper bound on rule-and-heuristic passes.  Passes repeat until
             one removes nothing, which is what makes cleaning idempotent; the
             bound only guards against a pathological pack.
-        heuristics: Run the code heuristics of :mod:`cleaner.heuristics`.
+        heuristics: Run the text heuristics (``text_heuristics``).
+        text_heuristics: The text detectors to run after the rule packs, in
+            this order (names of ``text`` detectors in :mod:`cleaner.detectors`).
+            Position-based detectors see the text without what earlier ones
+            removed, so the order matters.
         generic_rules: Apply packs marked ``always`` (``rules/generic.yaml``).
         head_lines: How many paragraphs from the top count as the document head,
             where navigation, labels and duplicated titles sit.
-        short_line_words: A paragraph of at most this many words is "short"
-            (labels, bylines, menu items).
+        body_min_words: A paragraph of at least this many words that ends a
+            sentence is the first of the article body; navigation, labels and
+            date lines are looked for only above it.
         keep_headline: Keep the headline as the first paragraph of the text (its
             copy still goes to ``metadata.title``).  By default the text is the
             article body, as in the HTML path and in article-body gold data, and
             the headline moves to ``metadata.title`` as a recorded removal.
         title_max_words: A first paragraph longer than this is not a title.
-        headline_body_min_words: Without a known title, the first line is moved
-            to ``metadata.title`` only when the line after it is a sentence of
-            at least this many words.
         pull_quote_min_words: Shortest quoted paragraph tested as a pull quote.
         pull_quote_overlap: Share of a quote's word pairs that must appear in
             another paragraph for it to count as a repeated pull quote.
@@ -47,6 +49,20 @@ class CleanerConfig:
             paragraphs at the start and at the end of the document.
         timestamp_max_other_words: Words other than date words, numbers and
             connectives that a line may have and still count as a stamp.
+        share_max_chars: ``share_widget`` tests lines of at most this many
+            characters ...
+        share_max_words: ... and words: a share bar is a short run of names.
+        menu_item_max_words: ``nav_menu``: most words of a menu item ...
+        menu_item_max_chars: ... and characters.
+        breadcrumb_max_chars: ``breadcrumbs``: longest line tested as a trail.
+        caption_max_chars: ``photo_credit``: longest caption tested for a credit.
+        link_line_max_chars: ``prev_next_links`` and ``comment_thread`` test
+            lines of at most this many characters as links or comment headings
+            (a longer line is a sentence).
+        dateline_max_chars: ``dateline_metadata``: longest date line.
+        byline_max_chars: ``byline``: longest "By ..." line.
+        pull_quote_max_chars: ``pull_quote``: longest quoted paragraph tested.
+        timestamp_max_chars: ``edge_timestamp``: longest line tested as a stamp.
         tail_fraction: Comment-section and footer markers only truncate when they
             sit in the last part of the document, past this fraction of it.
         max_document_chars: Documents (text, or HTML before extraction) longer
@@ -56,7 +72,7 @@ class CleanerConfig:
             error for that input, so a gzip bomb or a runaway line cannot
             exhaust memory.
         html_heuristics: The generic HTML heuristics to run before extraction
-            (names in :data:`cleaner.htmlrules.HTML_HEURISTICS`), in that order.
+            (names of ``html`` detectors in :mod:`cleaner.detectors`), in that order.
             Besides what they remove, they make extraction cheaper: without
             them the development set scores F1 0.9784 instead of 0.9785, and
             the HTML path is about a tenth slower (trafilatura walks a larger
@@ -96,17 +112,10 @@ class CleanerConfig:
         html_link_block_max_words: ``html_link_blocks``: longest block tested.
         html_link_block_density: ``html_link_blocks``: least link-text share.
         html_boilerplate_max_words: ``html_boilerplate_blocks``: longest block tested.
-        html_block_filters: The block filters to run on the extracted tree.
-        html_rescue: Add long paragraphs of resiliparse's main content that the
-            merged extraction lacks (see :func:`cleaner.extraction.rescue`).
-            Off: measured no change on the development set once resiliparse
-            bounds the span (readability-lxml, its former source, cost more
-            than a trafilatura pass).
-        html_rescue_min_words: Shortest paragraph rescued.
-        html_rescue_max_link_density: Most link text in a rescued paragraph.
-        html_rescue_min_coverage: Least share of our text the source must also
-            have found (it looked at the same article).
-        html_rescue_min_added: Fewest paragraphs to rescue (one is a stray box).
+        html_block_filters: The block filters to run on the extracted tree
+            (names of ``block`` detectors in :mod:`cleaner.detectors`); each
+            looks at every block, and a block several claim is recorded under
+            the first in this order.
         html_skip_heuristics: Text heuristics not run on text extracted from
             HTML.  ``duplicate_paragraph`` targets repeats made by scrapers that
             concatenate page parts; an extractor emits each element once, so a
@@ -136,12 +145,17 @@ class CleanerConfig:
     regex_timeout: float = 0.5
     max_passes: int = 4
     heuristics: bool = True
+    text_heuristics: tuple[str, ...] = (
+        *("share_widget", "nav_menu", "breadcrumbs", "section_label", "photo_credit"),
+        *("prev_next_links", "dateline_metadata", "byline", "duplicate_paragraph"),
+        *("pull_quote", "editor_note", "comment_thread", "edge_timestamp", "headline"),
+        "capital_crosslink",
+    )
     generic_rules: bool = True
     head_lines: int = 12
-    short_line_words: int = 6
+    body_min_words: int = 15
     keep_headline: bool = False
     title_max_words: int = 30
-    headline_body_min_words: int = 8
     pull_quote_min_words: int = 6
     pull_quote_overlap: float = 0.7
     duplicate_min_chars: int = 20
@@ -151,6 +165,17 @@ class CleanerConfig:
     crosslink_min_words: int = 7
     edge_lines: int = 3
     timestamp_max_other_words: int = 2
+    share_max_chars: int = 120
+    share_max_words: int = 12
+    menu_item_max_words: int = 4
+    menu_item_max_chars: int = 40
+    breadcrumb_max_chars: int = 100
+    caption_max_chars: int = 400
+    link_line_max_chars: int = 250
+    dateline_max_chars: int = 100
+    byline_max_chars: int = 160
+    pull_quote_max_chars: int = 600
+    timestamp_max_chars: int = 120
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
     max_input_bytes: int = 64 * 1024 * 1024
@@ -175,11 +200,6 @@ class CleanerConfig:
         "html_link_blocks",
         "html_boilerplate_blocks",
     )
-    html_rescue: bool = False
-    html_rescue_min_words: int = 50
-    html_rescue_max_link_density: float = 0.2
-    html_rescue_min_coverage: float = 0.8
-    html_rescue_min_added: int = 2
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
     html_choice: bool = True
     html_choice_model: str | None = None

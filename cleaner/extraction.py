@@ -14,14 +14,15 @@ each runs where it does:
    the first to the last block resiliparse also found; outside that span, keep
    only long, link-poor prose.  Guards: a span source much shorter than the
    pass keeps the pass; one mostly absent from the pass is used instead;
-3. **block filters** on the merged tree: ``generic/html_headline`` (a block
+3. **block filters** on the merged tree: the ``block`` detectors named by
+   ``CleanerConfig.html_block_filters``: ``generic/html_headline`` (a block
    among the first few repeating the page title: the headline is metadata),
    ``generic/html_link_blocks`` (short blocks that are mostly link text),
    ``generic/html_boilerplate_blocks`` (short blocks opening like a share,
-   related, newsletter, copyright or credit line);
-4. **split-body rescue** (off by default): long link-poor paragraphs of the
-   span source that we lack are added, if there are several;
-5. **serialise** with trafilatura's own text output.
+   related, newsletter, copyright or credit line).  Each filter looks at
+   every block on its own; a block several claim is recorded under the first
+   in config order;
+4. **serialise** with trafilatura's own text output.
 
 The fast mode (:func:`extract_fast`) skips 1 and 2: resiliparse's blocks,
 filtered by 3, are the text.  Nothing here is keyed to a site; thresholds live
@@ -31,7 +32,6 @@ in :class:`cleaner.config.CleanerConfig`.
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -46,12 +46,10 @@ from trafilatura.xml import xmltotxt
 
 from cleaner import resili
 from cleaner.config import CleanerConfig
+from cleaner.detectors import detector, of_stage, rule_id
 from cleaner.htmlrules import HtmlRemoval
-from cleaner.plain import is_plain
+from cleaner.tokens import runs, tokens, word_length
 
-_WORD = regex.compile(r"\w+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")  # _WORD on a plain text (cleaner.plain), faster
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _SPACE = regex.compile(r"\s+")
 
 BOILERPLATE = regex.compile(
@@ -73,55 +71,6 @@ BOILERPLATE = regex.compile(
 )
 """Openings of short blocks that are page furniture, not article text."""
 
-_RESCUE_BLOCKS = ("p", "item")
-
-BLOCK_FILTER_WHYS = {
-    "generic/html_span_merge": "Outside the article span found by resiliparse's main-content "
-    "extractor.",
-    "generic/html_headline": "A leading block repeating the page title: the headline is metadata.",
-    "generic/html_link_blocks": "A short block that is mostly link text (menus, teasers, tags).",
-    "generic/html_boilerplate_blocks": "A short block opening like a share, related, "
-    "newsletter, copyright or credit line.",
-}
-"""The ``why`` of each extraction-stage removal, by rule id."""
-
-
-def _words(text: str) -> list[str]:
-    """The ``\\w+`` runs of ``text``."""
-    return (_ASCII_WORD if is_plain(text) else _WORD).findall(text)
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case ``\\w+`` tokens.
-
-    >>> tokens("Hello, World 2")
-    ['hello', 'world', '2']
-    """
-    return _words(text.casefold())
-
-
-def word_length(text: str) -> float:
-    """Word count; a CJK character counts half a word (those scripts have no spaces).
-
-    >>> word_length("two words"), word_length("東京都")
-    (2.0, 2.5)
-    """
-    cjk = len(_CJK.findall(text))
-    return len(_words(text)) + cjk / 2
-
-
-def has_words(text: str, n: float) -> bool:
-    """``word_length(text) >= n``, reading only a prefix when that settles it.
-
-    A prefix never holds more words than the whole text (a word it cuts is
-    still one word), so enough words in a prefix answer for the text.
-
-    >>> has_words("one two three " * 100, 3), has_words("one two", 3)
-    (True, False)
-    """
-    head = text[: int(n * 20) + 1]
-    return word_length(head) >= n or (len(head) < len(text) and word_length(text) >= n)
-
 
 def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     """Multiset of ``n``-token shingles; a text of fewer tokens is one shingle of them all.
@@ -129,7 +78,7 @@ def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     >>> sorted(_shingles("a b c d e", 4).items()), dict(_shingles("a b", 4)), _shingles("")
     ([(('a', 'b', 'c', 'd'), 1), (('b', 'c', 'd', 'e'), 1)], {('a', 'b'): 1}, Counter())
     """
-    return _word_shingles(_words(text), n)
+    return _word_shingles(runs(text), n)
 
 
 def _word_shingles(t: list[str], n: int = 4) -> Counter[tuple[str, ...]]:
@@ -195,8 +144,7 @@ class Extraction:
     Attributes:
         text: The extracted text (empty when nothing was found).
         removals: Blocks the combination and the block filters removed.
-        detail: Facts for provenance (how the passes were combined, paragraphs
-            rescued).
+        detail: Facts for provenance (how the passes were combined).
         span_text: resiliparse's main content as plain text, before the block
             filters (a candidate of the learned choice, :mod:`cleaner.choice`).
         read: The default extraction read the page (it was a document).
@@ -236,7 +184,7 @@ def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
 
 
 def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) -> bool | None:
-    words = _words(text)
+    words = runs(text)
     if not words:
         return None
     if len(words) >= 4:
@@ -246,7 +194,8 @@ def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) 
     return all(w in ptokens for w in words)
 
 
-def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction) -> Any:
+@detector("step", why="Outside the article span found by resiliparse's main-content extractor.")
+def html_span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extraction) -> Any:
     """Keep the recall body's blocks within the span the span source (``pbody``) covers."""
     if rbody is None or pbody is None:
         extraction.detail["merge"] = "single source"
@@ -256,7 +205,7 @@ def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extrac
     if len(ptext) < config.html_merge_min_ratio * len(rtext):
         extraction.detail["merge"] = "span source too short: recall pass kept"
         return rbody
-    pwords = _words(ptext)
+    pwords = runs(ptext)
     rsh, psh = _shingles(rtext), _word_shingles(pwords)
     # The multiset intersection's size, counted over the (shorter) span source.
     shared = sum(min(k, rsh[g]) for g, k in psh.items() if g in rsh)
@@ -283,7 +232,7 @@ def span_merge(rbody: Any, pbody: Any, config: CleanerConfig, extraction: Extrac
         count += 1
     if count:
         extraction.removals.append(
-            HtmlRemoval("generic/html_span_merge", "outside article span", count, chars)
+            HtmlRemoval(rule_id(html_span_merge), "outside article span", count, chars)
         )
     return rbody
 
@@ -348,116 +297,82 @@ def _few_tokens(text: str, limit: int) -> list[str] | None:
     return words if len(words) <= limit else None
 
 
+@dataclass(frozen=True, slots=True)
+class BlockContext:
+    """What a block filter may consult besides the blocks.
+
+    Attributes:
+        config: Thresholds.
+        titles: Token lists of the page's headline candidates.
+        texts: The text of each block.
+    """
+
+    config: CleanerConfig
+    titles: list[list[str]]
+    texts: list[str]
+
+
+@detector("block")
+def html_headline(blocks: list[Any], ctx: BlockContext) -> list[tuple[str, int]]:
+    """A leading block repeating the page title: the headline is metadata.
+
+    Unless the headline is wanted in the text (``CleanerConfig.keep_headline``).
+    """
+    if ctx.config.keep_headline:
+        return []
+    return [
+        ("page title", i)
+        for i, text in enumerate(ctx.texts[: ctx.config.html_headline_blocks])
+        if any(same_title(tokens(text), t) for t in ctx.titles)
+    ]
+
+
+@detector("block")
+def html_link_blocks(blocks: list[Any], ctx: BlockContext) -> list[tuple[str, int]]:
+    """A short block that is mostly link text (menus, teasers, tags)."""
+    cfg = ctx.config
+    return [
+        ("link density", i)
+        for i, unit in enumerate(blocks)
+        if unit.tag in ("p", "item", "head")
+        and _few_tokens(ctx.texts[i], cfg.html_link_block_max_words)
+        and link_density(unit) > cfg.html_link_block_density
+    ]
+
+
+@detector("block")
+def html_boilerplate_blocks(blocks: list[Any], ctx: BlockContext) -> list[tuple[str, int]]:
+    """A short block opening like a share, related, newsletter, copyright or credit line."""
+    limit = ctx.config.html_boilerplate_max_words
+    return [
+        ("furniture opening", i)
+        for i, text in enumerate(ctx.texts)
+        if _few_tokens(text, limit) and BOILERPLATE.search(text.strip())
+    ]
+
+
 def block_filters(
     body: Any, titles: list[list[str]], config: CleanerConfig, extraction: Extraction
 ) -> None:
-    """Drop the headline, short link blocks and short boilerplate blocks, in place."""
+    """Run the block filters of ``config.html_block_filters`` on an extracted body, in place.
+
+    Each filter sees every block; a block more than one claims is recorded
+    under the first in config order.  Removals are recorded per filter, in the
+    order of the first block each removed.
+    """
     blocks = units(body)
-    dropped: dict[int, str] = {}
-    # A headline the user keeps (``keep_headline``) is text, not a block to drop.
-    heads = 0 if config.keep_headline else config.html_headline_blocks
-    for i, unit in enumerate(blocks[:heads]):
-        head = tokens(_text(unit))
-        if any(same_title(head, t) for t in titles):
-            dropped[i] = "html_headline"
-    limit = max(config.html_link_block_max_words, config.html_boilerplate_max_words)
-    for i, unit in enumerate(blocks):
-        if i in dropped:
-            continue
-        text = _text(unit)
-        words = _few_tokens(text, limit)
-        if not words:  # no word, or more than either filter looks at
-            continue
-        if (
-            unit.tag in ("p", "item", "head")
-            and len(words) <= config.html_link_block_max_words
-            and link_density(unit) > config.html_link_block_density
-        ):
-            dropped[i] = "html_link_blocks"
-        elif len(words) <= config.html_boilerplate_max_words and BOILERPLATE.search(text.strip()):
-            dropped[i] = "html_boilerplate_blocks"
-    totals: dict[str, list[int]] = {}
-    for i, name in sorted(dropped.items()):
-        if name not in config.html_block_filters:
-            continue
+    ctx = BlockContext(config, titles, [_text(u) for u in blocks])
+    dropped: dict[int, tuple[str, str]] = {}
+    for found in of_stage("block", config.html_block_filters):
+        for selector, i in found.run(blocks, ctx):
+            dropped.setdefault(i, (found.id, selector))
+    totals: dict[str, HtmlRemoval] = {}
+    for i, (rule, selector) in sorted(dropped.items()):
         chars = _remove(blocks[i])
-        entry = totals.setdefault(name, [0, 0])
-        entry[0] += 1
-        entry[1] += chars
-    selectors = {
-        "html_headline": "page title",
-        "html_link_blocks": "link density",
-        "html_boilerplate_blocks": "furniture opening",
-    }
-    for name, (count, chars) in totals.items():
-        extraction.removals.append(HtmlRemoval(f"generic/{name}", selectors[name], count, chars))
-
-
-def source_blocks(body: Any) -> list[tuple[str, float, str]]:
-    """Leaf blocks of an extracted body: (text, link density, tag)."""
-    if body is None:
-        return []
-    out: list[tuple[str, float, str]] = []
-    for unit in units(body):
-        text = " ".join(_text(unit).split())
-        if text:
-            out.append((text, link_density(unit), str(unit.tag)))
-    return out
-
-
-def rescue(
-    body: Any, blocks: list[tuple[str, float, str]], config: CleanerConfig, extraction: Extraction
-) -> None:
-    """Add long, link-poor paragraphs of another extraction that the body lacks, in place."""
-    if not blocks:
-        return
-    have = _shingles(body_to_text(body))
-    theirs = _shingles("\n".join(t for t, _, _ in blocks))
-    if (
-        not have
-        or sum((have & theirs).values()) / sum(have.values()) < config.html_rescue_min_coverage
-    ):
-        return
-    ours = units(body)
-    our_shingles: list[Counter[tuple[str, ...]] | None] = [None] * len(ours)
-    anchor: Any = None
-    additions: list[tuple[Any, str]] = []
-    for text, density, tag in blocks:
-        s = _shingles(text)
-        n = sum(s.values())
-        if not n:
-            continue
-        if sum(v for k, v in s.items() if k in have) / n >= 0.5:
-            for j, unit in enumerate(ours):
-                uj = our_shingles[j]
-                if uj is None:  # computed when first needed: the search stops early
-                    uj = our_shingles[j] = _shingles(_text(unit))
-                if sum(v for k, v in s.items() if k in uj) / n >= 0.5:
-                    anchor = unit
-                    break
-            continue
-        if (
-            tag in _RESCUE_BLOCKS
-            and word_length(text) >= config.html_rescue_min_words
-            and density <= config.html_rescue_max_link_density
-        ):
-            additions.append((anchor, text))
-    if len(additions) < config.html_rescue_min_added:
-        return
-    last: dict[int, Any] = {}
-    for anchor_unit, text in additions:
-        paragraph = etree.Element("p")
-        paragraph.text = text
-        key = id(anchor_unit)
-        ref = last.get(key)
-        if ref is None and anchor_unit is None:
-            body.insert(0, paragraph)
-        else:
-            if ref is None:
-                ref = anchor_unit.getparent() if anchor_unit.tag == "item" else anchor_unit
-            ref.addnext(paragraph)
-        last[key] = paragraph
-    extraction.detail["rescued"] = len(additions)
+        seen = totals.get(rule)
+        count, total = (seen.elements, seen.chars) if seen else (0, 0)
+        totals[rule] = HtmlRemoval(rule, selector, count + 1, total + chars)
+    extraction.removals += totals.values()
 
 
 def extract_main(
@@ -478,12 +393,10 @@ def extract_main(
     extraction.read = True
     # Read before the merge and the block filters, which may edit the span's body.
     extraction.span_text = body_to_text(span)
-    body = span_merge(rbody, span, config, extraction)
+    body = html_span_merge(rbody, span, config, extraction)
     if body is None:
         return extraction
     block_filters(body, page_titles(tree), config, extraction)
-    if config.html_rescue:
-        rescue(body, source_blocks(span), config, extraction)
     extraction.text = body_to_text(body)
     return extraction
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from cleaner.candidates import NAMES, PAGE_FIGURES, extractor_of
-from cleaner.extraction import BOILERPLATE, same_title, tokens
+from cleaner.extraction import BOILERPLATE, same_title
+from cleaner.tokens import tokens
 
 _TOKEN = re.compile(r"\w+")
 

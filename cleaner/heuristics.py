@@ -1,8 +1,10 @@
 """Generic, site-independent noise detectors that need more than one pattern.
 
-Each detector is a pure function ``(paragraphs, context) -> cuts``.  Its name is
-its registry key in :data:`HEURISTICS` and its rule id in provenance
-(``generic/<name>``).  Phrase-level noise that one pattern catches lives in
+Each detector is a pure function ``(paragraphs, context) -> marks``, declared
+once with :func:`cleaner.detectors.detector`: its name is its registry key, its
+rule id in provenance is ``generic/<name>`` and the first line of its docstring
+is its why.  ``CleanerConfig.text_heuristics`` sets which run and in what order.
+Phrase-level noise that one pattern catches lives in
 ``rules/generic.yaml`` instead; what is here needs context: position in the
 document, neighbouring paragraphs, or comparison with the rest of the text.
 
@@ -12,26 +14,28 @@ new, so cleaning twice gives the same text as cleaning once.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from cleaner.config import CleanerConfig
-from cleaner.document import Cut
+from cleaner.detectors import Mark, detector
 from cleaner.metadata import normalize_fields, parse_date
-from cleaner.plain import is_plain
-from cleaner.rules.literals import any_of, holds_any
+from cleaner.tokens import joined_words
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
-    """What a detector may know besides the paragraphs.
+    """What a detector may know besides the paragraphs: one per document.
+
+    The pipeline makes one context for a document and passes it to every
+    detector on every pass, so the words of a paragraph are split once however
+    many detectors and passes read them; the memo dies with the document.
 
     Attributes:
         config: Thresholds.
@@ -43,15 +47,54 @@ class Context:
     config: CleanerConfig
     metadata: dict[str, Any] = field(default_factory=dict)
     given: frozenset[str] = frozenset()
+    _joined: dict[str, str] = field(default_factory=dict, repr=False)
+    _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _body: tuple[Sequence[str], int] | None = field(default=None, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
+    _folded: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def joined(self, text: str) -> str:
+        """:func:`cleaner.tokens.joined_words`, memoised for this document."""
+        found = self._joined.get(text)
+        if found is None:
+            found = self._joined[text] = joined_words(text)
+        return found
+
+    def words(self, text: str) -> tuple[str, ...]:
+        """:func:`cleaner.tokens.words` as a tuple, memoised for this document."""
+        found = self._words.get(text)
+        if found is None:
+            joined = self.joined(text)
+            found = self._words[text] = tuple(joined.split(" ")) if joined else ()
+        return found
+
+    def folded(self, text: str) -> str:
+        """``text.casefold()``, memoised for this document."""
+        found = self._folded.get(text)
+        if found is None:
+            found = self._folded[text] = text.casefold()
+        return found
+
+    def count(self, text: str) -> int:
+        """The number of whitespace-separated words of a line, memoised for this document."""
+        found = self._counts.get(text)
+        if found is None:
+            found = self._counts[text] = len(text.split())
+        return found
+
+    def body_start(self, paragraphs: Sequence[str]) -> int:
+        """:func:`_body_start` of the paragraphs, computed once for each version of the text."""
+        if self._body is None or self._body[0] is not paragraphs:
+            self._body = (paragraphs, _body_start(paragraphs, self.config.body_min_words, self))
+        return self._body[1]
+
+    def key(self, text: str) -> str:
+        """The words of a line without its bullet, joined: what repeats compare."""
+        return self.joined(strip_bullet(text))
 
 
-Heuristic = Callable[[Sequence[str], Context], list[Cut]]
-
-_BULLET = regex.compile(r"^[•·▪▫►▸‣∙◦■□●○\-–*]\s*")
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’+.&-]*")
-# _WORD on a plain line (cleaner.plain), faster.
-_TRAILING_DOTS = re.compile(r"\.+(?= |$)")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’+.&-]*")
+_BULLETS = "•·▪▫►▸‣∙◦■□●○-–*"
+_BULLET = regex.compile(rf"^[{regex.escape(_BULLETS)}]\s*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
 
 _SOCIAL = frozenset(
@@ -147,80 +190,27 @@ _COMMENT_HEADER = regex.compile(
 )
 
 
-_MEMO_MAX_CHARS = 4096
-"""Longest paragraph whose words are memoised (bounds the memory of the caches)."""
-
-
-def words(text: str) -> list[str]:
-    """Return the words of a paragraph, case-folded.
-
-    >>> words("Share on Facebook | Google+")
-    ['share', 'on', 'facebook', 'google+']
-    """
-    return list(_words(text))
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """:func:`words` as a tuple, memoised: several detectors and passes ask for the same lines."""
-    if len(text) > _MEMO_MAX_CHARS:
-        return _split_words(_joined_words(text))
-    return _memo_words(text)
-
-
-def _joined_words(text: str) -> str:
-    """The words of ``text`` case-folded, trailing dots dropped, joined by spaces.
-
-    The same as ``" ".join(words(text))`` in a few calls on the whole line:
-    casefolding maps each character on its own and never yields a space or a
-    dot, and a word starts with a letter or digit, so never is only dots.
-    """
-    found = (_ASCII_WORD if is_plain(text) else _WORD).findall(text)
-    joined = " ".join(found).casefold()
-    if ".. " in joined:  # a run of trailing dots inside the line: rare
-        return _TRAILING_DOTS.sub("", joined)
-    return joined.replace(". ", " ").rstrip(".")
-
-
-def _split_words(joined: str) -> tuple[str, ...]:
-    return tuple(joined.split(" ")) if joined else ()
-
-
-_memo_joined = functools.lru_cache(maxsize=8192)(_joined_words)
-
-
-@functools.lru_cache(maxsize=8192)
-def _memo_words(text: str) -> tuple[str, ...]:
-    return _split_words(_memo_joined(text))
-
-
-def forget() -> None:
-    """Empty the memos of words and keys; the pipeline calls it before each document.
-
-    The memos serve the passes and detectors of one document, so one document's
-    lines neither hold memory nor make timings look better for the next.
-    """
-    _memo_joined.cache_clear()
-    _memo_words.cache_clear()
-
-
 def strip_bullet(text: str) -> str:
     """Remove a leading list bullet.
 
     >>> strip_bullet("• google plus")
     'google plus'
     """
+    if text[:1] not in _BULLETS:
+        return text  # most lines: no regex call
     return _BULLET.sub("", text, count=1)
 
 
-def _body_start(paragraphs: Sequence[str], min_words: int = 15) -> int:
+def _body_start(paragraphs: Sequence[str], min_words: int, ctx: Context) -> int:
     """Index of the first paragraph that reads like body text (a long sentence)."""
     for i, p in enumerate(paragraphs):
-        if len(p.split()) >= min_words and _SENTENCE_END.search(p):
+        if ctx.count(p) >= min_words and _SENTENCE_END.search(p):
             return i
     return len(paragraphs)
 
 
-def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop paragraphs made only of social-network names and share words.
 
     >>> [c.line for c in share_widget(["• facebook", "Body text here.", "Share on Twitter"],
@@ -229,23 +219,24 @@ def share_widget(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 120:
+        if len(p) > ctx.config.share_max_chars:
             continue
         # A core word is a token, so a substring of the case-folded line: most
         # lines hold none and need no tokenising.
-        if _SOCIAL_CORE_IN.search(p.casefold()) is None:
+        if _SOCIAL_CORE_IN.search(ctx.folded(p)) is None:
             continue
-        tokens = _words(strip_bullet(p))
-        if not tokens or len(tokens) > 12:
+        tokens = ctx.words(strip_bullet(p))
+        if not tokens or len(tokens) > ctx.config.share_max_words:
             continue
         if all(t in _SOCIAL or t in _SOCIAL_FILLER or t.isdigit() for t in tokens) and any(
             t in _SOCIAL_CORE for t in tokens
         ):
-            cuts.append(Cut("generic/share_widget", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
-def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop runs of short bulleted items above the article body (site menus).
 
     Menu entries are names ("Live", "Audio Only"), so every longer word of an
@@ -259,28 +250,29 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     ...          Context(CleanerConfig()))
     []
     """
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
-    cuts: list[Cut] = []
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
+    cuts: list[Mark] = []
     run: list[int] = []
     for i in range(limit + 1):
         p = paragraphs[i] if i < limit else ""
         is_item = (
             bool(_BULLET.match(p))
-            and len(_words(p)) <= 4
+            and len(ctx.words(p)) <= ctx.config.menu_item_max_words
             and not _SENTENCE_END.search(p)
-            and len(p) <= 40
+            and len(p) <= ctx.config.menu_item_max_chars
             and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
         if is_item:
             run.append(i)
             continue
         if len(run) >= 2:
-            cuts.extend(Cut("generic/nav_menu", "drop-line", j) for j in run)
+            cuts.extend(Mark("drop-line", j) for j in run)
         run = []
     return cuts
 
 
-def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop breadcrumb trails such as ``News > U.S.`` in the document head.
 
     >>> [c.line for c in breadcrumbs(["News > U.S.", "A > B is true for all x."],
@@ -289,7 +281,7 @@ def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
-        if len(p) > 100:
+        if len(p) > ctx.config.breadcrumb_max_chars:
             continue
         parts = _BREADCRUMB_SEP.split(strip_bullet(p))
         if (
@@ -300,30 +292,36 @@ def breadcrumbs(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
             )
             and not all(part[:1].isdigit() for part in parts)
         ):
-            cuts.append(Cut("generic/breadcrumbs", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
-def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def section_label(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop bare section labels ("Opinion", "World News") above the article body.
 
     >>> [c.line for c in section_label(["Title of it", "Opinion", "y " * 20 + "."],
     ...                                Context(CleanerConfig()))]
     [1]
     """
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     return [
-        Cut("generic/section_label", "drop-line", i)
+        Mark("drop-line", i)
         for i in range(limit)
         if strip_bullet(paragraphs[i]).casefold().strip(" :|") in _SECTION_LABELS
     ]
 
 
-# Words of which every match of _CREDIT holds one, case-folded: most lines hold none.
-_CREDIT_WORDS = any_of(_CREDIT.pattern) or ()
+_CREDIT_WORDS = (
+    *("photo", "photograph", "image", "picture", "foto", "credit", "source", "illustration"),
+    *("getty images", "shutterstock", "istock", "afp via getty images"),
+)
+"""Words of which every match of _CREDIT holds one, case-folded: most lines hold none.
+
+``tests/test_fast_paths.py`` checks that they are what the pattern requires."""
 
 
-def _has_credit(text: str) -> bool:
+def _has_credit(text: str, folded: str | None = None) -> bool:
     """``_CREDIT.search(text)``, sooner: each branch needs one of a few words.
 
     The first branches also need a ``:``, the second a ``(``.
@@ -333,14 +331,19 @@ def _has_credit(text: str) -> bool:
     >>> _has_credit("A sentence about photos and sources.")
     False
     """
-    if _CREDIT_WORDS and not holds_any(_CREDIT_WORDS, text.casefold()):
+    folded = text.casefold() if folded is None else folded
+    for word in _CREDIT_WORDS:  # a plain loop: cheaper than any() on most lines, which hold none
+        if word in folded:
+            break
+    else:
         return False
     if ":" in text or "(" in text:
         return _CREDIT.search(text) is not None
     return _CREDIT_AT_END.search(text) is not None
 
 
-def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop captions that carry a photo credit, and the bare copy of the caption above.
 
     >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body."]
@@ -349,17 +352,18 @@ def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _has_credit(p):
+        if len(p) > ctx.config.caption_max_chars or not _has_credit(p, ctx.folded(p)):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
             if above and len(above) >= 10 and p.casefold().startswith(above):
-                cuts.append(Cut("generic/photo_credit", "drop-line", i - 1))
-        cuts.append(Cut("generic/photo_credit", "drop-line", i))
+                cuts.append(Mark("drop-line", i - 1))
+        cuts.append(Mark("drop-line", i))
     return cuts
 
 
-def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop "Previous ..." / "Next ..." article links, not sentences that start so.
 
     A line is a link when it says "Previous article"/"Next post", is the bare
@@ -372,7 +376,7 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     found: dict[int, str] = {}
     for i, p in enumerate(paragraphs):
-        if len(p) > 250 or _SENTENCE_END.search(p):
+        if len(p) > ctx.config.link_line_max_chars or _SENTENCE_END.search(p):
             continue  # links are headlines; a sentence that starts "Next week" is text
         m = _PREV_NEXT.match(p)
         if m is None:
@@ -389,11 +393,12 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         pair = {found.get(i - 1), found.get(i + 1)}
         opposite = {"previous", "prev", "older"} if kind in {"next", "newer"} else {"next", "newer"}
         if kind == "explicit" or pair & opposite or pair & {"explicit"}:
-            cuts.append(Cut("generic/prev_next_links", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
-def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Move "Published 28 June 2021" (or a bare date line) in the head into ``metadata.date``.
 
     >>> cuts = dateline_metadata(["Title", "Published 28 June 2021", "Body."],
@@ -403,9 +408,9 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     # A date after the first body paragraph is content (a schedule), not the stamp.
-    limit = min(_body_start(paragraphs), ctx.config.head_lines)
+    limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     for i, p in enumerate(paragraphs[:limit]):
-        if len(p) > 100:
+        if len(p) > ctx.config.dateline_max_chars:
             continue
         m = _DATE_LINE.match(p)
         raw = m.group("date") if m else p
@@ -414,11 +419,12 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         if parse_date(raw) is None:
             continue
         fields = normalize_fields({"date": raw.strip()})
-        cuts.append(Cut("generic/dateline_metadata", "extract", i, fields=fields))
+        cuts.append(Mark("extract", i, fields=fields))
     return cuts
 
 
-def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def byline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Move a "By Jane Doe" line in the head into ``metadata.author``.
 
     >>> [c.fields for c in byline(["Title", "By Jane Doe and John Roe | Reuters"],
@@ -427,24 +433,16 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
-        if len(p) > 160:
+        if len(p) > ctx.config.byline_max_chars:
             continue
         m = _BYLINE.match(p)
         if m is not None:
-            cuts.append(
-                Cut("generic/byline", "extract", i, fields={"author": m.group("author").strip()})
-            )
+            cuts.append(Mark("extract", i, fields={"author": m.group("author").strip()}))
     return cuts
 
 
-def _key(text: str) -> str:
-    # Most lines have no bullet: their key is then their joined words, which
-    # pull_quote and share_widget reuse from the memo.
-    text = strip_bullet(text)
-    return _joined_words(text) if len(text) > _MEMO_MAX_CHARS else _memo_joined(text)
-
-
-def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop a paragraph that repeats one shortly before it (duplicated titles, captions).
 
     Extraction duplicates sit close to their first copy: a title rendered twice,
@@ -463,10 +461,10 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     cfg = ctx.config
     keys = [
-        _key(p)
+        ctx.joined(p)  # no bullet: the key is the joined words
         if len(p) >= cfg.duplicate_min_chars
-        and not _POST_ATTRIBUTION.match(p)
-        and not _BULLET.match(p)
+        and p[:1] not in _BULLETS
+        and not (p[:1] in "–—―" and _POST_ATTRIBUTION.match(p))
         else ""
         for p in paragraphs
     ]
@@ -477,7 +475,7 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         if not key or copies[key] > cfg.duplicate_max_copies:
             continue
         if key in last_seen and i - last_seen[key] <= cfg.duplicate_window:
-            cuts.append(Cut("generic/duplicate_paragraph", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
         last_seen.setdefault(key, i)
     return cuts
 
@@ -486,7 +484,8 @@ def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(tokens))
 
 
-def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop a fully quoted paragraph that repeats body text, with its "– Name" line.
 
     >>> paras = ["“We will act to protect our people,” he said on Sunday night.",
@@ -497,8 +496,12 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     cfg = ctx.config
     candidates = []
     for i, p in enumerate(paragraphs):
-        if p[:1] in _QUOTE_OPEN and p.rstrip(" .")[-1:] in _QUOTE_CLOSE and len(p) <= 600:
-            tokens = _words(p)
+        if (
+            p[:1] in _QUOTE_OPEN
+            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
+            and len(p) <= ctx.config.pull_quote_max_chars
+        ):
+            tokens = ctx.words(p)
             if len(tokens) >= cfg.pull_quote_min_words:
                 candidates.append((i, tokens))
     if not candidates:
@@ -508,7 +511,8 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     wanted = set().union(*(_pairs(tokens) for _, tokens in candidates))
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
-        for pair in _pairs(_words(p)) & wanted:
+        # Only the wanted pairs are collected: most of a paragraph's are not.
+        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
             holders[pair].append(j)
     cuts = []
     for i, tokens in candidates:
@@ -516,13 +520,14 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         shared: Counter[int] = Counter(j for pair in quote_pairs for j in holders[pair] if j != i)
         best = max(shared.values(), default=0)
         if best >= cfg.pull_quote_overlap * len(quote_pairs):
-            cuts.append(Cut("generic/pull_quote", "drop-line", i))
+            cuts.append(Mark("drop-line", i))
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
-                cuts.append(Cut("generic/pull_quote", "drop-line", i + 1))
+                cuts.append(Mark("drop-line", i + 1))
     return cuts
 
 
-def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Trim an all-capitals note glued after a paragraph's last sentence ("JEFF OK'D").
 
     >>> [c.span for c in editor_note(["It is early, the official said. JEFF OK’D"],
@@ -544,11 +549,12 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         letters = [c for c in note if c.isalpha()]
         if len(letters) < 2 or not any(c.islower() for c in body):
             continue
-        cuts.append(Cut("generic/editor_note", "trim", i, m.span("cut")))
+        cuts.append(Mark("trim", i, m.span("cut")))
     return cuts
 
 
-def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Cut from a comment-section heading to the end, once article text came before it.
 
     Comment threads are often longer than the post, so the heading may sit in
@@ -563,9 +569,13 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     seen_body = False
     for i, p in enumerate(paragraphs):
-        if seen_body and len(p) <= 250 and _COMMENT_HEADER.match(strip_bullet(p)):
-            return [Cut("generic/comment_thread", "truncate", j) for j in range(i, len(paragraphs))]
-        seen_body = seen_body or len(p.split()) >= ctx.config.comment_body_min_words
+        if (
+            seen_body
+            and len(p) <= ctx.config.link_line_max_chars
+            and _COMMENT_HEADER.match(strip_bullet(p))
+        ):
+            return [Mark("truncate", j) for j in range(i, len(paragraphs))]
+        seen_body = seen_body or ctx.count(p) >= ctx.config.comment_body_min_words
     return []
 
 
@@ -582,10 +592,9 @@ def _looks_like_headline(text: str, max_words: int) -> bool:
     >>> _looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
     False
     """
-    letters = [c for c in text if c.isalpha()]
     return (
         2 <= len(text.split()) <= max_words
-        and any(c.islower() for c in letters)
+        and any(c.islower() and c.isalpha() for c in text)
         and text.count(": ") < 2
         and not _HEADLINE_END.search(text)
         and not _BULLET.match(text)
@@ -594,7 +603,8 @@ def _looks_like_headline(text: str, max_words: int) -> bool:
     )
 
 
-def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def headline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Move the headline at the top of the text into ``metadata.title``.
 
     The article body does not include its headline, yet extractors often
@@ -617,12 +627,12 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     if cfg.keep_headline:
         return []
     title = ctx.metadata.get("title")
-    if isinstance(title, str) and _key(title):
-        wanted = _key(title)
+    if isinstance(title, str) and ctx.key(title):
+        wanted = ctx.key(title)
         repeats = [
-            Cut("generic/headline", "drop-line", i)
+            Mark("drop-line", i)
             for i, p in enumerate(paragraphs[: cfg.head_lines])
-            if _key(p) == wanted
+            if ctx.key(p) == wanted
         ]
         # A title that came with the document is the headline: only its copies go.
         # A title this step took from the text may have been a stray line, so a
@@ -638,10 +648,11 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         return []
     if _looks_like_headline(second, cfg.title_max_words):
         return []
-    return [Cut("generic/headline", "extract", 0, fields={"title": first})]
+    return [Mark("extract", 0, fields={"title": first})]
 
 
-def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop headlines of other stories set in capitals between paragraphs.
 
     Some sites insert links to other stories as all-capital lines ("SEAN SPICER
@@ -660,7 +671,7 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     cuts = []
     for i in range(1, len(paragraphs)):
         p = paragraphs[i]
-        count = len(p.split())
+        count = ctx.count(p)
         if count < cfg.crosslink_min_words or count > cfg.title_max_words:
             continue
         # Letters, none of them lower-case; most lines fail at their second character.
@@ -671,8 +682,8 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
         ):
             continue
         before = paragraphs[i - 1]
-        if len(before.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
-            cuts.append(Cut("generic/capital_crosslink", "drop-line", i))
+        if ctx.count(before) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
@@ -715,7 +726,8 @@ def _is_timestamp(text: str, max_other_words: int) -> bool:
     return len(tokens) <= 16 and len(other) <= max_other_words
 
 
-def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
+@detector("text")
+def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop date and time stamps in the first and last few paragraphs.
 
     Publication and update stamps sit at the edges of the text, in any
@@ -732,35 +744,12 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Cut]:
     """
     n, edge = len(paragraphs), ctx.config.edge_lines
     body_words = ctx.config.comment_body_min_words
-    first_body = _body_start(paragraphs, body_words)
-    last_body = n - 1 - _body_start(paragraphs[::-1], body_words)
+    first_body = _body_start(paragraphs, body_words, ctx)
+    last_body = n - 1 - _body_start(paragraphs[::-1], body_words, ctx)
     return [
-        Cut("generic/edge_timestamp", "drop-line", i)
+        Mark("drop-line", i)
         for i, p in enumerate(paragraphs)
         if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
-        and len(p) <= 120
+        and len(p) <= ctx.config.timestamp_max_chars
         and _is_timestamp(p, ctx.config.timestamp_max_other_words)
     ]
-
-
-HEURISTICS: dict[str, Heuristic] = {
-    h.__name__: h
-    for h in (
-        share_widget,
-        nav_menu,
-        breadcrumbs,
-        section_label,
-        photo_credit,
-        prev_next_links,
-        dateline_metadata,
-        byline,
-        duplicate_paragraph,
-        pull_quote,
-        editor_note,
-        comment_thread,
-        edge_timestamp,
-        headline,
-        capital_crosslink,
-    )
-}
-"""Every detector by name, in the order the pipeline runs them."""

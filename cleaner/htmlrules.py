@@ -9,13 +9,14 @@ provenance as ``html_removals``.
 
 Pack rules (``html:`` in a rule pack, see :class:`cleaner.rules.model.HtmlRules`)
 run first, in the order site pack then ``always`` packs; then the generic
-heuristics of :data:`HTML_HEURISTICS`, each recorded as ``generic/html_<name>``.
+``html`` detectors of :mod:`cleaner.detectors` named by
+``CleanerConfig.html_heuristics``, in that order, each recorded under its id.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.config import CleanerConfig
+from cleaner.detectors import detector, of_stage, rule_id
 from cleaner.rules.model import HtmlRules
 
 _PROTECTED = frozenset({"html", "head", "body"})
@@ -148,9 +150,6 @@ class HtmlContext:
     metadata: Mapping[str, Any]
 
 
-HtmlHeuristic = Callable[[HtmlElement, HtmlContext], list[tuple[str, HtmlElement]]]
-"""A detector: shown the page, it returns ``(selector, element)`` pairs to remove."""
-
 _SPLIT = regex.compile(r"[-_\s:]+|(?<=\p{Ll})(?=\p{Lu})")
 
 WIDGET_TOKENS = frozenset(
@@ -165,17 +164,6 @@ COMMENT_TOKENS = frozenset({"comment", "comments", "disqus"})
 # A token equal to a widget token is a substring of the lower-cased class and
 # id: one search of this alternation rules out most elements before splitting.
 _WIDGET_HINT = re.compile("|".join(sorted(WIDGET_TOKENS)))
-
-
-def class_tokens(element: HtmlElement) -> set[str]:
-    """The lower-case tokens of an element's class and id (split on ``-_`` and camelCase).
-
-    >>> from lxml.html import fragment_fromstring
-    >>> sorted(class_tokens(fragment_fromstring('<div class="post-shareBar x" id="c_1"></div>')))
-    ['1', 'bar', 'c', 'post', 'share', 'x']
-    """
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return {t.lower() for t in _SPLIT.split(raw) if t}
 
 
 def widget_token(raw: str) -> str | None:
@@ -194,6 +182,7 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(text_length(p) for p in element.iter("p"))
 
 
+@detector("html")
 def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
     """Share, social, related, newsletter and comment widgets named by their class or id.
 
@@ -228,6 +217,7 @@ CONTROL_TAGS = (
 """Form controls, embedded media and fallbacks: no article text in them."""
 
 
+@detector("html")
 def html_chrome(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlElement]]:
     """Navigation, footers, asides and menus, form controls and embedded media, by element.
 
@@ -256,7 +246,8 @@ INERT_TAGS = ("script", "style", "template", "link")
 """Elements that render no text; both extractors drop them, so they go first."""
 
 
-def strip_inert(root: HtmlElement) -> HtmlRemoval | None:
+@detector("step")
+def html_inert(root: HtmlElement) -> HtmlRemoval | None:
     """Remove scripts, styles, templates and ``<link>`` elements (keeping tails), in place.
 
     trafilatura and resiliparse discard these anyway; removing them once,
@@ -265,7 +256,7 @@ def strip_inert(root: HtmlElement) -> HtmlRemoval | None:
 
     >>> from lxml.html import fromstring
     >>> page = fromstring("<html><body><p>Hi</p><script>x()</script>!</body></html>")
-    >>> strip_inert(page).to_dict(), [e.tag for e in page.iter()], page.find("body/p").tail
+    >>> html_inert(page).to_dict(), [e.tag for e in page.iter()], page.find("body/p").tail
     ({'rule': 'generic/html_inert', 'selector': 'script style template link', \
 'elements': 1, 'chars': 0}, ['html', 'body', 'p'], '!')
     """
@@ -273,14 +264,7 @@ def strip_inert(root: HtmlElement) -> HtmlRemoval | None:
     if not count:
         return None
     etree.strip_elements(root, *INERT_TAGS, with_tail=False)
-    return HtmlRemoval("generic/html_inert", " ".join(INERT_TAGS), count, 0)
-
-
-HTML_HEURISTICS: dict[str, HtmlHeuristic] = {
-    "html_widgets": html_widgets,
-    "html_chrome": html_chrome,
-}
-"""The generic HTML heuristics, in the order they run; recorded as ``generic/<name>``."""
+    return HtmlRemoval(rule_id(html_inert), " ".join(INERT_TAGS), count, 0)
 
 
 def apply_heuristics(
@@ -299,12 +283,12 @@ def apply_heuristics(
     """
     ctx = HtmlContext(config, metadata or {})
     removals: list[HtmlRemoval] = []
-    for name in config.html_heuristics if names is None else names:
+    for found in of_stage("html", config.html_heuristics if names is None else tuple(names)):
         by_selector: dict[str, list[HtmlElement]] = {}
-        for selector, element in HTML_HEURISTICS[name](root, ctx):
+        for selector, element in found.run(root, ctx):
             by_selector.setdefault(selector, []).append(element)
         for selector, elements in by_selector.items():
             count, chars = remove_elements(root, elements)
             if count:
-                removals.append(HtmlRemoval(f"generic/{name}", selector, count, chars))
+                removals.append(HtmlRemoval(found.id, selector, count, chars))
     return removals

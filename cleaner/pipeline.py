@@ -8,7 +8,8 @@ Order, and why:
    knowledge is the most precise, so it claims its noise first and its rule ids
    appear in provenance.
 3. **generic packs** (``rules/generic.yaml``): phrase-level noise any site has.
-4. **heuristics**, in the order of :data:`cleaner.heuristics.HEURISTICS`: they
+4. **heuristics** (text detectors of :mod:`cleaner.detectors`), in the order of
+   ``CleanerConfig.text_heuristics``: they
    see the text without the noise above, which makes position-based detectors
    (head, tail, neighbours) more accurate.
 
@@ -24,11 +25,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cleaner import heuristics
 from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
+from cleaner.detectors import Detector, of_stage
 from cleaner.document import Cut, Document, Removal, StepRecord
-from cleaner.heuristics import HEURISTICS, Context
+from cleaner.heuristics import Context
 from cleaner.metadata import guess_title, normalize_fields
 from cleaner.rules.engine import LineMatches, apply_pack
 from cleaner.rules.model import Pack
@@ -43,6 +44,9 @@ class StepOutput:
     cuts: list[Cut]
     skipped: list[dict[str, str]]
 
+
+_NOTHING = StepOutput([], [])
+"""The output of a step that proposes nothing (shared: callers only read it)."""
 
 StepFn = Callable[[Sequence[str], Document], StepOutput]
 
@@ -67,17 +71,20 @@ def pack_step(pack: Pack, config: CleanerConfig) -> Step:
     return Step(f"pack:{pack.name}", run)
 
 
-def heuristic_step(name: str, config: CleanerConfig, given: frozenset[str] = frozenset()) -> Step:
-    """Wrap a heuristic of :data:`cleaner.heuristics.HEURISTICS` as a step.
+def heuristic_step(found: Detector, ctx: Context) -> Step:
+    """Wrap a text detector as a step; its cuts carry the detector's id.
 
-    ``given`` names the metadata fields that came with the document.
+    ``ctx`` is the document's context, shared by every detector and pass.
     """
-    detector = HEURISTICS[name]
+    rule = found.id
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        return StepOutput(detector(paragraphs, Context(config, doc.metadata, given)), [])
+        marks = found.run(paragraphs, ctx)
+        if not marks:
+            return _NOTHING  # most calls: no need to build an output
+        return StepOutput([Cut(rule, m.kind, m.line, m.span, m.fields) for m in marks], [])
 
-    return Step(f"generic/{name}", run)
+    return Step(rule, run)
 
 
 def paragraphs_of(text: str) -> tuple[list[str], list[int]]:
@@ -120,21 +127,18 @@ def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: l
 def build_steps(
     packs: Sequence[Pack],
     config: CleanerConfig,
+    ctx: Context,
     skip_heuristics: Collection[str] = (),
-    given: frozenset[str] = frozenset(),
 ) -> list[Step]:
-    """Return the steps that run after canonicalization, in order.
-
-    ``given`` names the metadata fields that came with the document.
-    """
+    """Return the steps that run after canonicalization, in order."""
     steps = [pack_step(p, config) for p in packs if not p.always]
     if config.generic_rules:
         steps += [pack_step(p, config) for p in packs if p.always]
     if config.heuristics:
         steps += [
-            heuristic_step(name, config, given)
-            for name in HEURISTICS
-            if name not in skip_heuristics
+            heuristic_step(found, ctx)
+            for found in of_stage("text", config.text_heuristics)
+            if found.name not in skip_heuristics
         ]
     return steps
 
@@ -163,7 +167,6 @@ def run(
         raise ValueError(
             f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
         )
-    heuristics.forget()
     canonical = canonicalize(raw)
     doc = Document(
         raw=raw,
@@ -180,8 +183,9 @@ def run(
     if site_matches:
         doc.metadata.setdefault("site", site_matches[0].name)
 
-    given = frozenset(metadata or {})
-    steps = build_steps([pack for pack, _ in selected], config, skip_heuristics, given)
+    # One context for the document: detectors share its memo over every pass.
+    ctx = Context(config, doc.metadata, frozenset(metadata or {}))
+    steps = build_steps([pack for pack, _ in selected], config, ctx, skip_heuristics)
     records = {step.name: StepRecord(step.name) for step in steps}
     doc.steps.extend(records.values())
     offsets = OffsetMap(len(canonical))

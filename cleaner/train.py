@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from cleaner import Cleaner
+from cleaner import Cleaner, htmlpipeline
 from cleaner import html as _html
 from cleaner._version import __version__
 from cleaner.candidates import NAMES, page_figures, readability_text
@@ -218,15 +218,21 @@ def _peers(html: str, url: str | None, comments: bool) -> dict[str, str]:
 
 def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageRecord:
     """Extract one page's candidates and peers and score them against its gold text."""
-    removals: list[Any] = []
-    found, extracted = engine._extract(html, url, None, removals)
+    source: dict[str, Any] = {"format": "html"}
+    chosen = htmlpipeline.extract(
+        html,
+        registry=engine.registry,
+        config=engine.config,
+        url=url,
+        site=None,
+        charset=None,
+        source=source,
+    )
     tree = _html.parse(html)
     figures = page_figures(tree) if tree is not None else {}
     texts = dict.fromkeys(NAMES, "")
-    if extracted.read:
-        docs = engine.html_candidates(
-            html, extracted, found=found, url=url, site=None, source={"format": "html"}
-        )
+    if chosen.extraction.read:
+        docs = engine.html_candidates(chosen, url=url, site=None, source=source)
         texts = {name: doc.text for name, doc in docs.items()}
     counts: dict[str, tuple[float, float, float]] = {}
     for name, text in texts.items():
@@ -236,7 +242,7 @@ def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageR
     for name, text in _peers(html, url, engine.config.keep_comments).items():
         c = match(gold, text)
         peers[name] = (c.tp, c.fp, c.fn)
-    return PageRecord(texts, figures, counts, peers, str(found.get("title") or ""))
+    return PageRecord(texts, figures, counts, peers, str(chosen.metadata.get("title") or ""))
 
 
 def _cache_dir(root: Path, gold: GoldSet) -> Path:

@@ -9,14 +9,18 @@ relies on.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
+import json
 import re
 import sys
 from pathlib import Path
 
+import ftfy
 import pytest
-from ftfy.badness import BADNESS_RE, is_bad
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
+from ftfy.chardata import CONTROL_CHARS, HTML_ENTITY_RE, LIGATURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -177,3 +181,25 @@ spaced_texts = st.lists(
 def test_space_only_repairs_match_reference(text: str) -> None:
     canonical._canonical_line.cache_clear()
     assert canonicalize(text) == canonicalize_reference(text)
+
+
+FTFY_INTERNALS_SHA256 = "18e2a4add57d7db3371a46620e4ef85f18a929d1118e12d3ba968d60f2c49422"
+"""Digest of the private ftfy tables canonical.py builds its screens from (ftfy 6.3.1)."""
+
+
+def test_ftfy_internals_read_by_the_canonical_screens_are_unchanged() -> None:
+    # canonical.py reads ftfy.badness and ftfy.chardata, which are not ftfy's API.
+    # If this fails, ftfy changed them: check that canonicalize still equals
+    # canonicalize_reference (this file), then update the digest and the bound
+    # on ftfy in pyproject.toml.
+    facts = [
+        BADNESS_RE.pattern,
+        sorted(MOJIBAKE_CATEGORIES.items()),
+        sorted(CONTROL_CHARS.items()),
+        HTML_ENTITY_RE.pattern,
+        sorted(LIGATURES.items()),
+    ]
+    digest = hashlib.sha256(json.dumps(facts, ensure_ascii=False, default=str).encode())
+    assert digest.hexdigest() == FTFY_INTERNALS_SHA256, (
+        f"ftfy {ftfy.__version__} changed the private tables canonical.py reads"
+    )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cleaner import Cleaner
+from cleaner import Cleaner, htmlpipeline
 from cleaner import choice as choice_module
 from cleaner.candidates import (
     EXTRACTORS,
@@ -258,7 +258,17 @@ def test_the_guard_refuses_an_empty_or_far_shorter_pick() -> None:
 
 def test_candidates_come_from_one_extraction_of_the_pruned_page() -> None:
     engine = Cleaner(config=CleanerConfig(html_choice=False))
-    _, extracted = engine._extract(ARTICLE, None, None, [])
+    chosen = htmlpipeline.extract(
+        ARTICLE,
+        registry=engine.registry,
+        config=engine.config,
+        url=None,
+        site=None,
+        charset=None,
+        source={},
+    )
+    extracted = chosen.extraction
+    assert chosen.html == ARTICLE
     texts = candidate_texts(extracted, ARTICLE)
     assert list(texts) == list(EXTRACTORS)
     assert texts["cleaner"] == extracted.text

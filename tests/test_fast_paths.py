@@ -12,14 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import extraction, heuristics, pipeline
+from cleaner import heuristics, pipeline, tokens
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
-from cleaner.heuristics import _CREDIT, _EDITOR_NOTE, Context, _has_credit, _key, words
+from cleaner.heuristics import _CREDIT, _CREDIT_WORDS, _EDITOR_NOTE, Context, _has_credit
 from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.engine import apply_pack, line_matches
-from cleaner.rules.literals import folded_head, prefixes
+from cleaner.rules.literals import any_of, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
+from cleaner.tokens import runs, words
 from tests.conftest import FIXTURES, SEEDS, real_lines
 
 ENGINE = cleaner.default_cleaner()
@@ -33,7 +34,7 @@ CONFIG = CleanerConfig()
 
 
 def _reference_words(text: str) -> list[str]:
-    return [w.casefold().rstrip(".") or w for w in heuristics._WORD.findall(text)]
+    return [w.casefold().rstrip(".") or w for w in tokens._WORD.findall(text)]
 
 
 def _reference_pull_quote(paragraphs: Sequence[str], cfg: CleanerConfig) -> list[int]:
@@ -68,9 +69,10 @@ LINE_OR_TEXT = st.one_of(st.sampled_from(LINES), st.text(max_size=80))
 @given(LINE_OR_TEXT, st.sampled_from(["", "• ", "- ", "ẞ ", "İ "]))
 def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> None:
     text = prefix + line
-    heuristics.forget()
     assert words(text) == _reference_words(text)
-    assert _key(text) == " ".join(_reference_words(heuristics.strip_bullet(text)))
+    ctx = Context(CONFIG)
+    assert list(ctx.words(text)) == _reference_words(text)
+    assert ctx.key(text) == " ".join(_reference_words(heuristics.strip_bullet(text)))
 
 
 @settings(max_examples=300, deadline=None)
@@ -83,13 +85,16 @@ def test_words_and_keys_match_the_plain_computation(line: str, prefix: str) -> N
     )
 )
 def test_plain_punctuation_words_match_the_unicode_classes(text: str) -> None:
-    heuristics.forget()
     assert words(text) == _reference_words(text)
-    assert extraction._words(text) == regex.findall(r"\w+", text)
+    assert runs(text) == regex.findall(r"\w+", text)
 
 
 def test_plain_punctuation_holds_no_letter_digit_or_word_character() -> None:
     assert not regex.search(r"[\p{L}\p{N}\w]", PLAIN_PUNCTUATION)
+
+
+def test_credit_words_are_what_the_pattern_requires() -> None:
+    assert any_of(_CREDIT.pattern) == _CREDIT_WORDS
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,7 +144,6 @@ SOCIAL_WORDS = st.sampled_from(sorted(heuristics._SOCIAL | heuristics._SOCIAL_FI
 )
 def test_share_widget_prefilter_keeps_every_match(line: str, prefix: str) -> None:
     text = prefix + line
-    heuristics.forget()
     cuts = heuristics.share_widget([text], Context(CONFIG))
     assert bool(cuts) == _reference_share_widget(text)
 
@@ -148,7 +152,6 @@ def test_share_widget_prefilter_keeps_every_match(line: str, prefix: str) -> Non
 def test_pull_quote_index_matches_all_pairs_comparison(paragraphs: list[str]) -> None:
     quote = "“" + " ".join(paragraphs[len(paragraphs) // 2].split()[:12]) + "”"
     for paras in (paragraphs, [*paragraphs, quote, "– A spokesman"]):
-        heuristics.forget()
         got = [c.line for c in heuristics.pull_quote(paras, Context(CONFIG))]
         assert got == _reference_pull_quote(paras, CONFIG)
 
@@ -171,8 +174,9 @@ def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
     """The pipeline skips a step whose text has not changed since it cut nothing."""
     text = cleaner.canonicalize(DOCS[doc])
     selected = ENGINE.registry.select(url=None, site=None, text=text)
-    steps = pipeline.build_steps([p for p, _ in selected], CONFIG)
     document = pipeline.run(DOCS[doc], registry=ENGINE.registry, config=CONFIG)
+    ctx = Context(CONFIG, document.metadata)
+    steps = pipeline.build_steps([p for p, _ in selected], CONFIG, ctx)
     paragraphs = pipeline.paragraphs_of(document.text)[0]
     for step in steps:
         first: list[Cut] = step.run(paragraphs, document).cuts

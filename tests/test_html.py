@@ -16,9 +16,10 @@ import cleaner
 from cleaner.canonical import is_canonical
 from cleaner.cli import main
 from cleaner.config import CleanerConfig
-from cleaner.extraction import Extraction, block_filters, rescue, span_merge
+from cleaner.detectors import of_stage
+from cleaner.extraction import Extraction, block_filters, html_span_merge
 from cleaner.html import AUTHOR_XPATH, DecodeError, parse
-from cleaner.htmlrules import HTML_HEURISTICS, apply_heuristics
+from cleaner.htmlrules import apply_heuristics
 from cleaner.provenance import verify
 from cleaner.rules.loader import RulePackError, load_pack
 
@@ -154,8 +155,9 @@ def test_bad_html_section_names_file_and_line(
 def test_every_html_heuristic_fires_on_the_article(article: bytes) -> None:
     tree = parse(article.decode("utf-8"))
     assert tree is not None
-    fired = {r.rule for r in apply_heuristics(tree, CleanerConfig(), names=HTML_HEURISTICS)}
-    assert fired == {f"generic/{name}" for name in HTML_HEURISTICS}
+    every = of_stage("html")
+    fired = {r.rule for r in apply_heuristics(tree, CleanerConfig(), names=[d.name for d in every])}
+    assert fired == {d.id for d in every}
 
 
 def test_widget_guard_keeps_an_article_wrapper_named_comments() -> None:
@@ -210,13 +212,34 @@ def test_block_filters_drop_headline_link_blocks_and_furniture() -> None:
     assert [p.text for p in body] == [LONG, LONG]
 
 
+def test_each_block_filter_drops_what_it_finds_without_the_others() -> None:
+    # A short link-dense block that also opens like furniture: with the link
+    # filter off, the boilerplate filter still drops it (once they were fused,
+    # and turning one off silenced the other).
+    html = f"<p>{LONG}</p><p><ref>Read more: the council budget</ref></p><p>{LONG}</p>"
+    for filters, rule in (
+        (("html_link_blocks", "html_boilerplate_blocks"), "generic/html_link_blocks"),
+        (("html_boilerplate_blocks",), "generic/html_boilerplate_blocks"),
+        (("html_boilerplate_blocks", "html_link_blocks"), "generic/html_boilerplate_blocks"),
+    ):
+        body, extraction = _body(html), Extraction("")
+        block_filters(body, [], CleanerConfig(html_block_filters=filters), extraction)
+        assert [(r.rule, r.elements) for r in extraction.removals] == [(rule, 1)]
+        assert [p.text for p in body] == [LONG, LONG]
+
+
+def test_unknown_detector_names_fail_when_the_cleaner_is_made() -> None:
+    with pytest.raises(ValueError, match="no block detector named html_nope"):
+        cleaner.Cleaner(config=CleanerConfig(html_block_filters=("html_nope",)))
+
+
 def test_span_merge_trims_recall_blocks_outside_the_precision_span() -> None:
     recall = _body(
         f"<p>Menu item one two three</p><p>{LONG}</p><p>{LONG}again</p><p>Footer a b</p>"
     )
     precision = _body(f"<p>{LONG}</p><p>{LONG}again</p>")
     extraction = Extraction("")
-    merged = span_merge(recall, precision, CleanerConfig(), extraction)
+    merged = html_span_merge(recall, precision, CleanerConfig(), extraction)
     assert [p.text for p in merged] == [LONG, f"{LONG}again"]
     assert extraction.detail["merge"] == "span"
     assert extraction.removals[0].rule == "generic/html_span_merge"
@@ -260,22 +283,6 @@ def test_any_page_gives_canonical_verified_text_or_a_decode_error(page: str | by
         return
     assert verify(result.provenance, result.text) == []
     assert is_canonical(result.text)
-
-
-def test_rescue_adds_split_body_paragraphs_after_their_neighbour() -> None:
-    first, last = f"{LONG}first", f"{LONG}last"
-    words = "river council budget winter ferry harbour cable deck lane tide storm quay".split()
-    extra = [" ".join(words[(n + i) % len(words)] for i in range(60)) + "." for n in (1, 5)]
-    body = _body(f"<p>{first}</p><p>{last}</p>")
-    blocks = [(first, 0.0, "p"), (extra[0], 0.0, "p"), (extra[1], 0.0, "p"), (last, 0.0, "p")]
-    extraction = Extraction("")
-    rescue(body, blocks, CleanerConfig(), extraction)
-    assert [p.text for p in body] == [first, *extra, last]
-    assert extraction.detail["rescued"] == 2
-    # One stray paragraph is not enough: it is more likely a box than the article.
-    body = _body(f"<p>{first}</p><p>{last}</p>")
-    rescue(body, blocks[:2] + blocks[3:], CleanerConfig(), Extraction(""))
-    assert [p.text for p in body] == [first, last]
 
 
 _AUTHOR_TAGS = ["a", "address", "div", "link", "p", "span", "strong", "section", "author", "rel"]

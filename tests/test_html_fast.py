@@ -92,3 +92,15 @@ def test_cli_fast_flag_and_resume(article: bytes, tmp_path: Path) -> None:
     assert main(["clean", str(src), "-o", str(out), "-q"]) == 0
     record = json.loads((out / "page.json").read_text("utf-8"))
     assert record["provenance"]["source"]["extractor"]["mode"] == "default"
+
+
+def test_fast_mode_falls_back_when_the_head_cannot_be_parsed(
+    article: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page whose head lxml cannot read on its own still has an article: the
+    # default extraction decides, as for any page resiliparse finds empty.
+    monkeypatch.setattr("cleaner.htmlpipeline._html.parse_head", lambda html: None)
+    result = FAST.clean_html(article)
+    assert result.provenance["source"]["extractor"]["fallback"] == "default mode"
+    for start in BODY_PARAGRAPHS:
+        assert start in result.text

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import cleaner
-from cleaner.heuristics import HEURISTICS
+from cleaner.detectors import of_stage
 from cleaner.testing import Case, case_failures, discover_cases, example_failures, run_case
 from tests.conftest import FIXTURES
 
@@ -38,7 +38,7 @@ def test_every_rule_and_heuristic_is_exercised_by_a_fixture(default: cleaner.Cle
     fired: set[str] = set()
     for case in CASES:
         fired.update(r.rule for r in run_case(default, case).removals)
-    expected = {rule.qualified_id for _, rule in RULES} | {f"generic/{h}" for h in HEURISTICS}
+    expected = {rule.qualified_id for _, rule in RULES} | {d.id for d in of_stage("text")}
     assert sorted(expected - fired) == []
 
 

@@ -1,9 +1,11 @@
-"""Generate the rule reference from the packs: one Markdown table per pack."""
+"""Generate the rule reference: one Markdown table per pack, then the generic detectors."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cleaner.config import CleanerConfig
+from cleaner.detectors import all_detectors
 from cleaner.rules.model import Pack
 
 
@@ -41,4 +43,34 @@ def rule_table(packs: Iterable[Pack]) -> str:
                 f"| {_cell(example)} |"
             )
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + detector_table())
+
+
+def detector_table(config: CleanerConfig | None = None) -> list[str]:
+    """Return Markdown lines listing every generic detector of :mod:`cleaner.detectors`.
+
+    ``runs`` gives the detector's place in its stage's config tuple (``-``: not
+    run by that config; ``always``: a fixed step).
+    """
+    config = config or CleanerConfig()
+    order = {
+        "text": config.text_heuristics,
+        "html": config.html_heuristics,
+        "block": config.html_block_filters,
+    }
+    out = [
+        "## Generic detectors",
+        "",
+        "Code detectors for every site, declared in `cleaner/detectors.py`'s registry.",
+        "",
+        "| rule | stage | runs | why |",
+        "| --- | --- | --- | --- |",
+    ]
+    for found in all_detectors().values():
+        names = order.get(found.stage)
+        runs = "always" if names is None else "-"
+        if names is not None and found.name in names:
+            runs = str(names.index(found.name) + 1)
+        out.append(f"| `{found.id}` | {found.stage} | {runs} | {_cell(found.why)} |")
+    out.append("")
+    return out

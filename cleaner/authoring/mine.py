@@ -29,9 +29,9 @@ from typing import Any
 import regex
 
 from cleaner.authoring.yamlout import render_pack
-from cleaner.batch import InputError, read_input
 from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
+from cleaner.files import InputError, read_bytes
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.rules.loader import parse_pack
 
@@ -326,7 +326,7 @@ def read_folder(folder: Path) -> tuple[list[Path], list[str], list[str]]:
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         try:
-            _, data = read_input(path)
+            data = read_bytes(path, CleanerConfig().max_input_bytes)
             texts.append(decode_bytes(data).text)
             paths.append(path)
         except (InputError, DecodeError) as exc:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from cleaner.authoring.mine import MineOptions, mine_texts, site_name
 from cleaner.authoring.yamlout import render_pack
-from cleaner.batch import InputError, read_input, write_atomic
 from cleaner.canonical import canonicalize
+from cleaner.config import CleanerConfig
+from cleaner.files import InputError, read_bytes, write_atomic
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.rules.loader import parse_pack
 
@@ -48,7 +49,7 @@ class Scaffold:
 
 def _read(path: Path) -> str:
     try:
-        return decode_bytes(read_input(path)[1]).text
+        return decode_bytes(read_bytes(path, CleanerConfig().max_input_bytes)).text
     except (InputError, DecodeError) as exc:
         raise ScaffoldError(f"{path}: {exc}") from None
 

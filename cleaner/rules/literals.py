@@ -264,18 +264,6 @@ def any_of(source: str) -> Clause | None:
     return tuple(pooled)
 
 
-def holds_any(literals: Clause, folded: str) -> bool:
-    """Tell whether ``folded`` holds one of ``literals`` (a loop: no generator to set up).
-
-    >>> holds_any(("inbox", "newsletter"), "our newsletter"), holds_any(("x",), "abc")
-    (True, False)
-    """
-    for literal in literals:  # noqa: SIM110 - a plain loop is cheaper than any() here
-        if literal in folded:
-            return True
-    return False
-
-
 def folded_head(line: str, size: int) -> str | None:
     """The first ``size`` characters of ``line``, case-folded, for :func:`prefixes` to test.
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from cleaner.document import PackMatch
-from cleaner.rules.compiled import automaton
 from cleaner.rules.literals import requirement, satisfied
 from cleaner.rules.model import Pack
 
@@ -65,17 +64,6 @@ class PackRegistry:
             (p for p in self.packs.values() if p.fingerprints and not p.always),
             key=lambda p: p.name,
         )
-        # Every literal some fingerprint needs: one scan of a text finds those it holds.
-        self._needed = automaton(
-            {
-                literal: literal
-                for pack in self.fingerprinted
-                for fingerprint in pack.fingerprints
-                for branch in requirement(fingerprint.pattern) or ()
-                for clause in branch
-                for literal in clause
-            }
-        )
 
     def __len__(self) -> int:
         return len(self.packs)
@@ -102,16 +90,21 @@ class PackRegistry:
             for candidate in _candidate_hosts(host):
                 if candidate in self.by_domain:
                     return self.by_domain[candidate], f"domain:{candidate}"
+        return self._by_fingerprints(text, timeout)
+
+    def _by_fingerprints(self, text: str, timeout: float) -> tuple[Pack, str] | None:
+        """The pack with the most matching fingerprints, if it has enough of them."""
         best: tuple[int, Pack] | None = None
-        held: set[str] = set()
-        if self._needed is not None:
-            held = {literal for _, literal in self._needed.iter(text.casefold())}
+        # Each fingerprint's literals are looked for in the text, stopping at the first
+        # it lacks; some (" ", "@") occur hundreds of times a document, so this is
+        # much cheaper than collecting every match of one scan for all literals.
+        folded = text.casefold() if self.fingerprinted else ""
         for pack in self.fingerprinted:
             hits = 0
             for fingerprint in pack.fingerprints:
                 # A fingerprint whose literals the text lacks cannot match: skip the search.
                 needs = requirement(fingerprint.pattern)
-                if needs is not None and not satisfied(needs, held):
+                if needs is not None and not satisfied(needs, folded):
                     continue
                 try:
                     if fingerprint.search(text, timeout=timeout):
