@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_choice.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  For every page,
 in this process: the cleaner's own extraction (decode excluded: pages are
-read first), readability-lxml, the text pipeline on the six candidates, the
+read first), readability-lxml and resiliparse, the text pipeline on the six candidates, the
 features, the two models; and ``trafilatura.extract`` at default settings for
 scale.  Prints the mean milliseconds of each part and each part's ratio to
 trafilatura's time.
@@ -21,7 +21,7 @@ import trafilatura
 
 import cleaner
 from cleaner import htmlpipeline
-from cleaner.candidates import NAMES, extractor_of, readability_text
+from cleaner.candidates import NAMES, candidate_texts, extractor_of
 from cleaner.choice import choose
 from cleaner.evaluate import load_gold
 from cleaner.features import table
@@ -41,7 +41,7 @@ def main() -> None:
     if model is None:
         raise SystemExit("no choice model: nothing to measure")
     parts = dict.fromkeys(
-        ("trafilatura", "extraction", "readability", "pipelines", "features", "models"), 0.0
+        ("trafilatura", "extraction", "others", "pipelines", "features", "models"), 0.0
     )
     for pid in ids:
         with gzip.open(args.directory / f"{pid}.html.gz", "rt", encoding="utf-8") as handle:
@@ -61,11 +61,7 @@ def main() -> None:
         )
         extracted = chosen.extraction
         t2 = time.perf_counter()
-        texts = {
-            "cleaner": extracted.text,
-            "readability": readability_text(html),
-            "resiliparse": extracted.span_text,
-        }
+        texts = candidate_texts(extracted, html)
         t3 = time.perf_counter()
         docs = {
             name: engine._finish_html(

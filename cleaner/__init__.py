@@ -167,7 +167,7 @@ class Cleaner:
             source=source,
         )
         removals = chosen.removals
-        if self._choice is not None and chosen.extraction.read:
+        if self._choice is not None and chosen.html:
             docs = self.html_candidates(chosen, url=url, site=site, source=source)
             doc, removals = self._choose(self._choice, chosen, docs)
         else:
@@ -226,15 +226,8 @@ class Cleaner:
         choice = choose(model, table, self.config)
         doc = docs[choice.name]
         extractor = extractor_of(choice.name)
-        if extractor == "cleaner":
-            removals = chosen.removals
-        elif extractor == "resiliparse":
-            # It read the pruned page: the removals made before extraction stand,
-            # those of the cleaner's own extraction do not.
-            mine = {id(r) for r in chosen.extraction.removals}
-            removals = [r for r in chosen.removals if id(r) not in mine]
-        else:
-            removals = []  # readability-lxml read the page as it came
+        # The other extractors read the page as it came: no HTML-level removal applies.
+        removals = chosen.removals if extractor == "cleaner" else []
         doc.source["extractor"] = {
             **doc.source.get("extractor", {}),
             "name": EXTRACTOR_NAMES[extractor],

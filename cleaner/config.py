@@ -134,8 +134,9 @@ class CleanerConfig:
             predicted chance of losing the article (recall under one half)
             exceeds this, when another candidate's is below it.
         html_guard_min_ratio: A chosen candidate with fewer tokens than this
-            share of another candidate's, when that other one is what the
-            other extractors agree on, gives way to it (an article half lost).
+            share of another candidate's, which the guard thinks less likely
+            to lose the article, gives way to it (an article half lost); 0
+            turns this rule off.
         keep_comments: Keep the page's comment sections (readers' comments are
             content, as in forum or guestbook pages).  By default they are
             dropped: trafilatura and resiliparse skip them and the text
@@ -204,5 +205,5 @@ class CleanerConfig:
     html_choice: bool = True
     html_choice_model: str | None = None
     html_guard_max_lost: float = 0.5
-    html_guard_min_ratio: float = 0.3
+    html_guard_min_ratio: float = 0.5
     keep_comments: bool = False

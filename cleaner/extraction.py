@@ -147,7 +147,6 @@ class Extraction:
         detail: Facts for provenance (how the passes were combined).
         span_text: resiliparse's main content as plain text, before the block
             filters (a candidate of the learned choice, :mod:`cleaner.choice`).
-        read: The default extraction read the page (it was a document).
         figures: Markup figures of the untouched page
             (:func:`cleaner.candidates.page_figures`), when a choice follows.
     """
@@ -156,7 +155,6 @@ class Extraction:
     removals: list[HtmlRemoval] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
     span_text: str = ""
-    read: bool = False
     figures: dict[str, float] = field(default_factory=dict)
 
 
@@ -390,7 +388,6 @@ def extract_main(
     rbody = recall_pass(tree, config)
     page = html if html is not None else str(tostring(tree, encoding=str))
     span = resili.main_body(page, comments=config.keep_comments)
-    extraction.read = True
     # Read before the merge and the block filters, which may edit the span's body.
     extraction.span_text = body_to_text(span)
     body = html_span_merge(rbody, span, config, extraction)

@@ -89,7 +89,7 @@ GUARD_PARAMS: dict[str, Any] = {
 }
 """LightGBM parameters of the guard model."""
 
-CACHE_VERSION = 3
+CACHE_VERSION = 5
 """Bumped when what a cached page holds changes."""
 
 
@@ -231,7 +231,7 @@ def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageR
     tree = _html.parse(html)
     figures = page_figures(tree) if tree is not None else {}
     texts = dict.fromkeys(NAMES, "")
-    if chosen.extraction.read:
+    if chosen.html:
         docs = engine.html_candidates(chosen, url=url, site=None, source=source)
         texts = {name: doc.text for name, doc in docs.items()}
     counts: dict[str, tuple[float, float, float]] = {}
@@ -457,7 +457,8 @@ def leave_one_out(
 
 def render(results: Iterable[SetResult], title: str) -> str:
     """A Markdown table of set results (candidates by the first letters of their names)."""
-    short = {name: "".join(part[:2] for part in name.split("_")) for name in NAMES}
+    short = {name: name[:2] + ("_p" if name.endswith("_plain") else "") for name in NAMES}
+    short.update({"readability": "rd", "readability_plain": "rd_p"})
     lines = [
         f"{title}",
         "",
@@ -496,11 +497,12 @@ def card(
     return f"""# Choice model card
 
 `models/choice.json` holds two LightGBM models (text format, inside JSON; loaded without
-pickle) that choose, per page, among the candidate extractions of the default HTML mode:
-the cleaner's own (trafilatura bounded by resiliparse, then block filters), readability-lxml's
-and resiliparse's main content. See `cleaner/choice.py` for the steps and
-`cleaner/features.py` for the features (agreement between candidates, lengths, markup
-figures, the scope asked for; no domain, URL or text of any page).
+pickle) that choose, per page, among the candidates of the default HTML mode: three
+extractions (the cleaner's own, trafilatura bounded by resiliparse then block filters;
+readability-lxml's; resiliparse's main content), each after the text pipeline whole and
+without its generic rules and heuristics (`_plain`). See `cleaner/choice.py` for the steps
+and `cleaner/features.py` for the features (agreement between candidates, lengths, line
+shapes, markup figures, the scope asked for; no domain, URL or text of any page).
 
 * **Pair model**: P(candidate A's text scores a higher F1 than B's);
   {PAIR_PARAMS["num_boost_round"]} trees of at most {PAIR_PARAMS["num_leaves"]} leaves.
