@@ -4,8 +4,9 @@ Usage: python benchmarks/bench_html.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  Prints docs/s of
 cleaner's HTML path (default mode, default without the choice among
-extractions, default without the generic HTML heuristics, fast mode), each beside ``trafilatura.extract`` at default settings timed in the
-same run (page by page, in turns), and the ratio.
+extractions, default without the generic HTML heuristics, fast mode), each
+beside ``trafilatura.extract`` at default settings timed in the same run (page
+by page, in turns), and the ratio.
 """
 
 from __future__ import annotations
