@@ -114,7 +114,13 @@ class Cleaner:
         Raises:
             UnknownSiteError: ``site`` names no loaded pack.
             ValueError: The document exceeds ``config.max_document_chars``.
+            TypeError: ``text`` is not a ``str`` (bytes go to :meth:`clean_html` or a decode step).
         """
+        if not isinstance(text, str):
+            raise TypeError(
+                f"clean() takes text as str, not {type(text).__name__}; "
+                "decode bytes first, or pass an HTML page (str or bytes) to clean_html()"
+            )
         doc = pipeline.run(
             text,
             registry=self.registry,
@@ -155,7 +161,13 @@ class Cleaner:
             cleaner.html.DecodeError: Bytes that no encoding fits.
             UnknownSiteError: ``site`` names no loaded pack.
             ValueError: The page exceeds ``config.max_document_chars``.
+            cleaner.limits.DocumentTooComplex: Too many elements, or attributes on one.
+            TypeError: ``html`` is neither ``str`` nor ``bytes``.
         """
+        if not isinstance(html, (str, bytes)):
+            raise TypeError(
+                f"clean_html() takes the page as str or bytes, not {type(html).__name__}"
+            )
         source = {**(source or {}), "format": "html"}
         chosen = htmlpipeline.extract(
             html,

@@ -1,18 +1,9 @@
-"""Batch cleaning of files and folders: discovery, output paths, resumable atomic writes.
+"""Batch cleaning of files and folders: the worker's task, its outputs and the run's counts.
 
-Inputs are only ever opened for reading.  Each output is written to a
-temporary file in its destination folder and renamed into place, so a run
-stopped at any moment (even by SIGKILL) leaves either the complete file or
-none; temporary files left by a killed run are removed by the next one.
-
-A run is incremental: the sidecar JSON of every output records a *stamp*, the
-SHA-256 of the input file and a fingerprint of the configuration (tool
-version, rule packs' hashes, options).  An input whose outputs exist with the
-same stamp is skipped, so a re-run after an interruption only does the rest,
-and the folder it leaves is byte-identical to an uninterrupted run's: nothing
-written depends on time, order of completion or the number of workers.
-
-One bad input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
+Each task is one input file (found by :mod:`cleaner.inputs`); a worker reads
+it (:mod:`cleaner.files`), skips it if its outputs carry the same stamp
+(:mod:`cleaner.stamps`), cleans it and writes its outputs atomically.  One bad
+input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
 
 A WARC file (``.warc``, ``.warc.gz``) is cleaned like a JSON Lines input: one
 output record per HTML response in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`,
@@ -21,25 +12,29 @@ imported only when a WARC file comes up, as it needs the ``warc`` extra).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from cleaner import Cleaner
-from cleaner._version import __version__
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
-from cleaner.files import InputError, atomic_open, inflate, write_atomic
-from cleaner.files import read_raw as _read_raw
+from cleaner.files import (
+    InputError,
+    atomic_open,
+    file_sha256,
+    inflate,
+    read_raw,
+    write_atomic,
+)
 from cleaner.html import DecodeError, decode_bytes
+from cleaner.inputs import ERRORS_FILE, STREAM_KINDS, Task, input_kind
 from cleaner.jsonl import (
-    JSONL_SUFFIXES,
+    DocumentTimeout,
     Fields,
     RecordCleaner,
     Sink,
@@ -50,39 +45,26 @@ from cleaner.jsonl import (
     open_input,
     output_record,
 )
+from cleaner.stamps import Stamp, stamp, up_to_date
 
-TEXT_SUFFIXES = (".txt", ".text")
-DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
-HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-WARC_SUFFIXES = (".warc", ".warc.gz")
-STREAM_KINDS = frozenset({"jsonl", "warc"})
-"""Inputs of many records, cleaned into ``OUT/<name>.jsonl`` as they are read."""
-ERRORS_FILE = "_errors.jsonl"
-"""Failures of the last run, one JSON object per line, in input order."""
-
-_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
-"""Temporary output names made by :func:`atomic_open` (``mkstemp``'s random part)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """One input file and where its outputs go.
-
-    Attributes:
-        source: The input file.
-        text_out: Where the clean text goes (``None``: standard output); for a
-            JSON Lines input, the output JSON Lines file.
-        meta_out: Where the sidecar JSON (provenance and stamp) goes.
-        display: The input path as shown to the user.
-        refused: Why the input is not read at all (a symbolic link leading out
-            of its source folder); the task then fails with this reason.
-    """
-
-    source: Path
-    text_out: Path | None
-    meta_out: Path | None
-    display: str
-    refused: str | None = None
+__all__ = [
+    "ERRORS_FILE",
+    "BatchSetup",
+    "InputError",
+    "Outcome",
+    "Summary",
+    "Task",
+    "Worker",
+    "clean_file",
+    "deadline",
+    "document_line",
+    "document_timed_out",
+    "process",
+    "read_input",
+    "timed_out",
+    "write_errors",
+    "write_outputs",
+]
 
 
 @dataclass(slots=True)
@@ -177,144 +159,7 @@ class Worker:
     setup: BatchSetup
 
 
-def input_kind(path: Path) -> str | None:
-    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` or ``None`` for a file name.
-
-    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.gz")]
-    ['html', 'text', 'jsonl', 'warc']
-    >>> input_kind(Path("y.png")) is None
-    True
-    """
-    name = path.name.lower()
-    if name.endswith(HTML_SUFFIXES):
-        return "html"
-    if name.endswith(TEXT_SUFFIXES):
-        return "text"
-    if name.endswith(JSONL_SUFFIXES):
-        return "jsonl"
-    if name.endswith(WARC_SUFFIXES):
-        return "warc"
-    return None
-
-
-def output_stem(relative: Path) -> Path:
-    """Return the output path of an input without its input suffixes.
-
-    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.jsonl.gz")).as_posix()
-    ('a/b', 'c')
-    """
-    name = relative.name
-    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
-    for suffix in sorted(suffixes, key=len, reverse=True):
-        if name.lower().endswith(suffix):
-            return relative.with_name(name[: -len(suffix)])
-    return relative
-
-
-def discover(sources: Iterable[Path], out: Path | None) -> Iterator[Task]:
-    """Yield a task for every input file under ``sources``, in sorted order.
-
-    Folders are walked recursively; hidden files and folders and files of
-    unknown kinds are passed over; an output folder inside a source folder is
-    never read as input.  Symbolic links to folders are not followed, and a
-    link to a file outside its source folder is refused (its task fails with
-    the reason), so a source folder cannot make cleaner read elsewhere.
-    """
-    out_resolved = out.resolve() if out is not None else None
-    for source in sources:
-        if source.is_dir():
-            root = source.resolve()
-            for path in sorted(_walk(source, out_resolved)):
-                rel = path.relative_to(source)
-                task = _task(path, rel, out, str(path))
-                if path.is_symlink() and not path.resolve().is_relative_to(root):
-                    refusal = "symbolic link to a file outside the source folder: not read"
-                    task = dataclasses.replace(task, refused=refusal)
-                yield task
-        else:
-            yield _task(source, Path(source.name), out, str(source))
-
-
-def _walk(root: Path, skip: Path | None) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = [
-            d for d in dirnames if not d.startswith(".") and (here / d).resolve() != skip
-        ]
-        for name in filenames:
-            path = here / name
-            if not name.startswith(".") and input_kind(path) is not None:
-                yield path
-
-
-def _task(path: Path, rel: Path, out: Path | None, display: str) -> Task:
-    if out is None:
-        return Task(path, None, None, display)
-    stem = out / output_stem(rel)
-    suffix = ".jsonl" if input_kind(path) in STREAM_KINDS else ".txt"
-    return Task(
-        path, stem.with_name(stem.name + suffix), stem.with_name(stem.name + ".json"), display
-    )
-
-
-def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
-    """Return a message for every pair of inputs that would write the same output.
-
-    Paths are compared case-insensitively, as they would collide on a
-    case-insensitive file system; ``OUT/_errors.jsonl`` is reserved, and no
-    output may replace an input (``-o`` naming a source folder).
-    """
-    claimed: dict[str, Task] = {}
-    pairs: dict[tuple[str, str], Path] = {}
-    problems = []
-    reserved = str(out / ERRORS_FILE).casefold()
-    for task in tasks:
-        out_path = task.text_out
-        # Only an input already named like its output (x.txt, x.jsonl) can be overwritten.
-        if (
-            out_path is not None
-            and out_path.name == task.source.name
-            and out_path.resolve() == task.source.resolve()
-        ):
-            problems.append(f"{task.display} would be overwritten by its own output")
-        for path in (task.text_out, task.meta_out):
-            if path is None:
-                continue
-            key = str(path).casefold()
-            if key == reserved:
-                problems.append(f"{task.display} would write {path}, the error log")
-                continue
-            first = claimed.setdefault(key, task)
-            if first is not task:
-                pairs.setdefault((first.display, task.display), path)
-    problems += [f"{a} and {b} would both write {path}" for (a, b), path in pairs.items()]
-    return problems
-
-
-def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) -> str:
-    """Return a hash of everything besides the input that shapes the outputs.
-
-    The tool version, every loaded pack (name, version, SHA-256 of its file),
-    the cleaner options, the forced site and the JSON Lines field names.
-    """
-    packs = sorted(cleaner.registry.packs.values(), key=lambda p: p.name)
-    data = {
-        "tool": __version__,
-        "packs": [[p.name, p.version, p.sha256] for p in packs],
-        "config": dataclasses.asdict(cleaner.config),
-        "site": site,
-        "fields": dataclasses.asdict(fields),
-    }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 
 
 def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
@@ -323,7 +168,7 @@ def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes
     Raises:
         InputError: The file cannot be read, is not valid gzip, or is over the limit.
     """
-    return _inflate(path, _read_raw(path, limit), limit)
+    return _inflate(path, read_raw(path, limit), limit)
 
 
 def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
@@ -355,20 +200,16 @@ def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -
     return cleaner.clean(decoded.text, site=site, source=source)
 
 
-def remove_stale_temp(out: Path) -> int:
-    """Delete temporary files a killed run left under ``out``; return how many."""
-    removed = 0
-    for dirpath, _, filenames in os.walk(out):
-        for name in filenames:
-            if _TEMP_NAME.match(name):
-                (Path(dirpath) / name).unlink(missing_ok=True)
-                removed += 1
-    return removed
+def _source(task: Task) -> dict[str, Any]:
+    """The sidecar's ``source`` (and its exact bytes, for a name that is not UTF-8)."""
+    if task.raw is None:
+        return {"source": task.display}
+    return {"source": task.display, "source_bytes_base64": task.raw}
 
 
-def sidecar(task: Task, result: Result, stamp: dict[str, str] | None = None) -> dict[str, Any]:
+def sidecar(task: Task, result: Result, stamp: Stamp | None = None) -> dict[str, Any]:
     """Return the JSON written next to the clean text."""
-    record = {"source": task.display, "metadata": result.metadata, "provenance": result.provenance}
+    record = {**_source(task), "metadata": result.metadata, "provenance": result.provenance}
     if stamp is not None:
         record["stamp"] = stamp
     return record
@@ -379,14 +220,15 @@ def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def write_outputs(task: Task, result: Result, stamp: dict[str, str] | None = None) -> None:
+def write_outputs(task: Task, result: Result, stamp: Stamp | None = None) -> None:
     """Write the clean text, then the sidecar JSON of one task.
 
     The sidecar comes last: it is what marks the task as done.
     """
     assert task.text_out is not None and task.meta_out is not None
-    write_atomic(task.text_out, result.text)
-    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)))
+    # Folders are flushed once at the end of the batch (cleaner.files.fsync_folders).
+    write_atomic(task.text_out, result.text, sync_folder=False)
+    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)), sync_folder=False)
 
 
 def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
@@ -399,18 +241,6 @@ def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
     write_atomic(path, lines)
 
 
-def _up_to_date(task: Task, stamp: dict[str, str]) -> dict[str, Any] | None:
-    """Return the sidecar if the task's outputs exist and carry ``stamp``."""
-    assert task.text_out is not None and task.meta_out is not None
-    try:
-        record = json.loads(task.meta_out.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if isinstance(record, dict) and record.get("stamp") == stamp and task.text_out.is_file():
-        return record
-    return None
-
-
 def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:
     if not tally.failed:
         return None
@@ -419,7 +249,7 @@ def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:
         f"{tally.failed} of {tally.records} record(s) failed; "
         f"their error records are in {task.text_out.name}"
     )
-    return {"path": task.display, "type": "RecordErrors", "message": message}
+    return task.error("RecordErrors", message)
 
 
 def process(worker: Worker, task: Task) -> Outcome:
@@ -437,46 +267,68 @@ def process(worker: Worker, task: Task) -> Outcome:
         streamed = kind in STREAM_KINDS
         # A JSON Lines or WARC file is streamed; any other input is read once, hashed and cleaned.
         limit = options.config.max_input_bytes
-        raw = b"" if streamed else _read_raw(task.source, limit)
+        raw = b"" if streamed else read_raw(task.source, limit)
         digest = file_sha256(task.source) if streamed else hashlib.sha256(raw).hexdigest()
-        stamp = {"input_sha256": digest, "config": options.fingerprint}
-        done = None if options.force else _up_to_date(task, stamp)
+        expected = stamp(digest, options.fingerprint)
+        done = None if options.force else up_to_date(task.text_out, task.meta_out, expected)
         if done is not None:
             tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
         if streamed:
-            tally = _process_stream(worker, task, stamp, warc=kind == "warc")
+            tally = _process_stream(worker, task, expected, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
         result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
-            write_outputs(task, result, stamp)
+            write_outputs(task, result, expected)
     except Exception as exc:  # one bad document never stops a batch
-        error = {"path": task.display, "type": type(exc).__name__, "message": str(exc)}
+        error = task.error(type(exc).__name__, str(exc))
         return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
     tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
     tally.removals.update(r.rule for r in result.removals)
     return Outcome(task.display, "cleaned", tally, outputs)
 
 
-def _process_stream(worker: Worker, task: Task, stamp: dict[str, str], *, warc: bool) -> Tally:
+def deadline(task: Task, seconds: float | None) -> float | None:
+    """The deadline of a task in its worker: a document's ``seconds``, none for a stream.
+
+    A JSON Lines or WARC file is one task of many records, which may rightly
+    take longer than one document; its records are given deadlines in the
+    stream modes (``--format jsonl``), where each record is a task.
+    """
+    return None if input_kind(task.source) in STREAM_KINDS else seconds
+
+
+def timed_out(task: Task, why: str) -> Outcome:
+    """The outcome of a task whose worker was killed at its deadline (or died)."""
+    error = task.error("DocumentTimeout", why)
+    return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
+
+
+def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[bytes, Tally]:
+    """The error record of a document file whose worker was killed (stream modes)."""
+    record = error_record(ctx_fields.id, task.display, None, DocumentTimeout(why))
+    return record, Tally(records=1, failed=1)
+
+
+def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) -> Tally:
     """Clean a JSON Lines or WARC input into ``OUT/<name>.jsonl``, record by record."""
     assert task.text_out is not None and task.meta_out is not None
     write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
             return write(discard)
-    with atomic_open(task.text_out) as sink:
+    with atomic_open(task.text_out, sync_folder=False) as sink:
         tally = write(sink)
     record: dict[str, Any] = {
-        "source": task.display,
+        **_source(task),
         "records": tally.records,
         "failed": tally.failed,
     }
     if warc:
         record["passed_over"] = dict(sorted(tally.passed_over.items()))
-    record["stamp"] = stamp
-    write_atomic(task.meta_out, _dumps(record))
+    record["stamp"] = expected
+    write_atomic(task.meta_out, _dumps(record), sync_folder=False)
     return tally
 
 
@@ -511,6 +363,8 @@ def document_line(ctx: RecordCleaner, task: Task) -> tuple[bytes, Tally]:
     """
     tally = Tally(records=1)
     try:
+        if task.refused is not None:
+            raise InputError(task.refused)
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
         result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
         line = output_record(ctx.fields, task.display, {}, result)

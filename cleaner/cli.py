@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import itertools
 import json
@@ -30,23 +31,27 @@ from cleaner import (
     files,
     jsonl,
 )
-from cleaner.batch import (
-    Summary,
-    Task,
-    clean_file,
-    discover,
-    find_collisions,
-    input_kind,
-)
+from cleaner.batch import Summary, clean_file
 from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
-from cleaner.files import InputError
+from cleaner.files import (
+    InputError,
+    OutputBusy,
+    OutputLock,
+    fsync_folders,
+    remove_stale_temp,
+    remove_stale_temp_of,
+)
+from cleaner.inputs import ERRORS_FILE, Task, discover, find_collisions, input_kind, shown
 from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
+from cleaner.stamps import config_fingerprint
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+DEFAULT_DOC_TIMEOUT = 30.0
+"""Seconds one document may take in a worker (``--doc-timeout``)."""
 
 
 class UsageError(Exception):
@@ -87,6 +92,20 @@ def _batch_args(parser: argparse.ArgumentParser) -> None:
         "--dry-run",
         action="store_true",
         help="list what would be written and the removals per rule; write nothing",
+    )
+    parser.add_argument(
+        "--doc-timeout",
+        type=float,
+        default=DEFAULT_DOC_TIMEOUT,
+        metavar="SECONDS",
+        help="kill a document's worker after this many seconds and report the document "
+        "as failed; the batch goes on with a new worker (default %(default)s; 0: no limit)",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another run is writing the same output, wait for it to end "
+        "(default: refuse at once)",
     )
 
 
@@ -237,6 +256,7 @@ def _cleaner(rules: Sequence[Path], config: CleanerConfig | None = None) -> Clea
 def _clean_config(args: argparse.Namespace) -> CleanerConfig:
     if args.max_bytes < 1:
         raise UsageError("--max-bytes must be a positive number of bytes")
+    _doc_timeout(args)  # checked before any work
     return CleanerConfig(
         keep_headline=args.keep_headline, max_input_bytes=args.max_bytes, html_fast=args.fast
     )
@@ -299,34 +319,71 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
-        fingerprint=batch.config_fingerprint(cleaner, site=args.site, fields=fields),
+        fingerprint=config_fingerprint(cleaner, site=args.site, fields=fields),
         site=args.site,
         fields=fields,
         config=cleaner.config,
         force=args.force,
         dry_run=args.dry_run,
     )
-    if not args.dry_run and out.is_dir():
-        batch.remove_stale_temp(out)
+    with contextlib.ExitStack() as held:
+        if not args.dry_run:
+            # One run at a time writes OUT: the sweep must not take another run's live files.
+            held.push(_lock(out, folder=True, wait=args.wait))
+            remove_stale_temp(out)
+        return _run_folder(tasks, setup, out, args)
+
+
+def _lock(out: Path, *, folder: bool, wait: bool) -> OutputLock:
+    """Take the lock of an output (the caller releases it); a busy one is a usage error."""
+    lock = OutputLock(out, folder=folder, wait=wait)
+    try:
+        lock.__enter__()
+    except OutputBusy as exc:
+        raise UsageError(str(exc)) from None
+    return lock
+
+
+def _run_folder(
+    tasks: Sequence[Task], setup: batch.BatchSetup, out: Path, args: argparse.Namespace
+) -> int:
     summary = Summary()
     progress = Progress(len(tasks), enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
     try:
-        for outcome in ordered_map(batch.process, tasks, setup=setup, jobs=jobs, chunksize=4):
+        seconds = _doc_timeout(args)
+        outcomes = ordered_map(
+            batch.process,
+            tasks,
+            setup=setup,
+            jobs=jobs,
+            chunksize=4,
+            timeout=None if seconds is None else functools.partial(batch.deadline, seconds=seconds),
+            on_timeout=batch.timed_out,
+        )
+        for outcome in outcomes:
             summary.record(outcome)
             progress.update()
             if outcome.error is not None:
                 progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
             if args.dry_run:
                 for path in outcome.outputs:
-                    print(f"would write {path}")
+                    print(f"would write {shown(path)[0]}")
     finally:
         progress.close()
     if not args.dry_run:
         batch.write_errors(out, summary.errors)
+        fsync_folders(out)  # the outputs' renames, made durable once for the batch
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
     return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _doc_timeout(args: argparse.Namespace) -> float | None:
+    """The per-document deadline in seconds, or ``None`` for none."""
+    if args.doc_timeout < 0:
+        raise UsageError("--doc-timeout must be a number of seconds (0: no limit)")
+    return args.doc_timeout or None
 
 
 def _fields(args: argparse.Namespace) -> Fields:
@@ -373,6 +430,9 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(None, unit="record", enabled=not args.quiet)
     try:
         with contextlib.ExitStack() as stack:
+            if args.output is not None:
+                stack.push(_lock(args.output, folder=False, wait=args.wait))
+                remove_stale_temp_of(args.output)
             sink: Sink
             if parquet:
                 from cleaner.parquet import ParquetLineSink  # noqa: PLC0415 - optional extra
@@ -422,9 +482,11 @@ def _write_stream(
 ) -> Tally:
     """Write the output records of every input to ``sink``; return the counts."""
     local = RecordCleaner(cleaner, _fields(args), args.site)
+    seconds = _doc_timeout(args)
+    # A deadline needs worker processes (a runaway document is killed with its worker).
     setup: Any = (
         (lambda: local)
-        if args.jobs == 1
+        if args.jobs == 1 and seconds is None
         else jsonl.Setup(tuple(args.rules), local.fields, args.site, cleaner.config)
     )
     tally = Tally()
@@ -433,7 +495,13 @@ def _write_stream(
         if is_document:
             tasks = [task for _, task in group]
             results = ordered_map(
-                batch.document_line, tasks, setup=setup, jobs=args.jobs, chunksize=4
+                batch.document_line,
+                tasks,
+                setup=setup,
+                jobs=args.jobs,
+                chunksize=4,
+                timeout=None if seconds is None else lambda _: seconds,
+                on_timeout=functools.partial(batch.document_timed_out, local.fields),
             )
             for line, counts in results:
                 sink.write(line + b"\n")
@@ -443,7 +511,14 @@ def _write_stream(
         for kind, task in group:
             tally.merge(
                 _write_records(
-                    kind, task, sink, local=local, setup=setup, jobs=args.jobs, progress=progress
+                    kind,
+                    task,
+                    sink,
+                    local=local,
+                    setup=setup,
+                    jobs=args.jobs,
+                    progress=progress,
+                    timeout=seconds,
                 )
             )
     return tally
@@ -458,8 +533,11 @@ def _write_records(
     setup: Any,
     jobs: int,
     progress: Progress,
+    timeout: float | None = None,
 ) -> Tally:
     """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
+    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+        raise InputError(f"{task.display}: {task.refused}")
     try:
         if kind == "warc":
             from cleaner.warc import WarcError, write_jsonl  # noqa: PLC0415 - optional extra
@@ -481,6 +559,7 @@ def _write_records(
                 jobs=jobs,
                 on_done=progress.update,
                 max_line_bytes=local.cleaner.config.max_input_bytes,
+                timeout=timeout,
             )
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
@@ -517,7 +596,7 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
     if summary.tally.passed_over:
         print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
     if summary.errors and not dry_run:
-        print(f"  failures listed in {out / batch.ERRORS_FILE}", file=sys.stderr)
+        print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

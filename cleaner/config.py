@@ -11,7 +11,8 @@ class CleanerConfig:
 
     Attributes:
         regex_timeout: Seconds one pattern may spend on one paragraph before the
-            rule is skipped for that document (and the skip recorded).
+            rule is skipped for that document (and the skip recorded); CPU
+            seconds, the ``regex`` module's clock.
         max_passes: Upper bound on rule-and-heuristic passes.  Passes repeat until
             one removes nothing, which is what makes cleaning idempotent; the
             bound only guards against a pathological pack.
@@ -71,6 +72,19 @@ class CleanerConfig:
             inflation) or one JSON Lines record; a larger one is refused with an
             error for that input, so a gzip bomb or a runaway line cannot
             exhaust memory.
+        max_document_lines: Documents (text, or text extracted from HTML) of
+            more lines than this are refused with an error: each line is a
+            paragraph every rule and heuristic reads (10 million one-character
+            lines took a minute and 1 GB).
+        max_html_elements: Pages with more start tags than this are refused
+            before parsing.
+        max_html_attributes: Pages with an element of more attributes than
+            this are refused before parsing (the parsers and date readers take
+            time that grows faster than the count: 100,000 took minutes).
+        regex_document_budget: Seconds (wall clock) all pattern searches of
+            one document may take together; past it, the rules not yet tried
+            are skipped for that document and recorded in
+            ``provenance["skipped_rules"]``.
         html_heuristics: The generic HTML heuristics to run before extraction
             (names of ``html`` detectors in :mod:`cleaner.detectors`), in that order.
             Besides what they remove, they make extraction cheaper: without
@@ -180,6 +194,10 @@ class CleanerConfig:
     tail_fraction: float = 0.5
     max_document_chars: int = 20_000_000
     max_input_bytes: int = 64 * 1024 * 1024
+    max_document_lines: int = 1_000_000
+    max_html_elements: int = 1_000_000
+    max_html_attributes: int = 1_000
+    regex_document_budget: float = 5.0
     html_heuristics: tuple[str, ...] = ("html_chrome", "html_widgets")
     html_widget_max_share: float = 0.2
     html_extensive_date: bool = False

@@ -39,6 +39,7 @@ from cleaner.config import CleanerConfig
 from cleaner.detectors import rule_id
 from cleaner.extraction import Extraction, extract_fast, extract_main, page_titles, title_tokens
 from cleaner.htmlrules import HtmlRemoval, apply_heuristics, apply_pack_rules, html_inert
+from cleaner.limits import check_html_shape
 from cleaner.resili import parse_page
 from cleaner.rules.registry import PackRegistry
 from cleaner.tokens import has_words
@@ -189,6 +190,8 @@ def extract(
     Raises:
         cleaner.html.DecodeError: Bytes that no encoding fits.
         ValueError: The page exceeds ``config.max_document_chars``.
+        cleaner.limits.DocumentTooComplex: Too many elements, or attributes on one
+            (checked before parsing).
     """
     if len(html) > config.max_document_chars:
         # Refused before parsing: a page this large is not an article.
@@ -199,6 +202,9 @@ def extract(
         decoded = _html.decode_bytes(html, declared=charset, html=True)
         source["decoding"] = decoded.to_dict()
         html = decoded.text
+    check_html_shape(
+        html, max_elements=config.max_html_elements, max_attributes=config.max_html_attributes
+    )
     page = Page(html, url, site, registry, config)
     chosen = choose(page, producers(config))
     # The name is the mode's extractor; "fallback" says when another was taken.

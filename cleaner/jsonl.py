@@ -34,7 +34,7 @@ from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.limits import LineTooLong, bounded_lines
-from cleaner.parallel import chunked, ordered_map
+from cleaner.parallel import ordered_map
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 
@@ -241,13 +241,6 @@ def count_result(tally: Tally, result: Result) -> None:
     tally.removals.update(r.rule for r in result.removals)
 
 
-def clean_chunk(
-    ctx: RecordCleaner, chunk: list[tuple[int, bytes | LineTooLong]]
-) -> list[tuple[bytes, Tally]]:
-    """Clean consecutive numbered lines (one unit of parallel work)."""
-    return [clean_line(ctx, item) for item in chunk]
-
-
 def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
     """Number lines from 1, dropping the line ending.
 
@@ -274,6 +267,7 @@ def clean_stream(
     chunksize: int = 32,
     on_done: Callable[[int], None] | None = None,
     max_line_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> Tally:
     """Clean a stream of JSON Lines into ``sink``, one output line per input line.
 
@@ -286,6 +280,9 @@ def clean_stream(
         on_done: Called with the number of records after each chunk is written.
         max_line_bytes: With a binary stream, read lines of at most this many
             bytes; a longer record becomes an error record (memory stays bounded).
+        timeout: Seconds a record may take in its worker process; one that takes
+            longer is killed with its worker and becomes an error record (see
+            :func:`cleaner.parallel.ordered_map`; ``setup`` must then be picklable).
 
     Returns:
         The counts over all records.
@@ -294,12 +291,33 @@ def clean_stream(
     source: Iterable[bytes | LineTooLong] = lines
     if max_line_bytes is not None and hasattr(lines, "readline"):
         source = bounded_lines(cast(IO[bytes], lines), max_line_bytes)
-    chunks = chunked(numbered(source), chunksize)
-    for results in ordered_map(clean_chunk, chunks, setup=setup, jobs=jobs):
-        for data, counts in results:
-            sink.write(data + b"\n")
-            tally.merge(counts)
-        sink.flush()
-        if on_done is not None:
-            on_done(len(results))
+    id_field = getattr(setup, "fields", Fields()).id
+    results = ordered_map(
+        clean_line,
+        numbered(source),
+        setup=setup,
+        jobs=jobs,
+        chunksize=chunksize,
+        timeout=None if timeout is None else lambda _: timeout,
+        on_timeout=lambda item, why: _timed_out(id_field, item[0], why),
+    )
+    for done, (data, counts) in enumerate(results, start=1):
+        sink.write(data + b"\n")
+        tally.merge(counts)
+        if done % chunksize == 0:
+            sink.flush()
+            if on_done is not None:
+                on_done(chunksize)
+    sink.flush()
+    if on_done is not None and tally.records % chunksize:
+        on_done(tally.records % chunksize)
     return tally
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than its deadline; its worker was killed."""
+
+
+def _timed_out(id_field: str, line: int, why: str) -> tuple[bytes, Tally]:
+    """The error record of a record whose worker was killed (its id is not known here)."""
+    return error_record(id_field, None, line, DocumentTimeout(why)), Tally(records=1, failed=1)

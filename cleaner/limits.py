@@ -1,17 +1,17 @@
-"""Bounded reading of untrusted inputs: files, gzip streams and JSON Lines.
+"""Limits on untrusted inputs: gzip streams, JSON Lines and the shape of a document.
 
 Documents are the least trusted input there is.  Nothing here reads more than
-a set number of bytes into memory: a file over the limit is refused from its
-size, a gzip stream is inflated only up to the limit (a "gzip bomb" stops
-there), and a JSON Lines record longer than the limit becomes an error for that
-line while the reader skips to the next one.
+a set number of bytes into memory (a file over the limit is refused from its
+size by :func:`cleaner.files.read_bounded`): a gzip stream is inflated only up
+to the limit (a "gzip bomb" stops there), and a JSON Lines record longer than
+the limit becomes an error for that line while the reader skips to the next one.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 _CHUNK = 1 << 20
@@ -19,23 +19,6 @@ _CHUNK = 1 << 20
 
 class InputTooLarge(ValueError):
     """An input is larger than the configured limit; the message gives both sizes."""
-
-
-def read_bounded(path: Path, limit: int) -> bytes:
-    """Return a file's own bytes (not inflated), refusing one over ``limit`` from its size.
-
-    Raises:
-        InputTooLarge: The file is over ``limit`` bytes.
-        OSError: The file cannot be read.
-    """
-    size = path.stat().st_size
-    if size > limit:
-        raise InputTooLarge(f"{size} bytes, over the input size limit of {limit}")
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # the file grew while it was read
-        raise InputTooLarge(f"more than {limit} bytes, over the input size limit")
-    return data
 
 
 def inflate_bounded(data: bytes, limit: int) -> bytes:
@@ -93,3 +76,72 @@ def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | LineTooLong
             if not line:
                 break
         yield LineTooLong(f"record of more than {limit} bytes, over the limit")
+
+
+class DocumentTooComplex(ValueError):
+    """A document's shape is past a structural limit; the message says which and where."""
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_ATTRIBUTE_START = re.compile(r"\s+[^\s=/>]")
+_OPEN_TAG = re.compile(r"<[A-Za-z]")
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits on (counted without making the list)."""
+
+
+def check_html_shape(html: str, *, max_elements: int, max_attributes: int) -> None:
+    """Refuse a page with too many elements, or an element with too many attributes.
+
+    A cheap scan of the markup, before any parser sees it: parsers and the
+    metadata readers after them take time that grows faster than the size of
+    such a page (an element with 100,000 attributes took minutes).  Counts
+    are of what looks like a start tag, so they are upper bounds.
+
+    >>> check_html_shape("<p a=1 b='2' c>x</p>", max_elements=5, max_attributes=3)
+    >>> check_html_shape("<p a=1 b='2' c>x</p>", max_elements=5, max_attributes=2)
+    Traceback (most recent call last):
+    ...
+    cleaner.limits.DocumentTooComplex: an element with 3 attributes (line 1), over the limit of 2
+
+    Raises:
+        DocumentTooComplex: A limit is passed.
+    """
+    # Each attribute takes two characters at least (" a"): only longer tags are looked at.
+    long_tag = re.compile(r"<[A-Za-z][^<>]{" + str(2 * max_attributes) + ",}>?")
+    for match in long_tag.finditer(html):
+        count = len(_ATTRIBUTE_START.findall(_QUOTED.sub('""', match.group())))
+        if count > max_attributes:
+            line = html.count("\n", 0, match.start()) + 1
+            raise DocumentTooComplex(
+                f"an element with {count} attributes (line {line}), "
+                f"over the limit of {max_attributes}"
+            )
+    if html.count("<") > max_elements:
+        elements = sum(1 for _ in _OPEN_TAG.finditer(html))
+        if elements > max_elements:
+            raise DocumentTooComplex(
+                f"page has {elements} elements, over the limit of {max_elements}"
+            )
+
+
+def check_lines(text: str, max_lines: int) -> None:
+    """Refuse a text of more than ``max_lines`` lines (each is a paragraph to test).
+
+    >>> check_lines("a\\nb\\nc", 2)
+    Traceback (most recent call last):
+    ...
+    cleaner.limits.DocumentTooComplex: document has 3 lines, over the limit of 2
+
+    Raises:
+        DocumentTooComplex: The limit is passed.
+    """
+    newlines = text.count("\n")  # fast, and each ends a line of its own
+    if newlines > max_lines:
+        raise DocumentTooComplex(
+            f"document has at least {newlines} lines, over the limit of {max_lines}"
+        )
+    if len(text) >= max_lines:  # a shorter text cannot have more lines
+        breaks = sum(1 for _ in _LINE_BREAK.finditer(text))
+        lines = breaks if _LINE_BREAK.match(text[-1]) else breaks + 1  # as splitlines counts
+        if lines > max_lines:
+            raise DocumentTooComplex(f"document has {lines} lines, over the limit of {max_lines}")

@@ -48,6 +48,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleaner.files import TEMP_SUFFIX
+
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
 """Fields with a column of their own in every file."""
 
@@ -224,7 +226,7 @@ class ParquetRecordWriter:
     def _open(self, schema: pa.Schema) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
         )
         os.close(fd)
         self._tmp = Path(tmp)

@@ -30,8 +30,9 @@ from cleaner.config import CleanerConfig
 from cleaner.detectors import Detector, of_stage
 from cleaner.document import Cut, Document, Removal, StepRecord
 from cleaner.heuristics import Context
+from cleaner.limits import check_lines
 from cleaner.metadata import guess_title, normalize_fields
-from cleaner.rules.engine import LineMatches, apply_pack
+from cleaner.rules.engine import LineMatches, SearchBudget, apply_pack
 from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry
 from cleaner.spans import OffsetMap, resolve
@@ -59,13 +60,13 @@ class Step:
     run: StepFn
 
 
-def pack_step(pack: Pack, config: CleanerConfig) -> Step:
-    """Wrap a rule pack as a step."""
+def pack_step(pack: Pack, config: CleanerConfig, budget: SearchBudget | None = None) -> Step:
+    """Wrap a rule pack as a step (``budget``: the document's search time, shared by its packs)."""
     # Steps are built for each document, so this memo serves one document's passes.
     memo: dict[str, LineMatches] = {}
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config, memo)
+        outcome = apply_pack(pack, paragraphs, config, memo, budget)
         return StepOutput(outcome.cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
@@ -131,9 +132,10 @@ def build_steps(
     skip_heuristics: Collection[str] = (),
 ) -> list[Step]:
     """Return the steps that run after canonicalization, in order."""
-    steps = [pack_step(p, config) for p in packs if not p.always]
+    budget = SearchBudget(config.regex_document_budget)
+    steps = [pack_step(p, config, budget) for p in packs if not p.always]
     if config.generic_rules:
-        steps += [pack_step(p, config) for p in packs if p.always]
+        steps += [pack_step(p, config, budget) for p in packs if p.always]
     if config.heuristics:
         steps += [
             heuristic_step(found, ctx)
@@ -160,13 +162,15 @@ def run(
     ``CleanerConfig.html_skip_heuristics``).
 
     Raises:
-        ValueError: The text is longer than ``config.max_document_chars``.
+        ValueError: The text is longer than ``config.max_document_chars`` or
+            has more lines than ``config.max_document_lines``.
         cleaner.rules.registry.UnknownSiteError: ``site`` names no loaded pack.
     """
     if len(raw) > config.max_document_chars:
         raise ValueError(
             f"document has {len(raw)} characters, over the limit of {config.max_document_chars}"
         )
+    check_lines(raw, config.max_document_lines)
     canonical = canonicalize(raw)
     doc = Document(
         raw=raw,

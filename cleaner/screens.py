@@ -22,6 +22,7 @@ and give the same answers (``tests/test_screens.py`` holds them to that):
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -116,6 +117,9 @@ class Screens:
         }
         usable = use_hyperscan and hyperscan is not None
         self._database = _database(screens) if usable else None
+        # A hyperscan scratch serves one scan at a time: each thread gets its own, so
+        # one Screens (and the Cleaner holding it) can be shared between threads.
+        self._local = threading.local()
 
     @property
     def engine(self) -> str:
@@ -132,7 +136,12 @@ class Screens:
                 data = None
             if data is not None:
                 hits: set[int] = set()
-                self._database.scan(data, match_event_handler=_collect, context=hits)
+                scratch = getattr(self._local, "scratch", None)
+                if scratch is None:
+                    scratch = self._local.scratch = hyperscan.Scratch(self._database)
+                self._database.scan(
+                    data, match_event_handler=_collect, context=hits, scratch=scratch
+                )
                 known = {self.names[i] for i in hits}
         return Found(text, self._patterns, known)
 

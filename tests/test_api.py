@@ -158,3 +158,15 @@ def test_keep_headline_option_keeps_the_title_in_the_text() -> None:
     assert result.metadata["title"] == "Budget passes after long debate"
     assert cleaner.clean(ARTICLE).metadata["title"] == "Budget passes after long debate"
     assert not cleaner.clean(ARTICLE).text.startswith("Budget passes")
+
+
+@pytest.mark.parametrize("value", [None, b"bytes text", 42, ["a list"]])
+def test_clean_refuses_what_is_not_text(value: object) -> None:
+    with pytest.raises(TypeError, match=r"clean\(\) takes text as str, not .*clean_html"):
+        cleaner.clean(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [None, 42, bytearray(b"<p>x</p>")])
+def test_clean_html_refuses_what_is_not_a_page(value: object) -> None:
+    with pytest.raises(TypeError, match=r"clean_html\(\) takes the page as str or bytes, not "):
+        cleaner.clean_html(value)  # type: ignore[arg-type]

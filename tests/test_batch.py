@@ -86,12 +86,17 @@ def test_sigkill_then_rerun_gives_the_same_folder(tmp_path: Path) -> None:
     proc.wait()
     done = len(list(out.rglob("*.json")))
     assert 100 <= done < count
-    stale = out / "g000" / ".doc00000.txt.abcd1234.tmp"
+    stale = out / "g000" / ".doc00000.txt.abcd1234.cleaner-tmp"
     stale.write_text("partial")
+    # A user's file that merely looks like a temporary file is not ours to sweep.
+    users = out / "g000" / ".notes.abcd1234.tmp"
+    users.write_text("mine")
 
     assert main(["clean", str(src), "-o", str(out), "-j", "2", "-q"]) == 0
+    assert users.read_text() == "mine"
+    users.unlink()
     assert _snapshot(out) == _snapshot(reference)
-    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in out.rglob("*") if p.name.endswith("tmp")]
 
 
 def test_incremental_runs_redo_only_what_changed(

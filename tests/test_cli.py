@@ -37,7 +37,7 @@ def test_clean_folder_writes_text_and_provenance(seeds: Path, tmp_path: Path) ->
         record = json.loads(txt.with_suffix(".json").read_text("utf-8"))
         assert verify(record["provenance"], txt.read_text("utf-8")) == []
         assert record["source"].endswith(txt.name)
-    assert not list(out.rglob(".*.tmp"))
+    assert not list(out.rglob(".*tmp"))
 
 
 def test_bad_file_is_reported_and_batch_continues(

@@ -178,7 +178,7 @@ def test_parquet_from_stdin_matches_jsonl_and_the_api(
         assert (row["id"], row["lang"]) == (str(n), "en")
         assert row["text"] == expected.text
         assert json.loads(row["metadata"]) == expected.metadata
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*tmp"))
 
 
 def test_stream_of_jsonl_and_warc_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -216,7 +216,7 @@ def test_usage_errors_and_failures(
     fake.write_bytes(b"not a WARC file at all\r\n" * 10)
     assert main(["clean", str(fake), "--format", "parquet", "-o", target]) == 1
     assert "fake.warc" in capsys.readouterr().err
-    assert not Path(target).exists() and not list(tmp_path.glob(".*.tmp"))
+    assert not Path(target).exists() and not list(tmp_path.glob(".*tmp"))
 
     monkeypatch.delitem(sys.modules, "cleaner.parquet", raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 import cleaner
 from cleaner import pipeline
 from cleaner.html import DecodeError, decode_bytes
+from cleaner.limits import DocumentTooComplex
 
 settings.register_profile(
     "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
@@ -142,3 +145,67 @@ def test_fuzz_html_path(html: str, as_bytes: bool) -> None:
     except DecodeError:
         return  # a clear, typed error is an acceptable outcome for bytes
     _check(result, html=True)
+
+
+def _slow_pack(folder: Path, rules: int) -> Path:
+    """A pack of ``rules`` patterns quadratic on a long run of ``a`` and one exponential."""
+    body = "".join(
+        f"  - id: quad{i}\n    action: drop-line\n    pattern: '^(a+)+(?:$|z{i}q)'\n"
+        "    why: backtracks\n    examples: {remove: ['a']}\n"
+        for i in range(rules)
+    )
+    body += (
+        "  - id: expo\n    action: drop-line\n    pattern: '^(a|a)+$'\n"
+        "    why: backtracks\n    examples: {remove: ['aa']}\n"
+    )
+    (folder / "slow.yaml").write_text(
+        f"name: slow\nversion: 1\nalways: true\nrules:\n{body}", "utf-8"
+    )
+    return folder
+
+
+def test_a_documents_pattern_time_is_budgeted_and_overruns_recorded(tmp_path: Path) -> None:
+    config = cleaner.CleanerConfig(regex_document_budget=0.5)
+    engine = cleaner.Cleaner([_slow_pack(tmp_path, 20)], config=config)
+    text = "a" * 3000 + "!\n\nBody text stays here.\n"
+    started = time.thread_time()  # the searches' clock: CPU time, whatever the machine's load
+    result = engine.clean(text)
+    spent = time.thread_time() - started
+    assert "Body text stays here." in result.text
+    skipped = result.provenance["skipped_rules"]
+    assert {s["reason"] for s in skipped} == {"document budget"}
+    assert len(skipped) >= 10
+    # Each search quits at the budget's end: the budget and one search's overshoot at most.
+    assert spent < 0.5 + 0.5
+
+
+def test_a_timed_out_rule_is_not_tried_again_in_later_passes(tmp_path: Path) -> None:
+    config = cleaner.CleanerConfig(regex_timeout=0.2)
+    engine = cleaner.Cleaner([_slow_pack(tmp_path, 0)], config=config)
+    text = "Share this story.\n\n" + "a" * 40 + "!\n\nBody text stays here.\n"
+    started = time.thread_time()
+    result = engine.clean(text)
+    spent = time.thread_time() - started
+    assert result.provenance["skipped_rules"] == [
+        {"rule": "slow/expo", "reason": "timeout", "paragraph": "1"}
+    ]
+    assert spent < 0.2 * 1.5
+
+
+@pytest.mark.parametrize(
+    ("page", "limit"),
+    [
+        ("<div " + " ".join(f"a{i}=1" for i in range(5000)) + ">x</div>", "attributes"),
+        ("<p>x</p>" * 1_100_000, "elements"),
+    ],
+)
+def test_pages_past_a_structural_limit_are_refused_before_parsing(page: str, limit: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(DocumentTooComplex, match=f"{limit}.*over the limit"):
+        cleaner.clean_html(page)
+    assert time.perf_counter() - started < 5  # refused from a scan, not after a parse
+
+
+def test_a_text_of_too_many_lines_is_refused() -> None:
+    with pytest.raises(DocumentTooComplex, match="1000001 lines, over the limit of 1000000"):
+        cleaner.clean("x\n" * 1_000_001)

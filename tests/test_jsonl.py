@@ -139,7 +139,7 @@ def test_cli_gzip_input_to_output_file(tmp_path: Path, capsys: pytest.CaptureFix
     records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
     assert [r["text"] for r in records] == [f"Item {n}.\n" for n in range(5)]
     assert "cleaned 5 of 5 record(s), 0 failed" in capsys.readouterr().err
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*tmp"))
 
 
 def test_cli_unreadable_input_leaves_no_output_file(

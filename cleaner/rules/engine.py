@@ -6,6 +6,7 @@ the rules it had to skip, and :mod:`cleaner.pipeline` applies them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,29 @@ class PackOutcome:
 
     cuts: list[Cut] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchBudget:
+    """The pattern-search time of one document, shared by every pack and pass.
+
+    Attributes:
+        seconds: What all searches of the document may take together
+            (``CleanerConfig.regex_document_budget``), in seconds of the wall
+            clock spent searching (a cheap clock: a CPU clock costs a system
+            call per search).
+        spent: Seconds spent so far.
+        disabled: Rules switched off for the rest of the document (a search
+            timed out, or the budget ran out), so no later pass tries them again.
+    """
+
+    seconds: float
+    spent: float = 0.0
+    disabled: set[str] = field(default_factory=set)
+
+    def left(self) -> float:
+        """Seconds left (never below zero)."""
+        return max(self.seconds - self.spent, 0.0)
 
 
 def in_region(rule: Rule, index: int, count: int, config: CleanerConfig) -> bool:
@@ -61,23 +85,36 @@ def line_matches(
     line: str,
     config: CleanerConfig,
     disabled: Collection[str] = (),
+    budget: SearchBudget | None = None,
 ) -> LineMatches:
     """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
 
     Only the text decides: the prefixes, ``max_chars`` and literal
     prefilters rule most rules out (:meth:`~cleaner.rules.compiled.Screen.candidates`); regions are
     left to the caller.  A search that times out is listed with ``None`` for its
-    match; rules in ``disabled`` are not tried.
+    match; rules in ``disabled`` are not tried.  With a ``budget``, each search
+    is given at most the time left in it (and a rule met once the budget is
+    spent is listed as timed out without a search).
     """
     found: list[tuple[int, regex.Match[str] | None]] = []
     for number, rule in pack_screen(pack).candidates(line):
         if disabled and rule.qualified_id in disabled:
             continue
+        timeout = config.regex_timeout
+        started = 0.0
+        if budget is not None:
+            timeout = min(timeout, budget.left())
+            if timeout <= 0:
+                found.append((number, _TIMED_OUT))
+                continue
+            started = time.perf_counter()
         try:
-            match = rule.pattern.search(line, timeout=config.regex_timeout)
+            match = rule.pattern.search(line, timeout=timeout)
         except TimeoutError:
+            match = _TIMED_OUT
             found.append((number, _TIMED_OUT))
-            continue
+        if budget is not None:
+            budget.spent += time.perf_counter() - started
         if match is not None:
             found.append((number, match))
     return tuple(found)
@@ -88,6 +125,7 @@ def apply_pack(
     paragraphs: Sequence[str],
     config: CleanerConfig,
     memo: dict[str, LineMatches] | None = None,
+    budget: SearchBudget | None = None,
 ) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
 
@@ -105,12 +143,16 @@ def apply_pack(
         memo: :func:`line_matches` by line, kept between calls on the same
             document (later passes see mostly the same lines); only complete
             results (no timeout, no rule disabled) are kept.
+        budget: The document's search time, shared by its packs and passes;
+            a rule whose search times out or meets the budget spent is
+            switched off for the rest of the document.
 
     Returns:
-        The proposed cuts and the rules skipped because a match timed out.
+        The proposed cuts and the rules skipped because a match timed out
+        (reason ``timeout``) or the document's budget ran out (``document budget``).
     """
     outcome = PackOutcome()
-    disabled: set[str] = set()
+    disabled: set[str] = budget.disabled if budget is not None else set()
     count = len(paragraphs)
     index = 0
     while index < count:
@@ -118,7 +160,7 @@ def apply_pack(
         advance = 1
         matches = memo.get(line) if memo is not None else None
         if matches is None:
-            matches = line_matches(pack, line, config, disabled)
+            matches = line_matches(pack, line, config, disabled, budget)
             if memo is not None and not disabled and all(m is not None for _, m in matches):
                 memo[line] = matches
         for number, match in matches:
@@ -131,8 +173,10 @@ def apply_pack(
                 # A pattern that backtracks catastrophically on this document is
                 # switched off for the rest of it, and the skip is recorded.
                 disabled.add(rule.qualified_id)
+                spent = budget is not None and budget.left() <= 0
+                reason = "document budget" if spent else "timeout"
                 outcome.skipped.append(
-                    {"rule": rule.qualified_id, "reason": "timeout", "paragraph": str(index)}
+                    {"rule": rule.qualified_id, "reason": reason, "paragraph": str(index)}
                 )
                 continue
             rid = rule.qualified_id
