@@ -494,6 +494,12 @@ def card(
         for g in sets
     )
     names = " ".join(f"{g.name}/" for g in sets)
+    pair_size = (
+        f"{PAIR_PARAMS['num_boost_round']} trees of at most {PAIR_PARAMS['num_leaves']} leaves"
+    )
+    guard_size = (
+        f"{GUARD_PARAMS['num_boost_round']} trees of at most {GUARD_PARAMS['num_leaves']} leaves"
+    )
     return f"""# Choice model card
 
 `models/choice.json` holds two LightGBM models (text format, inside JSON; loaded without
@@ -504,15 +510,14 @@ without its generic rules and heuristics (`_plain`). See `cleaner/choice.py` for
 and `cleaner/features.py` for the features (agreement between candidates, lengths, line
 shapes, markup figures, the scope asked for; no domain, URL or text of any page).
 
-* **Pair model**: P(candidate A's text scores a higher F1 than B's);
-  {PAIR_PARAMS["num_boost_round"]} trees of at most {PAIR_PARAMS["num_leaves"]} leaves.
+* **Pair model**: P(candidate A's text scores a higher F1 than B's), {pair_size}.
   A candidate's score is its mean win probability; the best-scored wins.
-* **Guard model**: P(a candidate's recall is under {LOST_RECALL}) on pages where some
-  extraction reaches {FOUND_RECALL}; {GUARD_PARAMS["num_boost_round"]} trees of at most
-  {GUARD_PARAMS["num_leaves"]} leaves. A pick over `html_guard_max_lost`, an empty pick, or a
-  pick far shorter than a candidate the guard trusts more gives way (recorded as the reason).
-* Trained with cleaner {__version__}, seed {seed}; sets weighted by the inverse square root
-  of their size; labels from the gold F1 of each candidate after the text pipeline
+* **Guard model**: P(a candidate's recall is under {LOST_RECALL}), learned on pages where some
+  extraction reaches {FOUND_RECALL}; {guard_size}.
+  A pick over `html_guard_max_lost`, an empty pick, or a pick far shorter than a candidate
+  the guard trusts more gives way (the reason is recorded).
+* Trained with cleaner {__version__}, seed {seed}; sets weighted by the inverse square root of
+  their size; labels from the gold F1 of each candidate after the text pipeline
   (`cleaner.metric`).
 
 ## Training sets
@@ -524,10 +529,10 @@ shapes, markup figures, the scope asked for; no domain, URL or text of any page)
 ## Figures
 
 F1 of the text the cleaner outputs under each set's scope, by candidate (`_plain`: the
-text pipeline without its generic rules and heuristics); `cleaner` alone is the path without
-a model; peers at their defaults and configured
-to the set's scope, best one shown; lost: recall < {LOST_RECALL} where a peer reaches
-{FOUND_RECALL}; oracle: the best candidate of each page in hindsight.
+text pipeline without its generic rules and heuristics; `cleaner` alone is the path without
+a model). Peers at their defaults and configured to the set's scope, the best one shown.
+Lost: recall < {LOST_RECALL} where a peer reaches {FOUND_RECALL}. Oracle: the best candidate
+of each page in hindsight.
 
 {render(loso, "Leave one set out (trained on the other sets, scored on this one):")}
 

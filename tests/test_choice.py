@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import math
@@ -22,6 +23,7 @@ from cleaner.candidates import (
     readability_text,
 )
 from cleaner.choice import ChoiceModel, ModelError, bundled_model_path, decide
+from cleaner.cli import main
 from cleaner.config import CleanerConfig
 from cleaner.features import (
     CANDIDATE_FEATURES,
@@ -30,7 +32,7 @@ from cleaner.features import (
     table,
 )
 from cleaner.metric import PageCounts, match
-from cleaner.train import Scored, fit, score_choice
+from cleaner.train import Scored, TrainError, fit, read_set, score_choice
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
@@ -285,3 +287,67 @@ def test_training_scores_the_synthetic_pages_like_the_metric() -> None:
         for name, counts in page.counts.items():
             assert isinstance(counts, PageCounts)
             assert page.f1[NAMES.index(name)] <= 1.0
+
+
+def _gold_set(folder: Path, pages: int, scope: dict[str, bool], licence: str) -> Path:
+    folder.mkdir()
+    rows = []
+    for i in range(pages):
+        body = "".join(
+            f"<p>Story {i} paragraph {k}: the harbour bridge reopened on Monday after months "
+            f"of repairs, officials said, and traffic flowed freely.</p>"
+            for k in range(4 + i)
+        )
+        page = f"<html><head><title>Story {i}</title></head><body><nav>Home News</nav>{body}"
+        with gzip.open(folder / f"p{i}.html.gz", "wt", encoding="utf-8") as handle:
+            handle.write(page + "</body></html>")
+        text = "\n".join(fragment_text(body).splitlines())
+        rows.append(json.dumps({"id": f"p{i}", "url": None, "text": text, "scope": scope}))
+    (folder / "gold.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
+    (folder / "README.md").write_text(f"# set\n\n* Licence: {licence}\n", "utf-8")
+    return folder
+
+
+def test_train_choice_command_writes_a_model_and_its_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _gold_set(tmp_path / "alpha", 4, {"headline": False, "comments": False}, "MIT")
+    second = _gold_set(tmp_path / "beta", 3, {"headline": True, "comments": False}, "CC-BY")
+    out = tmp_path / "models" / "choice.json"
+    cache = tmp_path / "cache"
+    assert (
+        main(["train-choice", str(first), str(second), "-o", str(out), "--cache", str(cache)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Leave one set out" in printed
+    assert "| alpha | 4 |" in printed
+    assert "| beta | 3 |" in printed
+    model = ChoiceModel.load(out)
+    assert [s["set"] for s in model.info["trained_on"]] == ["alpha", "beta"]
+    assert [s["licence"] for s in model.info["trained_on"]] == ["MIT", "CC-BY"]
+    card = (tmp_path / "models" / "choice.card.md").read_text("utf-8")
+    assert "| `beta` | 3 | headline yes, comments no | CC-BY |" in card
+    assert len(list(cache.rglob("*.json"))) == 7  # one cached record per page
+    # Same sets, same seed: the same file, read from the cache.
+    again = tmp_path / "again.json"
+    assert (
+        main(["train-choice", str(first), str(second), "-o", str(again), "--cache", str(cache)])
+        == 0
+    )
+    assert again.read_text("utf-8") == out.read_text("utf-8")
+
+
+def test_train_choice_refuses_bad_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = _gold_set(tmp_path / "one", 2, {"headline": False, "comments": False}, "MIT")
+    assert main(["train-choice", str(one), "-o", str(tmp_path / "m.json")]) == 2
+    assert "at least two sets" in capsys.readouterr().err
+    bad = _gold_set(tmp_path / "bad", 2, {"headline": False, "comments": False}, "MIT")
+    with (bad / "gold.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    assert main(["train-choice", str(one), str(bad), "-o", str(tmp_path / "m.json")]) == 2
+    assert "gold.jsonl:3" in capsys.readouterr().err
+    mixed = _gold_set(tmp_path / "mixed", 2, {"headline": True, "comments": False}, "MIT")
+    with (mixed / "gold.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "x", "text": "t", "scope": {"headline": False}}) + "\n")
+    with pytest.raises(TrainError, match="disagree on scope"):
+        read_set(mixed)
