@@ -37,7 +37,7 @@ def main() -> None:
     gold = load_gold(args.directory / "gold.jsonl")
     ids = sorted(gold)[: args.pages]
     engine = cleaner.Cleaner()
-    model = engine._choice
+    model = engine._choice_model()
     if model is None:
         raise SystemExit("no choice model: nothing to measure")
     parts = dict.fromkeys(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,12 @@ class Cleaner:
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
-        self._choice = load_for(self.config)
+        # The bundled choice model is read when the first page needs it (importing
+        # lightgbm and reading the model take 0.6 s a text-only worker need not spend);
+        # a model file the config names is read now, so a bad one fails here.
+        self._choice_lock = threading.Lock()
+        self._choice_loaded = self.config.html_choice_model is not None
+        self._choice = load_for(self.config) if self._choice_loaded else None
         # The text pipeline of the ``_plain`` candidates: canonical form and site packs.
         self._plain_config = dataclasses.replace(self.config, heuristics=False, generic_rules=False)
 
@@ -179,9 +185,10 @@ class Cleaner:
             source=source,
         )
         removals = chosen.removals
-        if self._choice is not None and chosen.html:
+        model = self._choice_model()
+        if model is not None and chosen.html:
             docs = self.html_candidates(chosen, url=url, site=site, source=source)
-            doc, removals = self._choose(self._choice, chosen, docs)
+            doc, removals = self._choose(model, chosen, docs)
         else:
             doc = self._finish_html(
                 chosen.extraction.text, chosen, url=url, site=site, source=source
@@ -191,6 +198,18 @@ class Cleaner:
         for rule in {r.rule for r in removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
         return result
+
+    def _choice_model(self) -> ChoiceModel | None:
+        """The choice model, read once (``None``: no choice; see :func:`cleaner.choice.load_for`).
+
+        The bundled model is read when the first page needs it; a warning says if it is missing.
+        """
+        if not self._choice_loaded:
+            with self._choice_lock:
+                if not self._choice_loaded:
+                    self._choice = load_for(self.config)
+                    self._choice_loaded = True
+        return self._choice
 
     def html_candidates(
         self,
