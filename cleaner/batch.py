@@ -5,9 +5,10 @@ it (:mod:`cleaner.files`), skips it if its outputs carry the same stamp
 (:mod:`cleaner.stamps`), cleans it and writes its outputs atomically.  One bad
 input is recorded (``OUT/_errors.jsonl``) and the batch goes on.
 
-A WARC file (``.warc``, ``.warc.gz``) is cleaned like a JSON Lines input: one
-output record per HTML response in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`,
-imported only when a WARC file comes up, as it needs the ``warc`` extra).
+A web archive (``.warc``, ``.warc.gz``, ``.warc.wet.gz``, ``.arc``,
+``.arc.gz``) is cleaned like a JSON Lines input: one output record per
+document in ``OUT/<name>.jsonl`` (see :mod:`cleaner.warc`, imported only when
+a web archive comes up, as it needs the ``warc`` extra).
 """
 
 from __future__ import annotations
@@ -32,32 +33,35 @@ from cleaner.files import (
     write_atomic,
 )
 from cleaner.html import DecodeError, decode_bytes
-from cleaner.inputs import ERRORS_FILE, STREAM_KINDS, Task, input_kind
-from cleaner.jsonl import (
-    DocumentTimeout,
+from cleaner.inputs import ERRORS_FILE, STATS_FILE, STREAM_KINDS, Task, input_kind
+from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input
+from cleaner.records import (
     Fields,
-    RecordCleaner,
-    Sink,
+    JsonlWriter,
+    ProvenanceLevel,
+    Record,
     Tally,
-    clean_stream,
-    count_result,
+    count,
+    count_failure,
     error_record,
-    open_input,
     output_record,
+    shape_provenance,
 )
 from cleaner.stamps import Stamp, stamp, up_to_date
 
 __all__ = [
     "ERRORS_FILE",
+    "STATS_FILE",
     "BatchSetup",
     "InputError",
     "Outcome",
     "Summary",
     "Task",
     "Worker",
+    "clean_data",
     "clean_file",
     "deadline",
-    "document_line",
+    "document_record",
     "document_timed_out",
     "process",
     "read_input",
@@ -135,6 +139,10 @@ class BatchSetup:
         config: Cleaner options.
         force: Redo inputs whose outputs are up to date.
         dry_run: Clean but write nothing.
+        provenance: How much provenance the outputs carry.
+        counter: A shared counter (``multiprocessing.Value``) of the documents
+            and records done, which workers raise as they go, so that progress
+            moves within a long JSON Lines or web archive input too.
     """
 
     rules_dirs: tuple[Path, ...]
@@ -144,11 +152,13 @@ class BatchSetup:
     config: CleanerConfig = field(default_factory=CleanerConfig)
     force: bool = False
     dry_run: bool = False
+    provenance: ProvenanceLevel = "full"
+    counter: Any = field(default=None, compare=False)
 
     def __call__(self) -> Worker:
         """Load the packs and return the worker context."""
         cleaner = Cleaner(self.rules_dirs, config=self.config)
-        return Worker(RecordCleaner(cleaner, self.fields, self.site), self)
+        return Worker(RecordCleaner(cleaner, self.fields, self.site, self.provenance), self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +167,13 @@ class Worker:
 
     records: RecordCleaner
     setup: BatchSetup
+
+    def done(self, count: int) -> None:
+        """Count documents or records done on the run's shared counter, if any."""
+        counter = self.setup.counter
+        if counter is not None and count:
+            with counter.get_lock():
+                counter.value += count
 
 
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
@@ -183,10 +200,15 @@ def clean_file(cleaner: Cleaner, path: Path, *, site: str | None = None) -> tupl
         InputError: The file cannot be read or decoded.
     """
     kind, data = read_input(path, cleaner.config.max_input_bytes)
-    return _clean_data(cleaner, kind, data, site=site), len(data)
+    return clean_data(cleaner, kind, data, site=site), len(data)
 
 
-def _clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
+def clean_data(cleaner: Cleaner, kind: str, data: bytes, *, site: str | None) -> Result:
+    """Clean the bytes of a text or HTML document (``kind``), decoded as its kind wants.
+
+    Raises:
+        InputError: The bytes cannot be decoded.
+    """
     if kind == "html":
         try:
             return cleaner.clean_html(data, site=site)
@@ -207,9 +229,16 @@ def _source(task: Task) -> dict[str, Any]:
     return {"source": task.display, "source_bytes_base64": task.raw}
 
 
-def sidecar(task: Task, result: Result, stamp: Stamp | None = None) -> dict[str, Any]:
+def sidecar(
+    task: Task,
+    result: Result,
+    stamp: Stamp | None = None,
+    provenance: ProvenanceLevel = "full",
+) -> dict[str, Any]:
     """Return the JSON written next to the clean text."""
-    record = {**_source(task), "metadata": result.metadata, "provenance": result.provenance}
+    record: dict[str, Any] = {**_source(task), "metadata": result.metadata}
+    if provenance != "none":
+        record["provenance"] = shape_provenance(result.provenance, provenance)
     if stamp is not None:
         record["stamp"] = stamp
     return record
@@ -220,7 +249,12 @@ def _dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def write_outputs(task: Task, result: Result, stamp: Stamp | None = None) -> None:
+def write_outputs(
+    task: Task,
+    result: Result,
+    stamp: Stamp | None = None,
+    provenance: ProvenanceLevel = "full",
+) -> None:
     """Write the clean text, then the sidecar JSON of one task.
 
     The sidecar comes last: it is what marks the task as done.
@@ -228,7 +262,7 @@ def write_outputs(task: Task, result: Result, stamp: Stamp | None = None) -> Non
     assert task.text_out is not None and task.meta_out is not None
     # Folders are flushed once at the end of the batch (cleaner.files.fsync_folders).
     write_atomic(task.text_out, result.text, sync_folder=False)
-    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp)), sync_folder=False)
+    write_atomic(task.meta_out, _dumps(sidecar(task, result, stamp, provenance)), sync_folder=False)
 
 
 def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
@@ -273,19 +307,24 @@ def process(worker: Worker, task: Task) -> Outcome:
         done = None if options.force else up_to_date(task.text_out, task.meta_out, expected)
         if done is not None:
             tally = Tally(records=int(done.get("records", 1)), failed=int(done.get("failed", 0)))
+            worker.done(tally.records)
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
         if streamed:
             tally = _process_stream(worker, task, expected, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
-        result = _clean_data(worker.records.cleaner, kind, data, site=options.site)
+        result = clean_data(worker.records.cleaner, kind, data, site=options.site)
         if not options.dry_run:
-            write_outputs(task, result, expected)
+            write_outputs(task, result, expected, options.provenance)
     except Exception as exc:  # one bad document never stops a batch
         error = task.error(type(exc).__name__, str(exc))
-        return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
-    tally = Tally(records=1, bytes_in=len(data), bytes_out=len(result.text.encode("utf-8")))
-    tally.removals.update(r.rule for r in result.removals)
+        failure = Tally()
+        count_failure(failure, exc)
+        worker.done(1)
+        return Outcome(task.display, "failed", failure, error=error)
+    tally = Tally()
+    count(tally, result, len(data))
+    worker.done(1)
     return Outcome(task.display, "cleaned", tally, outputs)
 
 
@@ -302,13 +341,17 @@ def deadline(task: Task, seconds: float | None) -> float | None:
 def timed_out(task: Task, why: str) -> Outcome:
     """The outcome of a task whose worker was killed at its deadline (or died)."""
     error = task.error("DocumentTimeout", why)
-    return Outcome(task.display, "failed", Tally(records=1, failed=1), error=error)
+    failure = Tally()
+    count_failure(failure, DocumentTimeout(why))
+    return Outcome(task.display, "failed", failure, error=error)
 
 
-def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[bytes, Tally]:
+def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[Record, Tally]:
     """The error record of a document file whose worker was killed (stream modes)."""
-    record = error_record(ctx_fields.id, task.display, None, DocumentTimeout(why))
-    return record, Tally(records=1, failed=1)
+    failure = Tally()
+    exc = DocumentTimeout(why)
+    count_failure(failure, exc)
+    return error_record(ctx_fields.id, task.display, exc), failure
 
 
 def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) -> Tally:
@@ -317,9 +360,9 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
-            return write(discard)
+            return write(JsonlWriter(discard))
     with atomic_open(task.text_out, sync_folder=False) as sink:
-        tally = write(sink)
+        tally = write(JsonlWriter(sink, id_field=worker.records.fields.id))
     record: dict[str, Any] = {
         **_source(task),
         "records": tally.records,
@@ -327,50 +370,65 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     }
     if warc:
         record["passed_over"] = dict(sorted(tally.passed_over.items()))
+        record["record_types"] = dict(sorted(tally.record_types.items()))
     record["stamp"] = expected
     write_atomic(task.meta_out, _dumps(record), sync_folder=False)
     return tally
 
 
-def _jsonl_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
+def _jsonl_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
     def setup() -> RecordCleaner:
         return worker.records
 
-    def write(sink: Sink) -> Tally:
+    def write(sink: JsonlWriter) -> Tally:
         with open_input(source) as lines:
             return clean_stream(
-                lines, sink, setup=setup, max_line_bytes=worker.setup.config.max_input_bytes
+                lines,
+                sink,
+                setup=setup,
+                max_line_bytes=worker.setup.config.max_input_bytes,
+                on_done=worker.done,
             )
 
     return write
 
 
-def _warc_writer(worker: Worker, source: Path) -> Callable[[Sink], Tally]:
-    from cleaner.warc import write_jsonl  # noqa: PLC0415 - needs the optional warc extra
+def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
+    from cleaner.warc import clean_warc  # noqa: PLC0415 - needs the optional warc extra
 
-    def write(sink: Sink) -> Tally:
-        return write_jsonl(source, sink, worker.records)
+    def write(sink: JsonlWriter) -> Tally:
+        tally = Tally()
+        records = worker.records
+        for record in clean_warc(
+            source,
+            records.cleaner,
+            site=records.site,
+            stats=tally,
+            fields=records.fields,
+            provenance=records.provenance,
+        ):
+            sink.write(record)
+            worker.done(1)
+        return tally
 
     return write
 
 
-def document_line(ctx: RecordCleaner, task: Task) -> tuple[bytes, Tally]:
-    """Clean one document file into a JSON Lines output record; return it and its counts.
+def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
+    """Clean one document file into an output record; return it and its counts.
 
     The record's id is the file's path as shown (``task.display``); a file that
     cannot be read or cleaned gives an error record.  This is how the stream
     modes take text and HTML files.
     """
-    tally = Tally(records=1)
+    tally = Tally()
     try:
         if task.refused is not None:
             raise InputError(task.refused)
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        result = _clean_data(ctx.cleaner, kind, data, site=ctx.site)
-        line = output_record(ctx.fields, task.display, {}, result)
+        result = clean_data(ctx.cleaner, kind, data, site=ctx.site)
     except Exception as exc:  # one bad document never stops a stream
-        tally.failed = 1
-        return error_record(ctx.fields.id, task.display, None, exc), tally
-    tally.bytes_in = len(data)
-    count_result(tally, result)
-    return line, tally
+        count_failure(tally, exc)
+        return error_record(ctx.fields.id, task.display, exc), tally
+    count(tally, result, len(data))
+    return output_record(ctx.fields, task.display, {}, result, ctx.provenance), tally

@@ -10,10 +10,11 @@ import argparse
 import contextlib
 import functools
 import importlib
-import itertools
 import json
+import multiprocessing
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -29,10 +30,16 @@ from cleaner import (
     batch,
     detectors,
     files,
-    jsonl,
 )
 from cleaner.batch import Summary, clean_file
-from cleaner.evaluate import HTML_BASELINES, EvalError, evaluate, render
+from cleaner.evaluate import (
+    HTML_BASELINES,
+    EvalError,
+    Evaluation,
+    evaluate,
+    render,
+    render_macro,
+)
 from cleaner.files import (
     InputError,
     OutputBusy,
@@ -41,13 +48,23 @@ from cleaner.files import (
     remove_stale_temp,
     remove_stale_temp_of,
 )
-from cleaner.inputs import ERRORS_FILE, Task, discover, find_collisions, input_kind, shown
-from cleaner.jsonl import Fields, RecordCleaner, Sink, Tally
+from cleaner.inputs import (
+    ERRORS_FILE,
+    STATS_FILE,
+    STREAM_KINDS,
+    Task,
+    discover,
+    find_collisions,
+    input_kind,
+    shown,
+)
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
+from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
+from cleaner.streams import STDIN, StreamOptions, clean_stream_to, is_url, stats, stream_inputs
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 DEFAULT_DOC_TIMEOUT = 30.0
@@ -125,6 +142,25 @@ def _jsonl_args(parser: argparse.ArgumentParser) -> None:
             metavar="NAME",
             help=f"JSON Lines field holding the {name} (default: %(default)s)",
         )
+    parser.add_argument(
+        "--provenance",
+        choices=PROVENANCE_LEVELS,
+        default="full",
+        help="provenance in each output: full (every removal, default); summary (removal "
+        "counts per rule, hashes, pack versions); none",
+    )
+    parser.add_argument(
+        "--stats",
+        type=Path,
+        metavar="FILE",
+        help="with --format jsonl or parquet: write the run's counts as JSON to FILE "
+        "(folder mode writes OUT/_stats.json)",
+    )
+
+
+def _location(value: str) -> Path | str:
+    """A local path, or an fsspec URL (``s3://...``) kept as given."""
+    return value if is_url(value) else Path(value)
 
 
 def _cpu_count() -> int:
@@ -147,15 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
         "clean",
         help="clean files, folders and JSON Lines streams",
         description="Clean text (.txt), HTML (.html, .htm, .html.gz), JSON Lines "
-        "(.jsonl, .jsonl.gz) and WARC (.warc, .warc.gz) files; folders are walked "
+        "(.jsonl, .jsonl.gz) and web archive (.warc, .warc.gz, .warc.wet.gz, .arc, .arc.gz) "
+        "files; folders are walked "
         "recursively. With --format jsonl or parquet, write one stream of records from SRC "
         "files, folders or '-' (JSON Lines on standard input).",
     )
-    clean.add_argument("sources", nargs="+", type=Path, metavar="SRC")
+    clean.add_argument("sources", nargs="+", type=_location, metavar="SRC")
     clean.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_location,
         metavar="OUT",
         help="output folder: OUT/<path>.txt (text) and OUT/<path>.json "
         "(provenance); without it a single file is printed to stdout. "
@@ -214,19 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = sub.add_parser(
         "eval",
-        help="score cleaner on an evaluation set beside the baselines",
-        description="Score cleaner on a folder of <id>.html.gz pages with gold.jsonl "
-        "(beside trafilatura.extract, readability-lxml and jusText at default settings), "
-        "or on a folder of <id>.txt "
-        "files (beside the text as is), with the shingle metric of the article-extraction "
-        "benchmark.",
+        help="score cleaner on evaluation sets beside the baselines",
+        description="Score cleaner on folders of <id>.html.gz pages with gold.jsonl "
+        "(beside trafilatura.extract, readability-lxml and jusText, at their defaults and "
+        "configured to the set's scope, whichever scores higher), or of <id>.txt files "
+        "(beside the text as is and the oracle line filter), with the shingle metric of the "
+        "article-extraction benchmark.  The cleaner is configured to the scope of the gold "
+        "rows (headline, comments).  One table per set, lost articles by id, and a "
+        "macro-average over several sets.",
     )
-    evaluation.add_argument("directory", type=Path, metavar="DIR")
+    evaluation.add_argument("directories", type=Path, nargs="+", metavar="DIR")
     evaluation.add_argument(
         "--gold",
         type=Path,
         metavar="FILE",
-        help="gold JSON Lines (default: DIR/gold.jsonl for HTML, DIR/../dev/gold.jsonl for text)",
+        help="gold JSON Lines, with one DIR only (default: DIR/gold.jsonl for HTML; "
+        "for a text set SET-text, SET/gold.jsonl beside it, else DIR/../dev/gold.jsonl)",
     )
     evaluation.add_argument(
         "--resamples", type=int, default=1000, metavar="N", help="bootstrap resamples (0: none)"
@@ -266,7 +306,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.format in ("jsonl", "parquet"):
         return _clean_jsonl(args)
-    if Path("-") in args.sources:
+    if any(is_url(s) for s in [*args.sources, args.output]):
+        raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
+    if STDIN in args.sources:
         raise UsageError("'-' (standard input) needs --format jsonl or --format parquet")
     missing = [str(s) for s in args.sources if not s.exists()]
     if missing:
@@ -276,8 +318,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise UsageError(f"{args.output}: output must be a folder")
     cleaner = _cleaner(args.rules, _clean_config(args))
-    if args.site is not None and args.site not in cleaner.registry.packs:
-        raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
+    _require_site(cleaner, args.site)
     if args.output is None:
         if input_kind(args.sources[0]) == "warc":
             raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
@@ -315,16 +356,20 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
     if collisions:
         raise UsageError("output collisions:\n  " + "\n  ".join(collisions))
     if any(input_kind(task.source) == "warc" for task in tasks):
-        _require_extra("cleaner.warc", "warc", "WARC input")
+        _require_extra("cleaner.warc", "warc", "web archive input")
     fields = _fields(args)
     setup = batch.BatchSetup(
         rules_dirs=tuple(args.rules),
-        fingerprint=config_fingerprint(cleaner, site=args.site, fields=fields),
+        fingerprint=config_fingerprint(
+            cleaner, site=args.site, fields=fields, provenance=args.provenance
+        ),
         site=args.site,
         fields=fields,
         config=cleaner.config,
         force=args.force,
         dry_run=args.dry_run,
+        provenance=args.provenance,
+        counter=multiprocessing.Value("q", 0),
     )
     with contextlib.ExitStack() as held:
         if not args.dry_run:
@@ -348,31 +393,44 @@ def _run_folder(
     tasks: Sequence[Task], setup: batch.BatchSetup, out: Path, args: argparse.Namespace
 ) -> int:
     summary = Summary()
-    progress = Progress(len(tasks), enabled=not args.quiet)
+    start = time.perf_counter()
+    # Progress counts documents and records as workers write them; the total is known
+    # without reading anything only when no input holds many records.
+    streams = any(input_kind(task.source) in STREAM_KINDS for task in tasks)
+    progress = Progress(
+        None if streams else len(tasks),
+        unit="record" if streams else "doc",
+        enabled=not args.quiet,
+    )
     jobs = min(args.jobs, max(len(tasks), 1))
     try:
         seconds = _doc_timeout(args)
-        outcomes = ordered_map(
-            batch.process,
-            tasks,
-            setup=setup,
-            jobs=jobs,
-            chunksize=4,
-            timeout=None if seconds is None else functools.partial(batch.deadline, seconds=seconds),
-            on_timeout=batch.timed_out,
-        )
-        for outcome in outcomes:
-            summary.record(outcome)
-            progress.update()
-            if outcome.error is not None:
-                progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
-            if args.dry_run:
-                for path in outcome.outputs:
-                    print(f"would write {shown(path)[0]}")
+        with progress.follow(setup.counter):
+            outcomes = ordered_map(
+                batch.process,
+                tasks,
+                setup=setup,
+                jobs=jobs,
+                chunksize=4,
+                timeout=(
+                    None if seconds is None else functools.partial(batch.deadline, seconds=seconds)
+                ),
+                on_timeout=batch.timed_out,
+            )
+            for outcome in outcomes:
+                summary.record(outcome)
+                if outcome.error is not None:
+                    progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
+                if args.dry_run:
+                    for path in outcome.outputs:
+                        print(f"would write {shown(path)[0]}")
     finally:
         progress.close()
     if not args.dry_run:
         batch.write_errors(out, summary.errors)
+        counts = stats(summary.tally, time.perf_counter() - start)
+        counts.update(inputs=len(tasks), up_to_date=summary.skipped)
+        files.write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
         fsync_folders(out)  # the outputs' renames, made durable once for the batch
     if not args.quiet:
         _print_summary(summary, out, dry_run=args.dry_run)
@@ -390,186 +448,95 @@ def _fields(args: argparse.Namespace) -> Fields:
     return Fields(id=args.id_field, text=args.text_field, html=args.html_field, url=args.url_field)
 
 
-_STDIN = Path("-")
+def _stream_options(args: argparse.Namespace, config: CleanerConfig) -> StreamOptions:
+    return StreamOptions(
+        rules_dirs=tuple(args.rules),
+        fields=_fields(args),
+        site=args.site,
+        config=config,
+        jobs=args.jobs,
+        provenance=args.provenance,
+        timeout=_doc_timeout(args),
+    )
 
 
 def _clean_jsonl(args: argparse.Namespace) -> int:
-    """Clean records from files, folders or stdin into one JSON Lines or Parquet output.
-
-    JSON Lines inputs give one record per line, WARC files one per HTML
-    response, text and HTML files one each (id: the file's path); all go in
-    input order through the same record writer, then to JSON Lines or Parquet.
-    """
-    missing = [str(s) for s in args.sources if s != _STDIN and not s.exists()]
+    """Clean records from files, folders or stdin into one JSON Lines or Parquet output."""
+    if any(is_url(s) for s in [*args.sources, args.output]):
+        _require_extra("fsspec", "fsspec", "a URL")
+    missing = [str(s) for s in args.sources if s != STDIN and not _exists(s)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    if args.sources.count(_STDIN) > 1:
+    if args.sources.count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be read only once")
     if args.dry_run:
         raise UsageError("--dry-run applies to folder mode (-o OUT with --format files)")
-    if args.output is not None and args.output.is_dir():
+    if isinstance(args.output, Path) and args.output.is_dir():
         raise UsageError(
             f"{args.output}: with --format {args.format}, -o names a file, not a folder"
         )
-    parquet = args.format == "parquet"
-    if parquet:
+    if args.format == "parquet":
         if args.output is None:
             raise UsageError("--format parquet needs an output file: -o FILE.parquet")
-        if (args.id_field, args.text_field) != ("id", "text"):
-            raise UsageError(
-                "Parquet output has fixed id and text columns: --id-field and --text-field "
-                "apply to --format jsonl"
-            )
         _require_extra("cleaner.parquet", "parquet", "Parquet output")
-    inputs = _stream_inputs(args.sources, args.output)
-    if any(kind == "warc" for kind, _ in inputs):
-        _require_extra("cleaner.warc", "warc", "WARC input")
-    cleaner = _cleaner(args.rules, _clean_config(args))
-    if args.site is not None and args.site not in cleaner.registry.packs:
-        raise UsageError(str(UnknownSiteError(f"no rule pack named {args.site!r}")))
+    inputs = stream_inputs(args.sources, args.output)
+    if any(item.kind == "warc" for item in inputs):
+        _require_extra("cleaner.warc", "warc", "web archive input")
+    config = _clean_config(args)
+    cleaner = _cleaner(args.rules, config)
+    _require_site(cleaner, args.site)
     progress = Progress(None, unit="record", enabled=not args.quiet)
     try:
         with contextlib.ExitStack() as stack:
-            if args.output is not None:
+            if isinstance(args.output, Path):
+                # One run at a time writes a file: a second would sweep the first's live one.
                 stack.push(_lock(args.output, folder=False, wait=args.wait))
                 remove_stale_temp_of(args.output)
-            sink: Sink
-            if parquet:
-                from cleaner.parquet import ParquetLineSink  # noqa: PLC0415 - optional extra
-
-                sink = stack.enter_context(ParquetLineSink(args.output))
-            elif args.output is None:
-                sink = sys.stdout.buffer
-            else:
-                sink = stack.enter_context(files.atomic_open(args.output))
-            tally = _write_stream(inputs, sink, cleaner, args, progress)
-    except InputError as exc:
+            tally, seconds = clean_stream_to(
+                args.sources,
+                args.output,
+                cleaner=cleaner,
+                options=_stream_options(args, cleaner.config),
+                output_format=args.format,
+                on_done=progress.update,
+                on_error=lambda message: progress.write(f"cleaner: {message}"),
+                inputs=inputs,
+            )
+    finally:
         progress.close()
-        print(f"cleaner: {exc}", file=sys.stderr)
-        return EXIT_FAILURES
-    progress.close()
+    if args.stats is not None:
+        files.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
 
 
-def _stream_inputs(sources: Sequence[Path], output: Path | None) -> list[tuple[str, Task]]:
-    """Return the kind and task of every input of a stream, in order.
+def _exists(location: Path | str) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    import fsspec  # noqa: PLC0415 - the fsspec extra
 
-    Folders are walked as in folder mode (the output file is never read); a
-    file named on the command line whose kind is unknown is JSON Lines, and so
-    is ``-``.
-    """
-    written = output.resolve() if output is not None else None
-    inputs: list[tuple[str, Task]] = []
-    for source in sources:
-        if source == _STDIN:
-            inputs.append(("jsonl", Task(source, None, None, "-")))
-            continue
-        for task in discover([source], None):
-            if source.is_dir() and task.source.resolve() == written:
-                continue
-            inputs.append((input_kind(task.source) or "jsonl", task))
-    return inputs
+    filesystem, path = fsspec.core.url_to_fs(location)
+    return bool(filesystem.exists(path))
 
 
-def _write_stream(
-    inputs: Sequence[tuple[str, Task]],
-    sink: Sink,
-    cleaner: Cleaner,
-    args: argparse.Namespace,
-    progress: Progress,
-) -> Tally:
-    """Write the output records of every input to ``sink``; return the counts."""
-    local = RecordCleaner(cleaner, _fields(args), args.site)
-    seconds = _doc_timeout(args)
-    # A deadline needs worker processes (a runaway document is killed with its worker).
-    setup: Any = (
-        (lambda: local)
-        if args.jobs == 1 and seconds is None
-        else jsonl.Setup(tuple(args.rules), local.fields, args.site, cleaner.config)
-    )
-    tally = Tally()
-    # Consecutive text and HTML files are one parallel run; a JSON Lines or WARC input is one.
-    for is_document, group in itertools.groupby(inputs, key=lambda i: i[0] in ("text", "html")):
-        if is_document:
-            tasks = [task for _, task in group]
-            results = ordered_map(
-                batch.document_line,
-                tasks,
-                setup=setup,
-                jobs=args.jobs,
-                chunksize=4,
-                timeout=None if seconds is None else lambda _: seconds,
-                on_timeout=functools.partial(batch.document_timed_out, local.fields),
-            )
-            for line, counts in results:
-                sink.write(line + b"\n")
-                tally.merge(counts)
-                progress.update()
-            continue
-        for kind, task in group:
-            tally.merge(
-                _write_records(
-                    kind,
-                    task,
-                    sink,
-                    local=local,
-                    setup=setup,
-                    jobs=args.jobs,
-                    progress=progress,
-                    timeout=seconds,
-                )
-            )
-    return tally
-
-
-def _write_records(
-    kind: str,
-    task: Task,
-    sink: Sink,
-    *,
-    local: RecordCleaner,
-    setup: Any,
-    jobs: int,
-    progress: Progress,
-    timeout: float | None = None,
-) -> Tally:
-    """Write the records of one JSON Lines or WARC input; unreadable input is an InputError."""
-    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
-        raise InputError(f"{task.display}: {task.refused}")
+def _require_site(cleaner: Cleaner, site: str | None) -> None:
     try:
-        if kind == "warc":
-            from cleaner.warc import WarcError, write_jsonl  # noqa: PLC0415 - optional extra
+        cleaner.registry.require(site)
+    except UnknownSiteError as exc:
+        raise UsageError(str(exc)) from None
 
-            try:
-                return write_jsonl(task.source, sink, local, on_done=progress.update)
-            except WarcError as exc:
-                raise InputError(str(exc)) from None
-        with contextlib.ExitStack() as stack:
-            lines = (
-                sys.stdin.buffer
-                if task.source == _STDIN
-                else stack.enter_context(jsonl.open_input(task.source))
-            )
-            return jsonl.clean_stream(
-                lines,
-                sink,
-                setup=setup,
-                jobs=jobs,
-                on_done=progress.update,
-                max_line_bytes=local.cleaner.config.max_input_bytes,
-                timeout=timeout,
-            )
-    except BrokenPipeError:
-        raise  # the reader went away: not a failure of this input
-    except (OSError, EOFError) as exc:  # unreadable, truncated gzip, disk full
-        raise InputError(f"{task.display}: {exc}") from None
+
+def _counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
 
 
 def _passed_over(counts: Counter[str]) -> str:
-    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(counts.items()))
-    return f"{sum(counts.values())} WARC response(s) passed over ({reasons})"
+    return f"{sum(counts.values())} web archive document(s) passed over ({_counts(counts)})"
+
+
+def _archive_records(counts: Counter[str]) -> str:
+    return f"{sum(counts.values())} web archive record(s) read ({_counts(counts)})"
 
 
 def _print_stream_summary(tally: Tally) -> None:
@@ -580,6 +547,8 @@ def _print_stream_summary(tally: Tally) -> None:
     if tally.passed_over:
         line += "; " + _passed_over(tally.passed_over)
     print(line, file=sys.stderr)
+    if tally.record_types:
+        print(f"  {_archive_records(tally.record_types)}", file=sys.stderr)
 
 
 def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: int = 10) -> None:
@@ -595,6 +564,8 @@ def _print_summary(summary: Summary, out: Path, *, dry_run: bool = False, top: i
         print(f"  {count:6d}  {rule}", file=sys.stderr)
     if summary.tally.passed_over:
         print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
+    if summary.tally.record_types:
+        print(f"  {_archive_records(summary.tally.record_types)}", file=sys.stderr)
     if summary.errors and not dry_run:
         print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
@@ -839,27 +810,37 @@ def cmd_rules_import_ftr(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Score cleaner (and the baseline) on an evaluation set; print the table."""
+    """Score cleaner (and the baselines) on evaluation sets; print a table per set."""
     if args.resamples < 0:
         raise UsageError("--resamples must be 0 or more")
+    if args.gold is not None and len(args.directories) > 1:
+        raise UsageError("--gold goes with one DIR only")
     engine = _cleaner(args.rules, CleanerConfig(html_fast=args.fast))
-    try:
-        evaluation = evaluate(
-            args.directory,
-            gold_path=args.gold,
-            cleaner=engine,
-            resamples=args.resamples,
-            baseline=not args.no_baseline,
-            baselines=args.baselines.split(",") if args.baselines else None,
-        )
-    except EvalError as exc:
-        raise UsageError(str(exc)) from None
-    print(render(evaluation))
+    evaluations: list[Evaluation] = []
     failed = False
-    for run in evaluation.systems:
-        for pid, error in run.errors.items():
-            failed = True
-            print(f"cleaner: {run.name}: page {pid}: {error}", file=sys.stderr)
+    for directory in args.directories:
+        try:
+            evaluation = evaluate(
+                directory,
+                gold_path=args.gold,
+                cleaner=engine,
+                resamples=args.resamples,
+                baseline=not args.no_baseline,
+                baselines=args.baselines.split(",") if args.baselines else None,
+            )
+        except EvalError as exc:
+            raise UsageError(str(exc)) from None
+        if evaluations:
+            print()
+        print(render(evaluation), flush=True)
+        evaluations.append(evaluation)
+        for run in evaluation.systems:
+            for pid, error in run.errors.items():
+                failed = True
+                print(f"cleaner: {run.name}: page {pid}: {error}", file=sys.stderr)
+    if len(evaluations) > 1:
+        print()
+        print(render_macro(evaluations))
     return EXIT_FAILURES if failed else EXIT_OK
 
 

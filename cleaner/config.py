@@ -20,7 +20,9 @@ class CleanerConfig:
         text_heuristics: The text detectors to run after the rule packs, in
             this order (names of ``text`` detectors in :mod:`cleaner.detectors`).
             Position-based detectors see the text without what earlier ones
-            removed, so the order matters.
+            removed, so the order matters: ``duplicate_paragraph`` and
+            ``pull_quote`` run after the comment cuts, so that a reader quoting
+            the article is gone before repeats are looked for.
         generic_rules: Apply packs marked ``always`` (``rules/generic.yaml``).
         head_lines: How many paragraphs from the top count as the document head,
             where navigation, labels and duplicated titles sit.
@@ -31,6 +33,9 @@ class CleanerConfig:
             copy still goes to ``metadata.title``).  By default the text is the
             article body, as in the HTML path and in article-body gold data, and
             the headline moves to ``metadata.title`` as a recorded removal.
+            Kept, the whole article header stays as the page shows it: the
+            byline, dateline and date stamp above the body are not moved to
+            metadata either (gold data that counts the headline counts them).
         title_max_words: A first paragraph longer than this is not a title.
         pull_quote_min_words: Shortest quoted paragraph tested as a pull quote.
         pull_quote_overlap: Share of a quote's word pairs that must appear in
@@ -151,19 +156,56 @@ class CleanerConfig:
             share of another candidate's, which the guard thinks less likely
             to lose the article, gives way to it (an article half lost); 0
             turns this rule off.
-        keep_comments: Keep the page's comment sections (readers' comments are
-            content, as in forum or guestbook pages).  By default they are
-            dropped: trafilatura and resiliparse skip them and the text
-            heuristic ``comment_thread`` cuts them.
+        keep_comments: Keep readers' comments as part of the text.  By default
+            a comment section is page furniture: ``comment_thread`` cuts it
+            from the text and the HTML path extracts without comments.  On,
+            ``comment_thread`` does not run and trafilatura's recall pass
+            extracts comments too (``include_comments``), for corpora whose
+            content includes the discussion (forums, guestbooks).  The cuts of
+            the rules in ``comment_rules`` are not applied either.
+        comment_rules: Rules (qualified ids) that cut a comment section; with
+            ``keep_comments`` their cuts are ignored.
+        duplicate_passage_words: ``duplicate_paragraph`` keeps a repeated
+            passage of several sentences and at least this many words unless it
+            directly follows its first copy.
+        loss_guard: Run the loss guard (:mod:`cleaner.guard`): a rule whose
+            cuts in one step would take most of the document's prose on weak
+            evidence is deferred, and the deferral recorded in provenance.
+        guard_prose_min_words: Fewest words of a paragraph the guard counts
+            as prose (it must also end like a sentence).
+        guard_max_prose_share: Largest share of the prose one rule may remove
+            in one step without further evidence.
+        guard_body_min_prose: A truncation that takes more than that share
+            still goes ahead when at least this many prose paragraphs come
+            before its cut point (the comment thread follows the article).
+        guard_min_lines: Any other rule is deferred only when it would take at
+            least this many prose paragraphs.
+        furniture_label_words: ``table_furniture`` drops a one-cell table row
+            of at most this many words (a label such as "| Blog Menu |").
+        furniture_rights_max_words: Longest line ``copyright_line`` drops.
+        furniture_tool_max_words: Longest row of page tools ``tool_row`` drops.
+        furniture_list_min_lines: Shortest run of counted links ("Xbox (53)")
+            ``counted_list`` drops.
+        comment_meta_min_lines: Fewest comment metadata lines (reply controls,
+            author lines) ``comment_tail`` needs to recognise a thread.
+        comment_meta_max_gap: Most paragraphs between two of those lines, and
+            between the last and the end of the text.
+        headline_body_min_words: Without a known title, the first line is moved
+            to ``metadata.title`` only when the line after it is a sentence of
+            at least this many words (a body, not a menu item).
+        caption_max_words: ``photo_credit`` leaves a paragraph of this many
+            words or more: a caption is short, a long paragraph with a credit
+            is body text citing its source.
     """
 
     regex_timeout: float = 0.5
     max_passes: int = 4
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
-        *("share_widget", "nav_menu", "breadcrumbs", "section_label", "photo_credit"),
-        *("prev_next_links", "dateline_metadata", "byline", "duplicate_paragraph"),
-        *("pull_quote", "editor_note", "comment_thread", "edge_timestamp", "headline"),
+        *("share_widget", "table_furniture", "copyright_line", "tool_row", "counted_list"),
+        *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
+        *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
+        *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
         "capital_crosslink",
     )
     generic_rules: bool = True
@@ -225,3 +267,18 @@ class CleanerConfig:
     html_guard_max_lost: float = 0.5
     html_guard_min_ratio: float = 0.5
     keep_comments: bool = False
+    comment_rules: tuple[str, ...] = ("generic/comment_section",)
+    duplicate_passage_words: int = 20
+    loss_guard: bool = True
+    guard_prose_min_words: int = 8
+    guard_max_prose_share: float = 0.5
+    guard_body_min_prose: int = 1
+    furniture_label_words: int = 4
+    furniture_rights_max_words: int = 25
+    furniture_tool_max_words: int = 15
+    furniture_list_min_lines: int = 3
+    comment_meta_min_lines: int = 3
+    comment_meta_max_gap: int = 8
+    headline_body_min_words: int = 8
+    caption_max_words: int = 25
+    guard_min_lines: int = 2

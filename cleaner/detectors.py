@@ -106,7 +106,7 @@ def rule_id(fn: Callable[..., Any]) -> str:
 def all_detectors() -> dict[str, Detector]:
     """Return the registry with every detector module imported."""
     # The modules register their detectors when imported; they import this one.
-    from cleaner import extraction, heuristics, htmlrules  # noqa: F401, PLC0415
+    from cleaner import extraction, furniture, heuristics, htmlrules  # noqa: F401, PLC0415
 
     return REGISTRY
 

@@ -5,12 +5,27 @@ Two layouts are understood:
 * **HTML**: a folder of ``<id>.html.gz`` pages (UTF-8) with ``gold.jsonl``
   (``{"id", "url", "text"}`` per line).  Every page is cleaned with
   :meth:`cleaner.Cleaner.clean_html` and given to the extractors a user could
-  pick instead, each at its default settings (:data:`HTML_BASELINES`):
-  ``trafilatura.extract``, readability-lxml and jusText.
+  pick instead (:data:`HTML_BASELINES`): ``trafilatura.extract``,
+  readability-lxml and jusText.  Each peer runs at its default settings and,
+  where it has the options, configured to the set's scope; the table shows
+  whichever of the two scores higher.
 * **text**: a folder of ``<id>.txt`` files (already extracted text) scored
-  against a ``gold.jsonl`` elsewhere.  Every file is cleaned with
+  against a ``gold.jsonl`` elsewhere (for ``<set>-text/``, the sibling
+  ``<set>/gold.jsonl``).  Every file is cleaned with
   :meth:`cleaner.Cleaner.clean` and also scored as it is, the baseline the
-  text path has to beat.
+  text path has to beat, and as the oracle line filter keeps it
+  (:func:`oracle_lines`), the ceiling of a cleaner that keeps or drops whole
+  lines.  The share of the gap closed says how far the cleaner got from the
+  text as is towards that ceiling.
+
+Gold rows may carry ``scope: {"headline": bool, "comments": bool}``: what the
+gold counts as content.  A set without it counts the article body alone (no
+headline, no comments).  The cleaner is configured to the scope
+(``keep_headline``, ``keep_comments``), and so are the peers.
+
+A page is **lost** when the cleaner's recall is below :data:`LOST_RECALL` while
+a peer (HTML) or the text as is (text sets) reaches :data:`FOUND_RECALL`:
+deleting an article is the worst failure, and the count is reported by id.
 
 Both systems see the same decoded input and the page's URL from the gold file;
 reading and decompressing happen before the clocks start, so docs/s measures
@@ -21,8 +36,11 @@ docs/s compare as ratios on a machine whose load changes.  Scores use
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gzip
 import json
+import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,12 +53,21 @@ from lxml import html as lxml_html
 from readability import Document as ReadabilityDocument
 
 from cleaner import Cleaner, default_cleaner
-from cleaner.metric import Report, score
+from cleaner.metric import NGRAM, Report, score, shingles
 
 Layout = Literal["html", "text"]
 
 HTML_SUFFIX = ".html.gz"
 TEXT_SUFFIX = ".txt"
+TEXT_SET_SUFFIX = "-text"
+"""A text set ``<set>-text/`` takes its gold from the sibling ``<set>/gold.jsonl``."""
+
+LOST_RECALL = 0.5
+"""A page is lost when the cleaner's recall is below this ..."""
+FOUND_RECALL = 0.8
+"""... while a peer (or the text as is) reaches this recall."""
+ORACLE_SHARE = 0.5
+"""The oracle line filter keeps a line when at least this share of its shingles is in the gold."""
 
 
 class EvalError(ValueError):
@@ -48,12 +75,38 @@ class EvalError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Scope:
+    """What a set's gold counts as content besides the article body.
+
+    Attributes:
+        headline: The headline opens the gold text.
+        comments: Readers' comments count as content.
+    """
+
+    headline: bool = False
+    comments: bool = False
+
+    def __str__(self) -> str:
+        """``headline yes, comments no``."""
+        yes = {True: "yes", False: "no"}
+        return f"headline {yes[self.headline]}, comments {yes[self.comments]}"
+
+
+@dataclass(frozen=True, slots=True)
 class GoldPage:
-    """One page of the gold file."""
+    """One page of the gold file.
+
+    Attributes:
+        id: The page id (the input file is ``<id>.html.gz`` or ``<id>.txt``).
+        url: The page's URL, if known.
+        text: The gold text.
+        scope: The row's ``scope``, or ``None`` when the row has none.
+    """
 
     id: str
     url: str | None
     text: str
+    scope: Scope | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +124,13 @@ class SystemRun:
     report: Report
     seconds: float
     errors: dict[str, str] = field(default_factory=dict)
+    variant: str = ""
+    """For a peer: ``default`` or ``scope`` (configured to the set's scope)."""
+
+    @property
+    def empty(self) -> int:
+        """Pages whose output has no token."""
+        return sum(1 for c in self.report.pages.values() if not c.has_pred)
 
     @property
     def docs_per_second(self) -> float:
@@ -81,12 +141,63 @@ class SystemRun:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    """The outcome of one evaluation run: the set and each system's scores."""
+    """The outcome of one evaluation run: the set and each system's scores.
+
+    Attributes:
+        layout: ``html`` or ``text``.
+        directory: The set's folder.
+        gold_path: The gold file.
+        systems: Every run: the cleaner first, then the baselines (both
+            variants of a peer that has scope options), then, on a text set,
+            the oracle line filter.
+        scope: The scope the cleaner and the peers were configured to.
+    """
 
     layout: Layout
     directory: Path
     gold_path: Path
     systems: list[SystemRun]
+    scope: Scope = Scope()
+
+    def shown(self) -> list[SystemRun]:
+        """The runs the table shows: each peer at whichever variant scores higher."""
+        best: dict[str, SystemRun] = {}
+        for run in self.systems:
+            held = best.get(run.name)
+            if held is None or run.report.means.f1 > held.report.means.f1:
+                best[run.name] = run
+        return list(best.values())
+
+    def baselines(self) -> list[SystemRun]:
+        """The runs a lost article is judged against: every peer variant, or the text as is."""
+        return [run for run in self.systems if run.name not in ("cleaner", "oracle")]
+
+    def lost(self) -> list[str]:
+        """Ids of the pages the cleaner lost (see :data:`LOST_RECALL`), sorted."""
+        ours = self.system("cleaner").report.pages
+        others = self.baselines()
+        return sorted(
+            pid
+            for pid, counts in ours.items()
+            if counts.has_gold
+            and counts.recall < LOST_RECALL
+            and any(run.report.pages[pid].recall >= FOUND_RECALL for run in others)
+        )
+
+    def gap_closed(self) -> float | None:
+        """On a text set, ``(cleaner - as is) / (ceiling - as is)`` in F1; else ``None``.
+
+        The ceiling is the better of the oracle line filter and the text as
+        is; ``None`` as well when there is no gap to close.
+        """
+        names = {run.name for run in self.systems}
+        if not {"cleaner", "as-is", "oracle"} <= names:
+            return None
+        as_is = self.system("as-is").report.means.f1
+        ceiling = max(self.system("oracle").report.means.f1, as_is)
+        if ceiling - as_is <= 0:
+            return None
+        return (self.system("cleaner").report.means.f1 - as_is) / (ceiling - as_is)
 
     def system(self, name: str) -> SystemRun:
         """Return the run of the system called ``name``.
@@ -103,12 +214,16 @@ class Evaluation:
 def load_gold(path: Path) -> dict[str, GoldPage]:
     """Read a ``gold.jsonl`` file: one ``{"id", "url", "text"}`` object per line.
 
+    Lines end at ``\\n`` alone: JSON strings may hold U+2028 and other
+    characters that :meth:`str.splitlines` would break a record at.  A row's
+    optional ``scope`` must be ``{"headline": bool, "comments": bool}``.
+
     Raises:
         EvalError: The file is missing or a line is not a valid record; the
             message names the file and the line.
     """
     try:
-        lines = path.read_text("utf-8").splitlines()
+        lines = path.read_text("utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise EvalError(f"{path}: cannot read gold file: {exc}") from None
     gold: dict[str, GoldPage] = {}
@@ -117,7 +232,12 @@ def load_gold(path: Path) -> dict[str, GoldPage]:
             continue
         try:
             record = json.loads(line)
-            page = GoldPage(str(record["id"]), record.get("url"), str(record.get("text") or ""))
+            page = GoldPage(
+                str(record["id"]),
+                record.get("url"),
+                str(record.get("text") or ""),
+                _scope(record.get("scope")),
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise EvalError(f"{path}:{number}: not a gold record ({exc})") from None
         if page.id in gold:
@@ -126,6 +246,29 @@ def load_gold(path: Path) -> dict[str, GoldPage]:
     if not gold:
         raise EvalError(f"{path}: no gold records")
     return gold
+
+
+def _scope(value: object) -> Scope | None:
+    """The ``scope`` field of a gold row (``ValueError`` when malformed)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(key, False), bool) for key in ("headline", "comments")
+    ):
+        raise ValueError(f"scope must be {{'headline': bool, 'comments': bool}}, not {value!r}")
+    return Scope(bool(value.get("headline", False)), bool(value.get("comments", False)))
+
+
+def set_scope(gold: Mapping[str, GoldPage], gold_path: Path) -> Scope:
+    """The one scope of a set's gold rows; rows without one count the body alone.
+
+    Raises:
+        EvalError: The rows disagree (a set is configured once).
+    """
+    scopes = {page.scope or Scope() for page in gold.values()}
+    if len(scopes) > 1:
+        raise EvalError(f"{gold_path}: gold rows disagree on scope ({', '.join(map(str, scopes))})")
+    return scopes.pop() if scopes else Scope()
 
 
 def detect_layout(directory: Path) -> Layout:
@@ -144,9 +287,19 @@ def detect_layout(directory: Path) -> Layout:
 
 
 def default_gold_path(directory: Path, layout: Layout) -> Path:
-    """``<dir>/gold.jsonl`` for an HTML set, ``<dir>/../dev/gold.jsonl`` for a text set."""
+    """The gold file of a set.
+
+    ``<dir>/gold.jsonl`` for an HTML set; for a text set ``<set>-text/``, the
+    sibling ``<set>/gold.jsonl`` when it exists, else ``<dir>/../dev/gold.jsonl``.
+    """
     if layout == "html":
         return directory / "gold.jsonl"
+    base = directory if directory.name else directory.resolve()
+    name = base.name
+    if name.endswith(TEXT_SET_SUFFIX) and len(name) > len(TEXT_SET_SUFFIX):
+        sibling = base.parent / name[: -len(TEXT_SET_SUFFIX)] / "gold.jsonl"
+        if sibling.is_file():
+            return sibling
     return directory.parent / "dev" / "gold.jsonl"
 
 
@@ -172,6 +325,10 @@ def read_pages(directory: Path, ids: Iterable[str], layout: Layout) -> dict[str,
 
 
 Predictor = Callable[[str, str | None], str]
+"""``(input, url) -> text``: one system's output for one page."""
+
+VARIANT_SEP = "@"
+"""Joins a peer's name and its variant in the keys given to :func:`run_systems`."""
 
 
 def run_systems(
@@ -187,7 +344,8 @@ def run_systems(
     page to the next, so a change of load on the machine during the run weighs
     on all of them alike and their docs/s compare as ratios.  A page whose
     prediction raises counts as an empty prediction and is listed in
-    :attr:`SystemRun.errors`; the run goes on.
+    :attr:`SystemRun.errors`; the run goes on.  A key ``name@variant`` gives
+    the run that name and variant.
     """
     names = list(predictors)
     predictions: dict[str, dict[str, str]] = {name: {} for name in names}
@@ -205,17 +363,57 @@ def run_systems(
             seconds[name] += time.perf_counter() - start
             predictions[name][pid] = predicted
     truth = {pid: gold[pid].text for pid in inputs}
-    return [
-        SystemRun(
-            name, score(truth, predictions[name], resamples=resamples), seconds[name], errors[name]
-        )
-        for name in names
-    ]
+    runs = []
+    for key in names:
+        name, _, variant = key.partition(VARIANT_SEP)
+        report = score(truth, predictions[key], resamples=resamples)
+        runs.append(SystemRun(name, report, seconds[key], errors[key], variant))
+    return runs
+
+
+def oracle_lines(text: str, gold: str) -> str:
+    """The oracle line filter: keep a line iff at least half of its shingles are in the gold.
+
+    Shingles are those of the metric (4 tokens; a shorter line is one shingle
+    of all its tokens); a line without tokens is kept.  No cleaner that keeps
+    or drops whole lines can do much better, so, with the text as is, it
+    gives the ceiling a text cleaner is measured against.
+
+    >>> gold = "The council voted on Monday to close the old library."
+    >>> oracle_lines("Menu\\nThe council voted on Monday to close the old library.\\nShare", gold)
+    'The council voted on Monday to close the old library.'
+    """
+    wanted = set(shingles(gold, NGRAM))
+    kept = []
+    for line in text.split("\n"):
+        counts = shingles(line, NGRAM)
+        total = sum(counts.values())
+        if total == 0 or sum(n for s, n in counts.items() if s in wanted) >= ORACLE_SHARE * total:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def trafilatura_default(html: str, url: str | None) -> str:
     """``trafilatura.extract`` at its default settings: the HTML baseline."""
     return str(trafilatura.extract(html, url=url) or "")
+
+
+def trafilatura_scoped(scope: Scope) -> Predictor:
+    """``trafilatura.extract`` configured to a scope: comments as the scope says.
+
+    With a headline in scope, the page title trafilatura finds opens the text.
+    """
+
+    def predict(html: str, url: str | None) -> str:
+        text = str(trafilatura.extract(html, url=url, include_comments=scope.comments) or "")
+        if scope.headline and text:
+            found = trafilatura.extract_metadata(html, default_url=url)
+            title = (getattr(found, "title", None) or "").strip()
+            if title and not text.startswith(title):
+                text = f"{title}\n{text}"
+        return text
+
+    return predict
 
 
 # Elements after which text starts a new line when HTML is flattened to text.
@@ -242,11 +440,28 @@ def readability_default(html: str, url: str | None) -> str:
     return html_to_text(ReadabilityDocument(html, url=url).summary(html_partial=True))
 
 
+def readability_scoped(scope: Scope) -> Predictor:
+    """readability-lxml configured to a scope: with a headline in scope, its title opens the text.
+
+    readability-lxml has no comment option (it keeps one article block).
+    """
+
+    def predict(html: str, url: str | None) -> str:
+        document = ReadabilityDocument(html, url=url)
+        text = html_to_text(document.summary(html_partial=True))
+        title = " ".join(document.short_title().split()) if scope.headline else ""
+        if title and text and not text.startswith(title):
+            text = f"{title}\n{text}"
+        return text
+
+    return predict
+
+
 def justext_default(html: str, url: str | None) -> str:
     """The paragraphs jusText does not call boilerplate, with its English stoplist.
 
     The English stoplist for every page, as in the published results on the
-    article-extraction benchmark.
+    article-extraction benchmark.  jusText has no headline or comment option.
     """
     paragraphs = justext.justext(html.encode("utf-8"), justext.get_stoplist("English"))
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
@@ -259,6 +474,37 @@ HTML_BASELINES: dict[str, Predictor] = {
     "justext": justext_default,
 }
 
+#: How each peer that has the options is configured to a scope.
+SCOPED_BASELINES: dict[str, Callable[[Scope], Predictor]] = {
+    "trafilatura": trafilatura_scoped,
+    "readability": readability_scoped,
+}
+
+
+def _scope_changes(name: str, scope: Scope) -> bool:
+    """Whether configuring peer ``name`` to ``scope`` changes it from its default.
+
+    trafilatura keeps comments and drops the title by default; readability-lxml
+    drops the title.
+    """
+    if name == "trafilatura":
+        return scope.headline or not scope.comments
+    if name == "readability":
+        return scope.headline
+    return False
+
+
+def scoped_cleaner(engine: Cleaner, scope: Scope) -> Cleaner:
+    """A copy of ``engine`` (same packs) whose config keeps what ``scope`` counts as content."""
+    config = dataclasses.replace(
+        engine.config, keep_headline=scope.headline, keep_comments=scope.comments
+    )
+    if config == engine.config:
+        return engine
+    scoped = copy.copy(engine)
+    scoped.config = config
+    return scoped
+
 
 def evaluate(
     directory: Path,
@@ -269,8 +515,9 @@ def evaluate(
     resamples: int = 1000,
     baseline: bool = True,
     baselines: Sequence[str] | None = None,
+    scoped: bool = True,
 ) -> Evaluation:
-    """Evaluate cleaner (and the baseline) on an HTML or a text evaluation set.
+    """Evaluate cleaner (and the baselines) on an HTML or a text evaluation set.
 
     Args:
         directory: The set's folder (layout detected from its files).
@@ -278,9 +525,13 @@ def evaluate(
         cleaner: The engine to evaluate; default the bundled packs.
         ids: Evaluate only these page ids (default: every gold page).
         resamples: Bootstrap resamples for the intervals (0: none).
-        baseline: Also run the baselines (the HTML extractors, or the text as is).
+        baseline: Also run the baselines (the HTML extractors, or the text as
+            is and the oracle line filter).
         baselines: For an HTML set, the names of :data:`HTML_BASELINES` to run
             (default: all of them).
+        scoped: Configure the cleaner (``keep_headline``, ``keep_comments``)
+            and the peers to the scope of the gold rows (see :class:`Scope`);
+            off, the cleaner runs as given and the peers at their defaults.
 
     Raises:
         EvalError: The set or the gold file cannot be read, or a baseline is unknown.
@@ -300,37 +551,100 @@ def evaluate(
         if unknown:
             raise EvalError(f"{gold_path}: no gold record for {', '.join(unknown[:3])}")
         gold = {pid: gold[pid] for pid in wanted}
+    scope = set_scope(gold, gold_path)
     inputs = read_pages(directory, gold, layout)
     engine = cleaner or default_cleaner()
+    if scoped:
+        engine = scoped_cleaner(engine, scope)
     predictors: dict[str, Predictor] = {}
     if layout == "html":
         predictors["cleaner"] = lambda html, url: engine.clean_html(html, url=url).text
         if baseline:
-            predictors.update((name, HTML_BASELINES[name]) for name in chosen)
+            for name in chosen:
+                if scoped and _scope_changes(name, scope):
+                    predictors[f"{name}{VARIANT_SEP}default"] = HTML_BASELINES[name]
+                    predictors[f"{name}{VARIANT_SEP}scope"] = SCOPED_BASELINES[name](scope)
+                else:
+                    predictors[name] = HTML_BASELINES[name]
     else:
         predictors["cleaner"] = lambda text, url: engine.clean(text, url=url).text
         if baseline:
             predictors["as-is"] = lambda text, url: text
-    return Evaluation(
-        layout, directory, gold_path, run_systems(predictors, inputs, gold, resamples=resamples)
-    )
+    systems = run_systems(predictors, inputs, gold, resamples=resamples)
+    if layout == "text" and baseline:
+        start = time.perf_counter()
+        kept = {pid: oracle_lines(inputs[pid], gold[pid].text) for pid in inputs}
+        seconds = time.perf_counter() - start
+        truth = {pid: gold[pid].text for pid in inputs}
+        systems.append(SystemRun("oracle", score(truth, kept, resamples=resamples), seconds))
+    return Evaluation(layout, directory, gold_path, systems, scope)
+
+
+_HEADER = (
+    f"{'system':<20} {'P':>6} {'R':>6} {'F1':>6}  {'F1 95% CI':<15} {'exact':>6} "
+    f"{'docs/s':>8} {'empty':>5} {'errors':>6}"
+)
 
 
 def render(evaluation: Evaluation) -> str:
-    """Return the side-by-side table of an evaluation, as printed by ``cleaner eval``."""
+    """Return the side-by-side table of an evaluation, as printed by ``cleaner eval``.
+
+    A peer run at both variants shows the one that scores higher, named
+    ``name (default)`` or ``name (scope)``.  Under the table: lost pages by
+    id and, on a text set, the share of the gap closed.
+    """
     first = evaluation.systems[0].report
     lines = [
         f"{evaluation.layout} set {evaluation.directory} ({len(first.pages)} pages, "
-        f"gold {evaluation.gold_path})",
-        f"{'system':<12} {'P':>6} {'R':>6} {'F1':>6}  {'F1 95% CI':<15} {'exact':>6} "
-        f"{'docs/s':>8} {'errors':>6}",
+        f"gold {evaluation.gold_path}; scope: {evaluation.scope})",
+        _HEADER,
     ]
-    for run in evaluation.systems:
+    for run in evaluation.shown():
         m = run.report.means
         ci = run.report.ci.get("f1")
         interval = f"[{ci.low:.3f}, {ci.high:.3f}]" if ci else "-"
+        label = f"{run.name} ({run.variant})" if run.variant else run.name
+        speed = f"{run.docs_per_second:8.1f}" if run.name != "oracle" else f"{'-':>8}"
         lines.append(
-            f"{run.name:<12} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f}  {interval:<15} "
-            f"{run.report.accuracy:6.3f} {run.docs_per_second:8.1f} {len(run.errors):6d}"
+            f"{label:<20} {m.precision:6.3f} {m.recall:6.3f} {m.f1:6.3f}  {interval:<15} "
+            f"{run.report.accuracy:6.3f} {speed} {run.empty:5d} {len(run.errors):6d}"
         )
+    if evaluation.baselines():
+        lost = evaluation.lost()
+        shown = ", ".join(lost[:20]) + (f", ... ({len(lost) - 20} more)" if len(lost) > 20 else "")
+        lines.append(f"lost articles: {len(lost)}" + (f" ({shown})" if lost else ""))
+    gap = evaluation.gap_closed()
+    if gap is not None:
+        as_is = evaluation.system("as-is").report.means.f1
+        ceiling = max(evaluation.system("oracle").report.means.f1, as_is)
+        lines.append(f"gap closed: {gap:.0%} (as is {as_is:.3f}, ceiling {ceiling:.3f})")
+    return "\n".join(lines)
+
+
+def render_macro(evaluations: Sequence[Evaluation]) -> str:
+    """The macro-average over sets of every system the tables show on every set.
+
+    P, R and F1 are the means of the per-set figures; ``lost`` adds up the
+    lost pages.  A peer counts at the variant its table shows.
+    """
+    names: list[str] = []
+    for evaluation in evaluations:
+        for run in evaluation.shown():
+            if run.name not in names:
+                names.append(run.name)
+    lines = [
+        f"macro-average over {len(evaluations)} sets",
+        f"{'system':<20} {'P':>6} {'R':>6} {'F1':>6} {'sets':>5} {'lost':>5}",
+    ]
+    for name in names:
+        runs = [run for ev in evaluations for run in ev.shown() if run.name == name]
+        p = statistics.fmean(run.report.means.precision for run in runs)
+        r = statistics.fmean(run.report.means.recall for run in runs)
+        f1 = statistics.fmean(run.report.means.f1 for run in runs)
+        lost = (
+            f"{sum(len(ev.lost()) for ev in evaluations if ev.baselines()):5d}"
+            if name == "cleaner"
+            else f"{'-':>5}"
+        )
+        lines.append(f"{name:<20} {p:6.3f} {r:6.3f} {f1:6.3f} {len(runs):5d} {lost}")
     return "\n".join(lines)

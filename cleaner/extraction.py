@@ -7,7 +7,8 @@ Combining them, then filtering blocks on structure the text alone cannot show
 (link density, the headline), gives better text than either.  Steps, and why
 each runs where it does:
 
-1. **recall pass** of trafilatura (comments off, links kept so that link
+1. **recall pass** of trafilatura (comments apart, and only with
+   ``keep_comments``, appended after the article; links kept so that link
    density can be measured, without its fallback extractors: the span bounds
    it anyway, and it is faster);
 2. **span merge** (``generic/html_span_merge``): keep the pass's blocks from
@@ -162,7 +163,15 @@ def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
     """Trafilatura's recall-focus extraction body, links kept as ``<ref>`` (``None`` if empty).
 
     No URL is passed: trafilatura would only use it to resolve each link's
-    target, which the text never shows.  Comment sections are read only when
+    target, which the text never shows.
+    """
+    return recall_document(tree, config)[0]
+
+
+def recall_document(tree: HtmlElement, config: CleanerConfig) -> tuple[Any, Any]:
+    """The recall pass's body and its comments body (each ``None`` if empty).
+
+    Comments are extracted apart from the body only when
     ``config.keep_comments`` asks for them.
     """
     document = bare_extraction(
@@ -175,10 +184,10 @@ def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
     )
     body = getattr(document, "body", None)
     comments = getattr(document, "commentsbody", None)
-    if body is not None and comments is not None and len(comments):
-        # trafilatura keeps comments apart; in the text they follow the article.
-        body.extend(list(comments))
-    return body if body is not None and len(body) else None
+    return (
+        body if body is not None and len(body) else None,
+        comments if comments is not None and len(comments) else None,
+    )
 
 
 def _covered(text: str, pshingles: Counter[tuple[str, ...]], ptokens: set[str]) -> bool | None:
@@ -385,7 +394,7 @@ def extract_main(
             then parses it as is; otherwise the tree is serialised for it).
     """
     extraction = Extraction("")
-    rbody = recall_pass(tree, config)
+    rbody, comments = recall_document(tree, config)
     page = html if html is not None else str(tostring(tree, encoding=str))
     span = resili.main_body(page, comments=config.keep_comments)
     # Read before the merge and the block filters, which may edit the span's body.
@@ -395,6 +404,9 @@ def extract_main(
         return extraction
     block_filters(body, page_titles(tree), config, extraction)
     extraction.text = body_to_text(body)
+    if comments is not None:
+        # keep_comments: the discussion follows the article, as on the page.
+        extraction.text = "\n".join(filter(None, (extraction.text, body_to_text(comments))))
     return extraction
 
 

@@ -190,6 +190,18 @@ _COMMENT_HEADER = regex.compile(
 )
 
 
+_COUNTER_INVITATION = regex.compile(
+    r"^(?P<counter>\d+\s+(?:comments?|responses?|replies))\s*(?:[…:.,;-]+\s*"
+    r"(?:(?:read|add|leave|join|see|view|post)\b.{0,60})?)?$",
+    regex.IGNORECASE | regex.V1,
+)
+_COMMENT_COUNT = regex.compile(
+    r"^(?:(?P<n>\d+)\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b"
+    r"|comments?\s*\((?P<m>\d+)\))",
+    regex.IGNORECASE | regex.V1,
+)
+
+
 def strip_bullet(text: str) -> str:
     """Remove a leading list bullet.
 
@@ -342,17 +354,34 @@ def _has_credit(text: str, folded: str | None = None) -> bool:
     return _CREDIT_AT_END.search(text) is not None
 
 
+_SOURCE_CITATION = regex.compile(r"\bsources?\s*:", regex.IGNORECASE)
+_PICTURE_WORD = regex.compile(
+    r"\b(?:photo|photograph|image|picture|foto|credit|illustration|getty|afp|reuters|ap)\b",
+    regex.IGNORECASE,
+)
+
+
 @detector("text")
 def photo_credit(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop captions that carry a photo credit, and the bare copy of the caption above.
 
-    >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body."]
+    A paragraph of ``caption_max_words`` words or more, or one whose only
+    credit is a "Source:" citation, is body text and stays.
+
+    >>> paras = ["• Images of it.", "Images of it. | Photo: Twitter", "Body.",
+    ...          "Sales fell for a third month. (Source: Bureau of Labor Statistics.)"]
     >>> [c.line for c in photo_credit(paras, Context(CleanerConfig()))]
     [0, 1]
     """
     cuts = []
     for i, p in enumerate(paragraphs):
         if len(p) > ctx.config.caption_max_chars or not _has_credit(p, ctx.folded(p)):
+            continue
+        # A caption is short; a long paragraph with a credit or a "Source:" is
+        # body text citing where a figure or a quote comes from.
+        if ctx.count(p) >= ctx.config.caption_max_words or (
+            _SOURCE_CITATION.search(p) and not _PICTURE_WORD.search(p)
+        ):
             continue
         if i > 0:
             above = strip_bullet(paragraphs[i - 1]).rstrip(" .").casefold()
@@ -407,6 +436,8 @@ def dateline_metadata(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     [(1, '2021-06-28')]
     """
     cuts = []
+    if ctx.config.keep_headline:
+        return []  # the header stays as the page shows it (see keep_headline)
     # A date after the first body paragraph is content (a schedule), not the stamp.
     limit = min(ctx.body_start(paragraphs), ctx.config.head_lines)
     for i, p in enumerate(paragraphs[:limit]):
@@ -431,6 +462,8 @@ def byline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ...                           Context(CleanerConfig()))]
     [{'author': 'Jane Doe and John Roe'}]
     """
+    if ctx.config.keep_headline:
+        return []  # the header stays as the page shows it (see keep_headline)
     cuts = []
     for i, p in enumerate(paragraphs[: ctx.config.head_lines]):
         if len(p) > ctx.config.byline_max_chars:
@@ -450,7 +483,14 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     they are far apart (a recipe for each day of a meal plan), when the line is
     a list item or the attribution of an embedded post ("— Name (@handle)"), or
     when a line occurs more than ``duplicate_max_copies`` times (the same
-    interview question put to several people): those all stay.
+    interview question put to several people): those all stay.  So do the
+    lines of hard-wrapped text (:func:`_wrapped_line`), where a repeated line
+    is a piece of a sentence, and, with ``keep_comments``, repeated sentences:
+    in a discussion a reply quotes the post it answers.  A passage of several
+    sentences (``duplicate_passage_words`` words or more) repeated further down,
+    not right after its first copy, is the article's own as well: scrapers
+    double a passage in place, and what is copied elsewhere is a title, a
+    caption or a teaser line.
 
     >>> [c.line for c in duplicate_paragraph(["US Carried Out Air Strikes", "US Carried Out "
     ...     "Air Strikes", "Body."], Context(CleanerConfig()))]
@@ -474,10 +514,57 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     for i, key in enumerate(keys):
         if not key or copies[key] > cfg.duplicate_max_copies:
             continue
-        if key in last_seen and i - last_seen[key] <= cfg.duplicate_window:
+        if (
+            key in last_seen
+            and i - last_seen[key] <= cfg.duplicate_window
+            and not _wrapped_line(paragraphs, i)
+            and not (cfg.keep_comments and _is_sentence(paragraphs[i], cfg.comment_body_min_words))
+            and not (
+                i - last_seen[key] > 1 and _is_passage(paragraphs[i], cfg.duplicate_passage_words)
+            )
+        ):
             cuts.append(Mark("drop-line", i))
         last_seen.setdefault(key, i)
     return cuts
+
+
+def _is_passage(text: str, min_words: int) -> bool:
+    """Several sentences of at least ``min_words`` words: a passage, not a title or caption.
+
+    >>> _is_passage("Rain fell all day in the north of the country. Rivers rose fast and "
+    ...             "several towns put out flood barriers.", 20)
+    True
+    """
+    return (
+        len(text.split()) >= min_words
+        and _SENTENCE_END.search(text) is not None
+        and _INNER_SENTENCE.search(text) is not None
+    )
+
+
+def _is_sentence(text: str, min_words: int) -> bool:
+    """A paragraph of at least ``min_words`` words that ends like a sentence."""
+    return len(text.split()) >= min_words and _SENTENCE_END.search(text) is not None
+
+
+def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
+    """Whether paragraph ``i`` is one line of hard-wrapped text, not a paragraph of its own.
+
+    It opens in lower case (it continues the line before), or it has no
+    closing punctuation and the next line opens in lower case.  Extraction
+    duplicates (a title twice, a caption above and below its image) open with
+    a capital and end their line.
+
+    >>> _wrapped_line(["Lorem ipsum dolor sit amet,", "sed do eiusmod tempor"], 1)
+    True
+    >>> _wrapped_line(["US Carried Out Air Strikes", "US Carried Out Air Strikes"], 1)
+    False
+    """
+    line = paragraphs[i].lstrip()
+    if line[:1].islower():
+        return True
+    after = paragraphs[i + 1].lstrip() if i + 1 < len(paragraphs) else ""
+    return not _SENTENCE_END.search(line) and after[:1].islower()
 
 
 def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
@@ -488,10 +575,22 @@ def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
 def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Drop a fully quoted paragraph that repeats body text, with its "– Name" line.
 
+    Of two fully quoted copies, the first stays; a paragraph after a
+    comment-section heading (a reader quoting the article) does not make a
+    body paragraph a pull quote.
+
     >>> paras = ["“We will act to protect our people,” he said on Sunday night.",
     ...          "“We will act to protect our people …”", "– A spokesman"]
     >>> [c.line for c in pull_quote(paras, Context(CleanerConfig()))]
     [1, 2]
+    >>> quote = "“If the bridge closes, how do we get to work in the morning?”"
+    >>> [c.line for c in pull_quote(["She asked the council one thing.", quote, "Comments",
+    ...                              f"Exactly. She said {quote} and nobody answered."],
+    ...                             Context(CleanerConfig()))]
+    []
+    >>> [c.line for c in pull_quote([quote, "More of the story here.", quote],
+    ...                             Context(CleanerConfig()))]
+    [2]
     """
     cfg = ctx.config
     candidates = []
@@ -514,10 +613,27 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         # Only the wanted pairs are collected: most of a paragraph's are not.
         for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
             holders[pair].append(j)
+    # The copy that stays is the first, in the body: a later fully quoted copy
+    # is the repeat, and a reader's comment quoting the body is no evidence
+    # against the body's own paragraph.
+    quoted = {i for i, _ in candidates}
+    comments_at = next(
+        (
+            j
+            for j, p in enumerate(paragraphs)
+            if len(p) <= ctx.config.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+        ),
+        len(paragraphs),
+    )
     cuts = []
     for i, tokens in candidates:
         quote_pairs = _pairs(tokens)
-        shared: Counter[int] = Counter(j for pair in quote_pairs for j in holders[pair] if j != i)
+        shared: Counter[int] = Counter(
+            j
+            for pair in quote_pairs
+            for j in holders[pair]
+            if j != i and not (j > i and j in quoted) and not (i < comments_at <= j)
+        )
         best = max(shared.values(), default=0)
         if best >= cfg.pull_quote_overlap * len(quote_pairs):
             cuts.append(Mark("drop-line", i))
@@ -526,13 +642,38 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
+_TIME_ZONES = frozenset(
+    "ET PT CT MT EST EDT CST CDT MST MDT PST PDT AKST HST GMT UTC BST CET CEST IST JST AEST".split()
+)
+_ABBREVIATION = regex.compile(
+    r"(?:\p{L}\.){2,}|(?:inc|co|corp|ltd|llc|plc|bros|jr|sr|st|mr|mrs|ms|dr|no|vs)\.",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+def _ends_with_abbreviation(body: str) -> bool:
+    """Whether the text ends with an abbreviation ("p.m.", "U.S.", "Inc."), not a sentence.
+
+    >>> [_ends_with_abbreviation(t) for t in ("at 8 p.m.", "Games Inc.", "he said.", "in Iran.")]
+    [True, True, False, False]
+    """
+    last = body.rstrip().rsplit(None, 1)[-1] if body.strip() else ""
+    return _ABBREVIATION.fullmatch(last.strip("'\"’”()")) is not None
+
+
 @detector("text")
 def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Trim an all-capitals note glued after a paragraph's last sentence ("JEFF OK'D").
 
+    A time zone after a time ("8 p.m. ET") and capitals after an abbreviation
+    ("Games Inc. ALL RIGHTS") belong to the sentence and stay.
+
     >>> [c.span for c in editor_note(["It is early, the official said. JEFF OK’D"],
     ...                              Context(CleanerConfig()))]
     [(32, 41)]
+    >>> editor_note(["The game kicks off at 8 p.m. ET", "Doors open at 7 p.m. CST",
+    ...              "Copyright 2008 Games Inc. ALL"], Context(CleanerConfig()))
+    []
     """
     cuts = []
     for i, p in enumerate(paragraphs):
@@ -549,8 +690,51 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         letters = [c for c in note if c.isalpha()]
         if len(letters) < 2 or not any(c.islower() for c in body):
             continue
+        if note.upper() in _TIME_ZONES or _ends_with_abbreviation(body):
+            continue  # "8 p.m. ET", "Games Inc. ALL RIGHTS RESERVED": the sentence goes on
         cuts.append(Mark("trim", i, m.span("cut")))
     return cuts
+
+
+def _comment_count(text: str) -> int | None:
+    """The count of a comment counter line ("5 comments", "Comments (12)"), if it is one.
+
+    >>> _comment_count("5 Comments"), _comment_count("Comments (0)"), _comment_count("Comments")
+    (5, 0, None)
+    >>> _comment_count("{ 43 comments… read them below or add one }")
+    43
+    """
+    m = _COMMENT_COUNT.match(_unbracket(text))
+    if m is None:
+        return None
+    return int(m.group("n") or m.group("m"))
+
+
+def _per_post_counters(paragraphs: Sequence[str]) -> bool:
+    """Whether the text holds comment counters with different counts (a listing of posts)."""
+    counts = {
+        _comment_count(strip_bullet(p)) for p in paragraphs if len(p) <= 60 and _DIGIT.search(p)
+    }
+    counts.discard(None)
+    return len(counts) > 1
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _unbracket(text: str) -> str:
+    """A counter line without the brackets around it and the invitation after the count.
+
+    >>> _unbracket("{ 43 comments… read them below or add one }")
+    '43 comments'
+    """
+    line = text.strip()
+    if line[:1] in "{[(" and line[-1:] in "}])":
+        line = line[1:-1].strip()
+    if not line[:1].isdigit():
+        return line  # most lines: no counter to find
+    m = _COUNTER_INVITATION.match(line)
+    return m.group("counter") if m else line
 
 
 @detector("text")
@@ -558,38 +742,58 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Cut from a comment-section heading to the end, once article text came before it.
 
     Comment threads are often longer than the post, so the heading may sit in
-    the first half of the document; what guards the article is that at least
-    one body paragraph (``comment_body_min_words`` words) precedes the heading.
-    A heading with nothing after it is dropped the same way.
+    the first half of the document; what guards the article is that a body
+    paragraph (a sentence of at least ``comment_body_min_words`` words, not a
+    long headline) precedes the heading.  A heading with nothing after it is
+    dropped the same way.  Counters are not headings when they cannot open a
+    thread: a count of zero, or counters with different counts, which are the
+    per-post links of a page listing several posts (cutting at the first would
+    remove every later post): such a counter is dropped alone.  With
+    ``keep_comments`` nothing is cut.
 
     >>> paras = ["Title", "Comments", "The council voted on Monday to close the old "
     ...          "library for good.", "3 Comments", "Great post!", "Thanks for sharing."]
     >>> [c.line for c in comment_thread(paras, Context(CleanerConfig()))]
     [3, 4, 5]
+    >>> comment_thread(paras, Context(CleanerConfig(keep_comments=True)))
+    []
+    >>> posts = [paras[2], "5 comments", "Second post: the library reopened a year later "
+    ...          "in the old town hall.", "2 comments"]
+    >>> [(c.line, c.kind) for c in comment_thread(posts, Context(CleanerConfig()))]
+    [(1, 'drop-line'), (3, 'drop-line')]
     """
+    if ctx.config.keep_comments:
+        return []
+    per_post: bool | None = None  # worked out at the first counter, if any
+    min_words = ctx.config.comment_body_min_words
     seen_body = False
+    counters: list[Mark] = []
     for i, p in enumerate(paragraphs):
-        if (
-            seen_body
-            and len(p) <= ctx.config.link_line_max_chars
-            and _COMMENT_HEADER.match(strip_bullet(p))
-        ):
-            return [Mark("truncate", j) for j in range(i, len(paragraphs))]
-        seen_body = seen_body or ctx.count(p) >= ctx.config.comment_body_min_words
-    return []
+        if seen_body and len(p) <= ctx.config.link_line_max_chars:
+            line = _unbracket(strip_bullet(p))
+            if _COMMENT_HEADER.match(line):
+                count = _comment_count(line)
+                if count is not None and per_post is None:
+                    per_post = _per_post_counters(paragraphs)
+                if count is None or (count > 0 and not per_post):
+                    return counters + [Mark("truncate", j) for j in range(i, len(paragraphs))]
+                # A counter that opens no thread is a link: it goes alone.
+                counters.append(Mark("drop-line", i))
+        seen_body = seen_body or (ctx.count(p) >= min_words and bool(_SENTENCE_END.search(p)))
+    return counters
 
 
-def _looks_like_headline(text: str, max_words: int) -> bool:
+def looks_like_headline(text: str, max_words: int) -> bool:
     """A short line without closing punctuation that is not a list item or a quote.
 
     Lines in capitals are section calls or shouted subheadings more often than
     headlines, and a line with several ``label: value`` pairs is a spec box.
 
-    >>> _looks_like_headline("Rail strike called off after talks", 30)
+    >>> looks_like_headline("Rail strike called off after talks", 30)
     True
-    >>> _looks_like_headline("CLICK FOR FULL STATE SWIM RESULTS", 30)
+    >>> looks_like_headline("CLICK FOR FULL STATE SWIM RESULTS", 30)
     False
-    >>> _looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
+    >>> looks_like_headline("Tested by: John Milbank RRP: £23.99", 30)
     False
     """
     return (
@@ -644,9 +848,17 @@ def headline(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     if len(paragraphs) < 2:
         return []
     first, second = paragraphs[0], paragraphs[1]
-    if not _looks_like_headline(first, cfg.title_max_words):
+    if not looks_like_headline(first, cfg.title_max_words):
         return []
-    if _looks_like_headline(second, cfg.title_max_words):
+    if looks_like_headline(second, cfg.title_max_words):
+        return []
+    # What follows a headline is the body: a sentence, not a menu item, and not
+    # the rest of a hard-wrapped sentence (a line that opens in lower case).
+    if (
+        len(second.split()) < cfg.headline_body_min_words
+        or _BULLET.match(second)
+        or second.lstrip()[:1].islower()
+    ):
         return []
     return [Mark("extract", 0, fields={"title": first})]
 
@@ -749,7 +961,10 @@ def edge_timestamp(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return [
         Mark("drop-line", i)
         for i, p in enumerate(paragraphs)
-        if ((i < edge and i < first_body) or (i >= n - edge and i > last_body))
+        if (
+            (i < edge and i < first_body and not ctx.config.keep_headline)
+            or (i >= n - edge and i > last_body)
+        )
         and len(p) <= ctx.config.timestamp_max_chars
         and _is_timestamp(p, ctx.config.timestamp_max_other_words)
     ]

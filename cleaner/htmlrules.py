@@ -159,7 +159,7 @@ WIDGET_TOKENS = frozenset(
 """Class/id tokens of widgets that never hold article text."""
 
 COMMENT_TOKENS = frozenset({"comment", "comments", "disqus"})
-"""The widget tokens of comment sections, kept with ``CleanerConfig.keep_comments``."""
+"""The widget tokens of comment sections, kept when ``keep_comments`` is on."""
 
 # A token equal to a widget token is a substring of the lower-cased class and
 # id: one search of this alternation rules out most elements before splitting.
@@ -188,17 +188,18 @@ def html_widgets(root: HtmlElement, ctx: HtmlContext) -> list[tuple[str, HtmlEle
 
     An element holding more than ``html_widget_max_share`` of the page's
     paragraph text is kept: a theme may put ``comments`` on the article wrapper.
-    Comment sections are kept when ``keep_comments`` asks for them.
+    With ``keep_comments``, comment sections stay (they are content then).
     """
     total = _paragraph_chars(root) or 1
-    skip = COMMENT_TOKENS if ctx.config.keep_comments else frozenset()
     found: list[tuple[str, HtmlElement]] = []
     accepted: set[HtmlElement] = set()
     for element in root.xpath("//*[@class or @id]"):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED:
             continue
         token = widget_token(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if token is None or token in skip or any(a in accepted for a in element.iterancestors()):
+        if token is None or (ctx.config.keep_comments and token in COMMENT_TOKENS):
+            continue
+        if any(a in accepted for a in element.iterancestors()):
             continue  # inside a widget already removed: nothing more to measure
         if _paragraph_chars(element) <= ctx.config.html_widget_max_share * total:
             found.append((token, element))

@@ -26,11 +26,16 @@ from cleaner.jsonl import JSONL_SUFFIXES
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-WARC_SUFFIXES = (".warc", ".warc.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc", ".arc.gz")
+"""Web archives: WARC, Common Crawl's WET (``*.warc.wet.gz``) and ARC."""
+_WET_SUFFIXES = (".warc.wet", ".warc.wet.gz")
+"""Left out of an output name whole (``x.warc.wet.gz`` gives ``x.jsonl``)."""
 STREAM_KINDS = frozenset({"jsonl", "warc"})
 """Inputs of many records, cleaned into ``OUT/<name>.jsonl`` as they are read."""
 ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
+STATS_FILE = "_stats.json"
+"""The counts of the last run (see :meth:`cleaner.records.Tally.to_dict`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +88,9 @@ def shown(path: Path | str) -> tuple[str, str | None]:
 
 
 def input_kind(path: Path) -> str | None:
-    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` or ``None`` for a file name.
+    """Return ``"text"``, ``"html"``, ``"jsonl"``, ``"warc"`` (any web archive) or ``None``.
 
-    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.gz")]
+    >>> [input_kind(Path(n)) for n in ("a/b.html.gz", "x.txt", "r.jsonl.gz", "c.warc.wet.gz")]
     ['html', 'text', 'jsonl', 'warc']
     >>> input_kind(Path("y.png")) is None
     True
@@ -105,11 +110,11 @@ def input_kind(path: Path) -> str | None:
 def output_stem(relative: Path) -> Path:
     """Return the output path of an input without its input suffixes.
 
-    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.jsonl.gz")).as_posix()
+    >>> output_stem(Path("a/b.html.gz")).as_posix(), output_stem(Path("c.warc.wet.gz")).as_posix()
     ('a/b', 'c')
     """
     name = relative.name
-    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
+    suffixes = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES + _WET_SUFFIXES
     for suffix in sorted(suffixes, key=len, reverse=True):
         if name.lower().endswith(suffix):
             return relative.with_name(name[: -len(suffix)])
@@ -207,7 +212,7 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
     claimed: dict[str, Task] = {}
     pairs: dict[tuple[str, str], Path] = {}
     problems = []
-    reserved = str(out / ERRORS_FILE).casefold()
+    reserved = {str(out / name).casefold(): name for name in (ERRORS_FILE, STATS_FILE)}
     for task in tasks:
         out_path = task.text_out
         # Only an input already named like its output (x.txt, x.jsonl) can be overwritten.
@@ -222,8 +227,9 @@ def find_collisions(tasks: Sequence[Task], out: Path) -> list[str]:
             if path is None:
                 continue
             key = str(path).casefold()
-            if key == reserved:
-                problems.append(f"{task.display} would write {shown(path)[0]}, the error log")
+            if key in reserved:
+                what = "the error log" if reserved[key] == ERRORS_FILE else "the run's counts"
+                problems.append(f"{task.display} would write {shown(path)[0]}, {what}")
                 continue
             first = claimed.setdefault(key, task)
             if first is not task:

@@ -1,4 +1,4 @@
-"""Streaming JSON Lines in and out: one output record per input record, in order.
+"""Streaming JSON Lines in: one output record per input record, in order.
 
 An input record is a JSON object with an id and either the text or the HTML of
 a document, and optionally its URL::
@@ -12,31 +12,66 @@ text (or HTML) with the clean text and adds ``metadata`` and ``provenance``::
      "metadata": {...}, "provenance": {...}}
 
 A record that cannot be cleaned (not JSON, no id, no text, a lone surrogate,
-a cleaning failure) gives an error record instead, so the output always has
-exactly one line per input line::
+a number strict JSON cannot hold, a cleaning failure) gives an error record
+instead, so the output always has exactly one record per input line::
 
     {"id": "a1", "line": 7, "error": {"type": "RecordError", "message": "..."}}
 
-Lines are read and written one at a time; nothing holds a whole stream.
+Records are built by :mod:`cleaner.records` and serialised by a writer of
+that module (JSON Lines) or :mod:`cleaner.parquet`.  Lines are read one at a
+time and the records in flight are bounded in bytes as well as in number, so
+memory stays bounded whatever the stream and its record sizes.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
-import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, cast
 
 from cleaner import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.limits import LineTooLong, bounded_lines
 from cleaner.parallel import ordered_map
+from cleaner.records import (
+    Fields,
+    JsonlWriter,
+    ProvenanceLevel,
+    Record,
+    RecordWriter,
+    Sink,
+    Tally,
+    count,
+    count_failure,
+    error_record,
+    loads,
+    output_record,
+)
+
+__all__ = [
+    "JSONL_SUFFIXES",
+    "DocumentTimeout",
+    "Fields",
+    "RecordCleaner",
+    "RecordError",
+    "Setup",
+    "Sink",
+    "Tally",
+    "clean_line",
+    "clean_records",
+    "clean_stream",
+    "numbered",
+    "open_input",
+]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+CHUNK_BYTES = 1 << 20
+"""Input bytes sent to a worker at once, at most (a longer record goes alone)."""
 
 
 class RecordError(ValueError):
@@ -44,64 +79,13 @@ class RecordError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Fields:
-    """The names of the record fields the cleaner reads.
-
-    Attributes:
-        id: The record's identifier (a string or an integer), copied to the output.
-        text: The document's text; the output's clean text goes under this name.
-        html: The document's HTML, used when there is no text field.
-        url: The page's URL (optional); picks the site's rule pack.
-    """
-
-    id: str = "id"
-    text: str = "text"
-    html: str = "html"
-    url: str = "url"
-
-
-class Sink(Protocol):
-    """Where output lines go: a binary file, or any object with ``write`` and ``flush``."""
-
-    def write(self, data: bytes, /) -> object:
-        """Take one or more whole lines, each ending in a newline."""
-
-    def flush(self) -> None:
-        """Push what was written so far onward."""
-
-
-@dataclass(slots=True)
-class Tally:
-    """Counts over records: done, failed, bytes, removals per rule, inputs passed over.
-
-    ``passed_over`` counts input records that give no output record, by reason
-    (a WARC file's non-HTML or non-2xx responses).
-    """
-
-    records: int = 0
-    failed: int = 0
-    bytes_in: int = 0
-    bytes_out: int = 0
-    removals: Counter[str] = field(default_factory=Counter)
-    passed_over: Counter[str] = field(default_factory=Counter)
-
-    def merge(self, other: Tally) -> None:
-        """Add another tally's counts to this one."""
-        self.records += other.records
-        self.failed += other.failed
-        self.bytes_in += other.bytes_in
-        self.bytes_out += other.bytes_out
-        self.removals.update(other.removals)
-        self.passed_over.update(other.passed_over)
-
-
-@dataclass(frozen=True, slots=True)
 class RecordCleaner:
-    """A cleaner with the record field names and forced site of one run."""
+    """A cleaner with the record field names, forced site and provenance level of one run."""
 
     cleaner: Cleaner
     fields: Fields = field(default_factory=Fields)
     site: str | None = None
+    provenance: ProvenanceLevel = "full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +97,19 @@ class Setup:
         fields: The record field names.
         site: Force the rule pack of this name.
         config: Cleaner options.
+        provenance: How much provenance output records carry.
     """
 
     rules_dirs: tuple[Path, ...] = ()
     fields: Fields = field(default_factory=Fields)
     site: str | None = None
     config: CleanerConfig = field(default_factory=CleanerConfig)
+    provenance: ProvenanceLevel = "full"
 
     def __call__(self) -> RecordCleaner:
         """Load the packs and return the record cleaner."""
-        return RecordCleaner(Cleaner(self.rules_dirs, config=self.config), self.fields, self.site)
+        engine = Cleaner(self.rules_dirs, config=self.config)
+        return RecordCleaner(engine, self.fields, self.site, self.provenance)
 
 
 def _check_text(value: str, name: str) -> None:
@@ -155,9 +142,7 @@ def _document(ctx: RecordCleaner, record: dict[str, Any]) -> tuple[Result, int]:
     return ctx.cleaner.clean(value, url=url, site=ctx.site, source=source), size
 
 
-def _record_id(ctx: RecordCleaner, record: Any) -> str | int | None:
-    if not isinstance(record, dict):
-        raise RecordError(f"a record must be a JSON object, not {type(record).__name__}")
+def _record_id(ctx: RecordCleaner, record: dict[str, Any]) -> str | int:
     value = record.get(ctx.fields.id)
     if value is None:
         raise RecordError(f"no {ctx.fields.id!r} field")
@@ -168,77 +153,32 @@ def _record_id(ctx: RecordCleaner, record: Any) -> str | int | None:
     return value
 
 
-def _dump(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False).encode("utf-8")
-
-
-def error_record(
-    id_field: str, record_id: str | int | None, line: int | None, exc: BaseException
-) -> bytes:
-    """Return the error record that stands for a record that could not be cleaned.
-
-    ``line`` is the record's line number in its input; ``None`` (a whole
-    document file) leaves it out.
-
-    >>> error_record("id", None, 9, RecordError("empty line")).decode()
-    '{"id": null, "line": 9, "error": {"type": "RecordError", "message": "empty line"}}'
-    """
-    record: dict[str, Any] = {id_field: record_id}
-    if line is not None:
-        record["line"] = line
-    record["error"] = {"type": type(exc).__name__, "message": str(exc)}
-    try:
-        return _dump(record)
-    except UnicodeEncodeError:
-        # A message quoting a lone surrogate: ASCII escapes keep the line valid JSON.
-        return json.dumps(record).encode("ascii")
-
-
-def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tuple[bytes, Tally]:
-    """Clean one input line; return its output line (no newline) and its counts.
+def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tuple[Record, Tally]:
+    """Clean one numbered input line; return its output record and its counts.
 
     Never raises for a bad record: the output is then an error record.
     """
     number, line = item
-    tally = Tally(records=1)
-    record_id: str | int | None = None
+    tally = Tally()
+    record: Any = None
     try:
         if isinstance(line, LineTooLong):
             raise line
         if not line.strip():
             raise RecordError("empty line")
-        record = json.loads(line)
+        record = loads(line)
+        if not isinstance(record, dict):
+            raise RecordError(f"a record must be a JSON object, not {type(record).__name__}")
         record_id = _record_id(ctx, record)
-        result, tally.bytes_in = _document(ctx, record)
-        skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
-        extra = {k: v for k, v in record.items() if k not in skip}
-        data = output_record(ctx.fields, record_id, extra, result)
+        result, size = _document(ctx, record)
     except Exception as exc:  # one bad record never stops a stream
-        tally.failed = 1
-        return error_record(ctx.fields.id, record_id, number, exc), tally
-    count_result(tally, result)
-    return data, tally
-
-
-def output_record(
-    fields: Fields, record_id: str | int | None, extra: dict[str, Any], result: Result
-) -> bytes:
-    """Return the output record of one cleaned document (no newline).
-
-    The id comes first, then the extra fields, the clean text, metadata and provenance.
-    """
-    out: dict[str, Any] = {fields.id: record_id}
-    out.update(extra)
-    out[fields.text] = result.text
-    out["metadata"] = result.metadata
-    out["provenance"] = result.provenance
-    return _dump(out)
-
-
-def count_result(tally: Tally, result: Result) -> None:
-    """Add a cleaned document's output size and removals to ``tally``."""
-    tally.bytes_out += len(result.text.encode("utf-8"))
-    tally.removals.update(r.rule for r in result.removals)
+        count_failure(tally, exc)
+        raw_id = record.get(ctx.fields.id) if isinstance(record, dict) else None
+        return error_record(ctx.fields.id, raw_id, exc, line=number), tally
+    skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
+    extra = {k: v for k, v in record.items() if k not in skip}
+    count(tally, result, size)
+    return output_record(ctx.fields, record_id, extra, result, ctx.provenance), tally
 
 
 def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
@@ -251,6 +191,11 @@ def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes 
         yield number, line if isinstance(line, LineTooLong) else line.rstrip(b"\r\n")
 
 
+def _size(item: tuple[int, bytes | LineTooLong]) -> int:
+    line = item[1]
+    return 0 if isinstance(line, LineTooLong) else len(line)
+
+
 def open_input(path: Path) -> IO[bytes]:
     """Open a JSON Lines file for reading in binary, inflating ``.gz`` on the fly."""
     if path.name.lower().endswith(".gz"):
@@ -258,9 +203,105 @@ def open_input(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def window_bytes(max_line_bytes: int | None, jobs: int) -> int:
+    """Return the input bytes a stream keeps in flight at most.
+
+    Room for every worker to hold one full chunk or one record of the largest
+    size allowed, and one more waiting: ``(jobs + 1) x max(CHUNK_BYTES, limit)``.
+
+    >>> window_bytes(4_000_000, 2)
+    12000000
+    """
+    return (jobs + 1) * max(CHUNK_BYTES, max_line_bytes or 0)
+
+
+def clean_records(
+    lines: Iterable[bytes],
+    *,
+    setup: Callable[[], RecordCleaner],
+    jobs: int = 1,
+    chunksize: int = 32,
+    max_line_bytes: int | None = None,
+    timeout: float | None = None,
+    id_field: str | None = None,
+) -> Iterator[tuple[Record, Tally]]:
+    """Clean a stream of JSON Lines; yield each output record and its counts, in order.
+
+    Args:
+        lines: Input lines (bytes), read lazily.
+        setup: Builds the record cleaner (once per worker when ``jobs > 1``).
+        jobs: Worker processes; the output order is the input order either way.
+        chunksize: Lines sent to a worker at once, at most (and at most
+            :data:`CHUNK_BYTES` of them, unless one line is longer).
+        max_line_bytes: With a binary stream, read lines of at most this many
+            bytes; a longer record becomes an error record.  The lines in
+            flight then hold at most :func:`window_bytes` bytes.
+        timeout: Seconds a record may take in its worker process; one that takes
+            longer is killed with its worker and becomes an error record (see
+            :func:`cleaner.parallel.ordered_map`; ``setup`` must then be picklable).
+        id_field: The id field of the error record of a record that timed out
+            (default: the ``setup``'s, else ``id``).
+
+    Raises:
+        OSError: The stream could not be read to its end (EOFError for a truncated
+            gzip stream), once every record read before has been yielded.
+    """
+    source: Iterable[bytes | LineTooLong] = lines
+    if max_line_bytes is not None and hasattr(lines, "readline"):
+        source = bounded_lines(cast(IO[bytes], lines), max_line_bytes)
+    name = id_field or getattr(setup, "fields", Fields()).id
+    reader = _Reader(numbered(source))
+    yield from ordered_map(
+        clean_line,
+        reader,
+        setup=setup,
+        jobs=jobs,
+        chunksize=chunksize,
+        weight=_size,
+        chunk_weight=CHUNK_BYTES,
+        max_weight=window_bytes(max_line_bytes, jobs),
+        timeout=None if timeout is None else lambda _: timeout,
+        on_timeout=functools.partial(_timed_out, name),
+    )
+    if reader.error is not None:
+        raise reader.error
+
+
+class _Reader:
+    """The lines of a stream, read lazily; a read error ends them and is kept for later.
+
+    The records read before the error are still in flight in the workers: they
+    are cleaned and written first, then the error is raised.
+    """
+
+    def __init__(self, items: Iterable[tuple[int, bytes | LineTooLong]]) -> None:
+        self.items = items
+        self.error: OSError | EOFError | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | LineTooLong]]:
+        try:
+            yield from self.items
+        except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+            self.error = exc
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than its deadline; its worker was killed."""
+
+
+def _timed_out(
+    id_field: str, item: tuple[int, bytes | LineTooLong], why: str
+) -> tuple[Record, Tally]:
+    """The error record of a record whose worker was killed (its id is not known here)."""
+    tally = Tally()
+    exc = DocumentTimeout(why)
+    count_failure(tally, exc)
+    return error_record(id_field, None, exc, line=item[0]), tally
+
+
 def clean_stream(
     lines: Iterable[bytes],
-    sink: Sink,
+    sink: Sink | RecordWriter,
     *,
     setup: Callable[[], RecordCleaner],
     jobs: int = 1,
@@ -269,55 +310,41 @@ def clean_stream(
     max_line_bytes: int | None = None,
     timeout: float | None = None,
 ) -> Tally:
-    """Clean a stream of JSON Lines into ``sink``, one output line per input line.
+    """Clean a stream of JSON Lines into ``sink``, one output record per input line.
 
     Args:
         lines: Input lines (bytes), read lazily.
-        sink: Binary output; each record is written as soon as its turn comes.
+        sink: A record writer, or a binary output that gets JSON Lines; each
+            record is written as soon as its turn comes.
         setup: Builds the record cleaner (once per worker when ``jobs > 1``).
         jobs: Worker processes; the output order is the input order either way.
-        chunksize: Lines sent to a worker at once.
-        on_done: Called with the number of records after each chunk is written.
-        max_line_bytes: With a binary stream, read lines of at most this many
-            bytes; a longer record becomes an error record (memory stays bounded).
-        timeout: Seconds a record may take in its worker process; one that takes
-            longer is killed with its worker and becomes an error record (see
-            :func:`cleaner.parallel.ordered_map`; ``setup`` must then be picklable).
+        chunksize: Lines sent to a worker at once, at most; the output is
+            flushed, and ``on_done`` called, every ``chunksize`` records.
+        on_done: Called with the number of records written since its last call.
+        max_line_bytes: See :func:`clean_records`.
+        timeout: See :func:`clean_records`.
 
     Returns:
         The counts over all records.
     """
+    writer = sink if isinstance(sink, RecordWriter) else JsonlWriter(sink)
     tally = Tally()
-    source: Iterable[bytes | LineTooLong] = lines
-    if max_line_bytes is not None and hasattr(lines, "readline"):
-        source = bounded_lines(cast(IO[bytes], lines), max_line_bytes)
-    id_field = getattr(setup, "fields", Fields()).id
-    results = ordered_map(
-        clean_line,
-        numbered(source),
+    results = clean_records(
+        lines,
         setup=setup,
         jobs=jobs,
         chunksize=chunksize,
-        timeout=None if timeout is None else lambda _: timeout,
-        on_timeout=lambda item, why: _timed_out(id_field, item[0], why),
+        max_line_bytes=max_line_bytes,
+        timeout=timeout,
     )
-    for done, (data, counts) in enumerate(results, start=1):
-        sink.write(data + b"\n")
+    for done, (record, counts) in enumerate(results, start=1):
+        writer.write(record)
         tally.merge(counts)
         if done % chunksize == 0:
-            sink.flush()
+            writer.flush()
             if on_done is not None:
                 on_done(chunksize)
-    sink.flush()
+    writer.flush()
     if on_done is not None and tally.records % chunksize:
         on_done(tally.records % chunksize)
     return tally
-
-
-class DocumentTimeout(Exception):
-    """A document took longer than its deadline; its worker was killed."""
-
-
-def _timed_out(id_field: str, line: int, why: str) -> tuple[bytes, Tally]:
-    """The error record of a record whose worker was killed (its id is not known here)."""
-    return error_record(id_field, None, line, DocumentTimeout(why)), Tally(records=1, failed=1)

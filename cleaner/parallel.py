@@ -89,24 +89,35 @@ def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _chunks(
-    items: Iterable[T], size: int, timeout: Callable[[T], float | None] | None
+    items: Iterable[T],
+    size: int,
+    timeout: Callable[[T], float | None] | None,
+    weight: Callable[[T], int] | None = None,
+    chunk_weight: int | None = None,
 ) -> Iterator[list[T]]:
-    """:func:`chunked`, but an item without a deadline goes alone (the others keep theirs)."""
-    if timeout is None:
+    """:func:`chunked`, but an item without a deadline goes alone (the others keep theirs).
+
+    With a ``weight``, a chunk holds at most ``chunk_weight`` (a heavier item goes alone).
+    """
+    if timeout is None and weight is None:
         yield from chunked(items, size)
         return
     chunk: list[T] = []
+    held = 0
     for item in items:
-        if timeout(item) is None:
-            if chunk:
-                yield chunk
-                chunk = []
+        alone = timeout is not None and timeout(item) is None
+        heavy = weight(item) if weight is not None else 0
+        if chunk and (alone or (chunk_weight is not None and held + heavy > chunk_weight)):
+            yield chunk
+            chunk, held = [], 0
+        if alone:
             yield [item]
             continue
         chunk.append(item)
+        held += heavy
         if len(chunk) == size:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
@@ -130,16 +141,22 @@ class _Pool(Generic[T, R]):
         )
 
     def budget(self, chunk: list[T]) -> float | None:
-        """The chunk's seconds: the sum of its items' deadlines (``None``: no deadline)."""
+        """The chunk's seconds: the largest of its items' deadlines (``None``: no deadline).
+
+        Not their sum: a runaway item must not hide in the time its quick
+        neighbours leave unused.  A chunk that rightly takes longer than one
+        deadline is retried item by item, each with its own (see :meth:`results`),
+        so no item is lost.
+        """
         if self.timeout is None:
             return None
-        total = 0.0
+        longest = 0.0
         for item in chunk:
             seconds = self.timeout(item)
             if seconds is None:
                 return None
-            total += seconds
-        return total
+            longest = max(longest, seconds)
+        return longest
 
     def submit(self, chunk: list[T]) -> Future[list[R]]:
         future: Future[list[R]] = self.pool.schedule(
@@ -185,6 +202,9 @@ def ordered_map(
     jobs: int,
     chunksize: int = 1,
     window: int | None = None,
+    weight: Callable[[T], int] | None = None,
+    chunk_weight: int | None = None,
+    max_weight: int | None = None,
     timeout: Callable[[T], float | None] | None = None,
     on_timeout: Callable[[T, str], R] | None = None,
 ) -> Iterator[R]:
@@ -198,6 +218,11 @@ def ordered_map(
             this process (with a ``timeout``, one worker process does).
         chunksize: Items sent to a worker at once (amortises the IPC cost).
         window: Chunks in flight at most; defaults to four per worker.
+        weight: The size of an item (e.g. its bytes), to bound chunks by
+            ``chunk_weight`` and the items in flight by ``max_weight`` as well
+            as by number; one chunk is always let through, whatever its weight.
+        chunk_weight: The weight of a chunk, at most (an item heavier goes alone).
+        max_weight: The total weight of the chunks in flight, at most (but one).
         timeout: The deadline in seconds of an item (``None``: none).
         on_timeout: The result of an item whose worker was killed at its
             deadline or died, given the reason; without it the error is raised.
@@ -212,16 +237,25 @@ def ordered_map(
         return
     limit = window or 4 * max(jobs, 1)
     pool: _Pool[T, R] = _Pool(fn, setup, max(jobs, 1), timeout, on_timeout)
-    pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+    pending: deque[tuple[list[T], Future[list[R]], int]] = deque()
+    held = 0
     finished = False
     try:
-        for chunk in _chunks(items, chunksize, timeout):
-            pending.append((chunk, pool.submit(chunk)))
-            # Waiting on the oldest chunk keeps the output order and bounds memory.
-            while len(pending) >= limit:
-                yield from pool.results(*pending.popleft())
+        for chunk in _chunks(items, chunksize, timeout, weight, chunk_weight):
+            size = sum(map(weight, chunk)) if weight is not None else 0
+            # Waiting on the oldest chunk keeps the output order and bounds memory, in
+            # number of chunks and, with a weight, in their total size.
+            while pending and (
+                len(pending) >= limit or (max_weight is not None and held + size > max_weight)
+            ):
+                oldest, future, done = pending.popleft()
+                held -= done
+                yield from pool.results(oldest, future)
+            pending.append((chunk, pool.submit(chunk), size))
+            held += size
         while pending:
-            yield from pool.results(*pending.popleft())
+            oldest, future, _ = pending.popleft()
+            yield from pool.results(oldest, future)
         finished = True
     finally:
         pool.close(cancel=not finished)

@@ -29,7 +29,8 @@ from cleaner.canonical import canonicalize, paragraph_starts
 from cleaner.config import CleanerConfig
 from cleaner.detectors import Detector, of_stage
 from cleaner.document import Cut, Document, Removal, StepRecord
-from cleaner.heuristics import Context
+from cleaner.guard import guard
+from cleaner.heuristics import Context, looks_like_headline
 from cleaner.limits import check_lines
 from cleaner.metadata import guess_title, normalize_fields
 from cleaner.rules.engine import LineMatches, SearchBudget, apply_pack
@@ -67,7 +68,11 @@ def pack_step(pack: Pack, config: CleanerConfig, budget: SearchBudget | None = N
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
         outcome = apply_pack(pack, paragraphs, config, memo, budget)
-        return StepOutput(outcome.cuts, outcome.skipped)
+        cuts = outcome.cuts
+        if config.keep_comments:
+            # Comments are content here: a comment-section cut would remove them.
+            cuts = [cut for cut in cuts if cut.rule not in config.comment_rules]
+        return StepOutput(cuts, outcome.skipped)
 
     return Step(f"pack:{pack.name}", run)
 
@@ -209,7 +214,10 @@ def run(
                 continue
             output = step.run(paragraphs, doc)
             doc.skipped_rules.extend(output.skipped)
-            added = apply_cuts(doc, offsets, output.cuts, starts) if output.cuts else 0
+            cuts, deferred = guard(paragraphs, output.cuts, config)
+            if deferred:
+                records[step.name].detail["deferred"] = deferred
+            added = apply_cuts(doc, offsets, cuts, starts) if cuts else 0
             if added:
                 records[step.name].removals += added
                 removed_this_pass += added
@@ -222,7 +230,12 @@ def run(
         if removed_this_pass == 0:
             break
 
-    title = guess_title(paragraphs, config.title_max_words)
-    if title is not None:
-        doc.metadata.setdefault("title", title)
+    # Without keep_headline the headline step has moved a headline to metadata
+    # as a recorded removal, or left the first line alone: a title is not
+    # copied from text that stays.  With keep_headline the headline stays by
+    # request and its copy goes to metadata, if the first line reads like one.
+    if config.keep_headline and "title" not in doc.metadata:
+        title = guess_title(paragraphs, config.title_max_words)
+        if title is not None and looks_like_headline(title, config.title_max_words):
+            doc.metadata["title"] = title
     return doc

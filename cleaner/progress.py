@@ -8,9 +8,11 @@ fill the log with carriage returns, so a plain line is written every
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, TextIO
 
@@ -92,6 +94,32 @@ class Progress:
             self._bar.write(message, file=self._stream)
         else:
             print(message, file=self._stream, flush=True)
+
+    @contextlib.contextmanager
+    def follow(self, counter: Any, interval: float = 0.5) -> Iterator[None]:
+        """Within the block, keep the count equal to a shared counter raised by workers.
+
+        ``counter`` is a ``multiprocessing.Value``; a thread reads it every
+        ``interval`` seconds, and once more when the block ends.
+        """
+        stop = threading.Event()
+
+        def sync() -> None:
+            if counter.value > self.done:
+                self.update(counter.value - self.done)
+
+        def run() -> None:
+            while not stop.wait(interval):
+                sync()
+
+        thread = threading.Thread(target=run, name="cleaner-progress", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            sync()
 
     def close(self) -> None:
         """Finish the bar (nothing to do for log lines)."""

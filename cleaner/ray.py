@@ -22,14 +22,21 @@ column             content
 ================== ======================================================
 ``text``           the clean text (the name is ``output_column``); null
                    when the row failed
-``metadata``       JSON string of :attr:`cleaner.Result.metadata`; null
-                   when the row failed
-``provenance``     JSON string of :attr:`cleaner.Result.provenance`;
+``metadata``       :attr:`cleaner.Result.metadata` as a map of strings;
                    null when the row failed
-``error``          null, or ``"<ExceptionType>: <message>"`` for a row
-                   that could not be cleaned (missing or undecodable
-                   text, a document over the size limit)
+``provenance``     :attr:`cleaner.Result.provenance` as a struct (at the
+                   ``provenance`` level asked for); null when the row
+                   failed or with ``provenance="none"``
+``error``          null, or a struct ``{"type", "message"}`` (the
+                   ``error`` of :mod:`cleaner.records`) for a row that
+                   could not be cleaned (missing or undecodable text, a
+                   document over the size limit)
 ================== ======================================================
+
+With pyarrow batches these columns have the types of :mod:`cleaner.arrow`,
+the very schema ``cleaner clean --format parquet`` writes, and an input column
+of nulls only is typed as strings (as the command line types it).  With pandas
+batches they hold the same values as Python objects.
 
 A bad row never fails the job; an invalid rule pack, an unknown ``site`` or a
 missing column does, before or at the first batch.
@@ -41,7 +48,6 @@ pandas and pyarrow batches.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -49,8 +55,16 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from cleaner import Cleaner, CleanerConfig, UnknownSiteError
+from cleaner import Cleaner, CleanerConfig
+from cleaner.arrow import (
+    ERROR_TYPE,
+    METADATA_TYPE,
+    PROVENANCE_TYPE,
+    metadata_to_arrow,
+    provenance_to_arrow,
+)
 from cleaner.document import Result
+from cleaner.records import PROVENANCE_LEVELS, ProvenanceLevel, error_info, shape_provenance
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -59,8 +73,8 @@ OUTPUT_COLUMNS = ("metadata", "provenance", "error")
 """Columns added besides the clean text column."""
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_TYPES = {"metadata": METADATA_TYPE, "provenance": PROVENANCE_TYPE, "error": ERROR_TYPE}
+"""The Arrow types of the output columns (the clean text's is string)."""
 
 
 class CleanBatch:
@@ -75,15 +89,18 @@ class CleanBatch:
         url_column: Optional column of page URLs (choose the site pack).
         output_column: Column that receives the clean text.
         config: Cleaner options.
+        provenance: ``full``, ``summary`` or ``none`` (see
+            :func:`cleaner.records.shape_provenance`).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
         cleaner.UnknownSiteError: ``site`` names no loaded pack.
+        ValueError: ``provenance`` is not a known level.
 
     >>> clean = CleanBatch()
     >>> out = clean(pa.table({"id": ["a", "b"], "text": ["Hello.\\n\\nSpread the love", None]}))
-    >>> out.column("text").to_pylist(), out.column("error").to_pylist()[1]
-    (['Hello.\\n', None], "ValueError: row has no value in column 'text'")
+    >>> out.column("text").to_pylist(), out.column("error").to_pylist()[1]["message"]
+    (['Hello.\\n', None], "row has no value in column 'text'")
     """
 
     def __init__(
@@ -96,10 +113,13 @@ class CleanBatch:
         url_column: str | None = None,
         output_column: str = "text",
         config: CleanerConfig | None = None,
+        provenance: ProvenanceLevel = "full",
     ) -> None:
+        if provenance not in PROVENANCE_LEVELS:
+            raise ValueError(f"provenance must be one of {', '.join(PROVENANCE_LEVELS)}")
+        self.provenance = provenance
         self.cleaner = Cleaner(rules_dirs, config=config)
-        if site is not None and site not in self.cleaner.registry.packs:
-            raise UnknownSiteError(f"no rule pack named {site!r}")
+        self.cleaner.registry.require(site)
         self.site = site
         self.input_column = html_column or text_column
         self.html = html_column is not None
@@ -118,8 +138,15 @@ class CleanBatch:
                 self._arrow_column(batch, self.input_column),
                 self._arrow_column(batch, self.url_column) if self.url_column else None,
             )
+            for index, column in enumerate(batch.columns):
+                if pa.types.is_null(column.type):
+                    batch = batch.set_column(
+                        index, batch.field(index).name, column.cast(pa.string())
+                    )
+            columns["metadata"] = [metadata_to_arrow(v) for v in columns["metadata"]]
+            columns["provenance"] = [provenance_to_arrow(v) for v in columns["provenance"]]
             for name, values in columns.items():
-                array = pa.array(values, type=pa.string())
+                array = pa.array(values, type=_TYPES.get(name, pa.string()))
                 index = batch.schema.get_field_index(name)
                 if index >= 0:
                     batch = batch.set_column(index, name, array)
@@ -132,6 +159,7 @@ class CleanBatch:
                 self._pandas_column(batch, self.input_column),
                 self._pandas_column(batch, self.url_column) if self.url_column else None,
             )
+            columns["provenance"] = [provenance_to_arrow(v) for v in columns["provenance"]]
             return batch.assign(**columns)
         raise TypeError(
             f"cannot clean a batch of type {type(batch).__name__}: "
@@ -155,11 +183,9 @@ class CleanBatch:
 
     def clean_columns(
         self, values: Sequence[Any], urls: Sequence[Any] | None = None
-    ) -> dict[str, list[str | None]]:
+    ) -> dict[str, list[Any]]:
         """Clean a column of documents; return the output columns by name."""
-        out: dict[str, list[str | None]] = {
-            name: [] for name in (self.output_column, *OUTPUT_COLUMNS)
-        }
+        out: dict[str, list[Any]] = {name: [] for name in (self.output_column, *OUTPUT_COLUMNS)}
         for i, value in enumerate(values):
             url = None if urls is None or urls[i] is None else str(urls[i]) or None
             try:
@@ -167,9 +193,14 @@ class CleanBatch:
             except Exception as exc:
                 # One bad row is recorded, never fatal to a job of millions:
                 # undecodable bytes, a missing value, a document over the limit.
-                row: tuple[str | None, ...] = (None, None, None, f"{type(exc).__name__}: {exc}")
+                row: tuple[Any, ...] = (None, None, None, error_info(exc))
             else:
-                row = (result.text, _json(result.metadata), _json(result.provenance), None)
+                provenance = (
+                    None
+                    if self.provenance == "none"
+                    else shape_provenance(result.provenance, self.provenance)
+                )
+                row = (result.text, result.metadata, provenance, None)
             for column, cell in zip(out.values(), row, strict=True):
                 column.append(cell)
         return out
@@ -192,6 +223,48 @@ class CleanBatch:
         return self.cleaner.clean(value, url=url, site=self.site)
 
 
+class PartitionCleaner:
+    """A picklable :class:`CleanBatch` for other engines: each process builds its own once.
+
+    Dask's ``map_partitions`` and Spark's ``mapInPandas`` ship the function they
+    are given to their workers; this one carries only its arguments and builds
+    the :class:`CleanBatch` (rule packs compiled) on its first batch in each
+    process, then reuses it::
+
+        clean = PartitionCleaner(url_column="url")
+        ddf.map_partitions(clean, meta=clean.meta(ddf._meta))     # Dask
+        sdf.mapInPandas(clean.batches, schema=...)                 # Spark
+
+    Args:
+        **options: The arguments of :class:`CleanBatch`.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        CleanBatch(**options)  # fail here, on the driver, rather than in every worker
+        self.options = options
+        self._batch: CleanBatch | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"options": self.options, "_batch": None}
+
+    def __call__(self, batch: Any) -> Any:
+        """Clean one pandas frame or pyarrow table (see :meth:`CleanBatch.__call__`)."""
+        if self._batch is None:
+            self._batch = CleanBatch(**self.options)
+        return self._batch(batch)
+
+    def batches(self, frames: Iterable[Any]) -> Iterable[Any]:
+        """Clean an iterator of frames (the function Spark's ``mapInPandas`` takes)."""
+        for frame in frames:
+            yield self(frame)
+
+    def meta(self, frame: Any) -> Any:
+        """Return an empty pandas frame with the output columns (Dask's ``meta``)."""
+        names = (self.options.get("output_column", "text"), *OUTPUT_COLUMNS)
+        out = frame.iloc[:0].assign(**{name: [] for name in names})
+        return out.astype(dict.fromkeys(names, object))
+
+
 def clean_dataset(
     ds: Dataset,
     *,
@@ -206,6 +279,7 @@ def clean_dataset(
     num_cpus: float = 1,
     batch_size: int = 64,
     batch_format: str = "pyarrow",
+    provenance: ProvenanceLevel = "full",
 ) -> Dataset:
     """Return ``ds`` with its rows cleaned by a pool of :class:`CleanBatch` actors.
 
@@ -230,6 +304,7 @@ def clean_dataset(
             the reads that feed them.
         batch_size: Rows per batch handed to an actor.
         batch_format: ``"pyarrow"`` or ``"pandas"``.
+        provenance: ``full``, ``summary`` or ``none``.
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -246,6 +321,7 @@ def clean_dataset(
         "url_column": url_column,
         "output_column": output_column,
         "config": config,
+        "provenance": provenance,
     }
     CleanBatch(**kwargs)  # fail here, on the driver, rather than in every actor
     if isinstance(concurrency, tuple):

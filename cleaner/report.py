@@ -22,7 +22,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from cleaner.inputs import STATS_FILE
 from cleaner.provenance import restore_text
+
+FLAG_SHARE = 0.5
+"""A document that lost more than this share of its characters is flagged for review:
+deleting an article is the worst failure, and a large cut is where to look first."""
 
 
 @dataclass(slots=True)
@@ -40,6 +45,29 @@ class DocView:
     site: str
     canonical: str
     removals: list[tuple[int, int, str]]
+
+    @property
+    def removed_share(self) -> float:
+        """The share of the canonical text's characters that cleaning removed.
+
+        >>> DocView("d", "(none)", "0123456789", [(0, 3, "a"), (5, 8, "b")]).removed_share
+        0.6
+        """
+        if not self.canonical:
+            return 0.0
+        return sum(end - start for start, end, _ in self.removals) / len(self.canonical)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the document lost more than :data:`FLAG_SHARE` of its characters."""
+        return self.removed_share > FLAG_SHARE
+
+    def top_rule(self) -> str:
+        """The rule that removed the most characters (``-`` when nothing was removed)."""
+        chars: Counter[str] = Counter()
+        for start, end, rule in self.removals:
+            chars[rule] += end - start
+        return chars.most_common(1)[0][0] if chars else "-"
 
 
 @dataclass(slots=True)
@@ -85,6 +113,8 @@ def document_view(name: str, text: str, provenance: Mapping[str, Any]) -> DocVie
 def from_folder(folder: Path) -> Iterator[DocView | str]:
     """Yield a view (or an error message) for each sidecar under ``folder``."""
     for path in sorted(folder.rglob("*.json")):
+        if path.parent == folder and path.name == STATS_FILE:
+            continue  # the run's counts, not a document
         try:
             record = json.loads(path.read_text("utf-8"))
             text = path.with_suffix(".txt").read_text("utf-8")
@@ -218,12 +248,19 @@ def render(data: ReportData, title: str = "cleaner report") -> str:
         f'<option value="{escape(r, quote=True)}">{escape(r)}</option>' for r, *_ in rule_rows
     )
     sections = []
+    flagged_rows = []
     for i, doc in enumerate(data.documents):
         rule_list = json.dumps(sorted({r for _, _, r in doc.removals}))
+        flag = ""
+        if doc.flagged:
+            share = f"{doc.removed_share:.0%}"
+            flagged_rows.append((doc.name, share, doc.top_rule()))
+            flag = f' <strong class="err">lost {share} of its characters</strong>'
         sections.append(
             f'<section class="doc" id="doc{i}" data-rules="{escape(rule_list, quote=True)}">'
             f"<h3>{escape(doc.name)} <small>({escape(doc.site)}, "
-            f"{len(doc.removals)} removal(s))</small></h3><pre>{_highlight(doc)}</pre></section>"
+            f"{len(doc.removals)} removal(s))</small>{flag}</h3>"
+            f"<pre>{_highlight(doc)}</pre></section>"
         )
     errors = "".join(f'<li class="err">{escape(e)}</li>' for e in data.errors)
     total = sum(per_rule.values())
@@ -233,7 +270,18 @@ def render(data: ReportData, title: str = "cleaner report") -> str:
         '<link rel="icon" href="data:,">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{escape(title)}</h1><p>{len(data.documents)} document(s), {total} removal(s), "
-        f"{len(data.errors)} unreadable record(s).</p>"
+        f"{len(data.errors)} unreadable record(s), {len(flagged_rows)} document(s) that lost "
+        f"more than {FLAG_SHARE:.0%} of their characters.</p>"
+        + (
+            _table(
+                f"Documents that lost more than {FLAG_SHARE:.0%} of their characters",
+                ("document", "removed", "largest rule"),
+                flagged_rows,
+                "flagged",
+            )
+            if flagged_rows
+            else ""
+        )
         + _table("Removals per site", ("site", "documents", "removals"), site_rows, "sites")
         + _table("Removals per rule", ("rule", "removals", "documents"), rule_rows, "rules")
         + (f"<h2>Unreadable records</h2><ul>{errors}</ul>" if errors else "")

@@ -17,17 +17,24 @@ from typing import Any
 
 from cleaner import Cleaner
 from cleaner._version import __version__
-from cleaner.jsonl import Fields
+from cleaner.records import Fields, ProvenanceLevel
 
 Stamp = dict[str, str]
 """``{"input_sha256": ..., "config": ...}``."""
 
 
-def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) -> str:
+def config_fingerprint(
+    cleaner: Cleaner,
+    *,
+    site: str | None,
+    fields: Fields,
+    provenance: ProvenanceLevel = "full",
+) -> str:
     """Return a hash of everything besides the input that shapes the outputs.
 
     The tool version, every loaded pack (name, version, SHA-256 of its file),
-    the cleaner options, the forced site and the JSON Lines field names.
+    the cleaner options, the forced site, the JSON Lines field names and the
+    provenance level.
     """
     packs = sorted(cleaner.registry.packs.values(), key=lambda p: p.name)
     data = {
@@ -37,6 +44,8 @@ def config_fingerprint(cleaner: Cleaner, *, site: str | None, fields: Fields) ->
         "site": site,
         "fields": dataclasses.asdict(fields),
     }
+    if provenance != "full":  # full keeps the fingerprints of earlier versions
+        data["provenance"] = provenance
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 

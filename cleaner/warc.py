@@ -1,82 +1,94 @@
-"""WARC in: clean the HTML responses of ``.warc`` and ``.warc.gz`` files, one record at a time.
+"""Web archives in: WARC, ARC and WET files, cleaned one record at a time.
 
-Records are read with warcio, which undoes the HTTP transfer and content
-encodings (chunked, gzip, deflate, brotli where installed).  For each
-``response`` record:
+Files are read with warcio, which undoes the HTTP transfer and content
+encodings (chunked, gzip, deflate, brotli where installed) and reads both
+WARC (``.warc``, ``.warc.gz``, Common Crawl's ``.warc.wet.gz``) and the older
+ARC format (``.arc``, ``.arc.gz``).  Records give documents this way:
 
-* a non-2xx HTTP status or a body that is not HTML is skipped and counted in
-  :class:`WarcStats`;
-* the body is decoded with the charset of the HTTP ``Content-Type`` header
-  first (:func:`cleaner.html.decode_bytes`), then cleaned with
-  :meth:`cleaner.Cleaner.clean_html`, the record's ``WARC-Target-URI``
-  choosing the site pack;
-* ``provenance["source"]["warc"]`` holds ``{"record_id", "target_uri", "file"}``.
+* ``response`` (WARC and ARC): the HTTP body, when the status is 2xx and the
+  body is HTML, is decoded with the charset of the HTTP ``Content-Type`` first
+  (:func:`cleaner.html.decode_bytes`) and cleaned with
+  :meth:`cleaner.Cleaner.clean_html`; other responses are passed over and
+  counted by reason (``status``, ``not-html``);
+* ``resource``: an HTML resource is cleaned like a response; others are
+  passed over (``not-html``);
+* ``conversion`` (WET files: text already extracted from a page): the text
+  goes through the text path, :meth:`cleaner.Cleaner.clean`; a conversion
+  that is not text is passed over (``not-text``);
+* every other record type (``warcinfo``, ``request``, ``revisit``,
+  ``metadata``...) gives no document.  Every record read is counted by type
+  (:attr:`cleaner.records.Tally.record_types`).
 
-Each cleaned or failed response yields one output record, the same dict the
-JSON Lines mode writes::
+The target URI picks the site pack.  ``provenance["source"]["warc"]`` holds the
+record's id, type, target URI, file and byte offset, and where known its
+``WARC-Date``, payload digest, HTTP status and content type.
 
-    {"id": <WARC-Record-ID>, "url": <target URI>, "text": ..., "metadata": {...},
-     "provenance": {...}}
-    {"id": ..., "url": ..., "error": "DecodeError: cannot decode: ..."}
+A record that cannot be cleaned gives an error record that names its file and
+offset; so does a record of any type cut short or misframed (a truncated file
+or gzip member, a ``Content-Length`` that does not end where the record does)::
 
-:func:`write_jsonl` writes them as JSON Lines under the record field names of a
-run, for the command line's folder and stream modes.
+    {"id": <record id>, "url": <target URI>, "file": "crawl.warc.gz", "offset": 784,
+     "error": {"type": "TruncatedRecord", "message": "..."}}
+
+A file that is not a web archive, or whose structure breaks off, raises
+:class:`WarcError` (with the offset) after the records before the damage.
 
 Needs the ``warc`` extra (``pip install 'cleaner[warc]'``).
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import functools
+import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from cleaner import Cleaner, UnknownSiteError, default_cleaner
-from cleaner.jsonl import RecordCleaner, Sink, Tally
+from cleaner import Cleaner, default_cleaner
+from cleaner.html import decode_bytes
+from cleaner.records import (
+    Fields,
+    ProvenanceLevel,
+    Record,
+    Tally,
+    count,
+    count_failure,
+    error_record,
+    output_record,
+)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 """Media types cleaned as HTML."""
 
+TEXT_TYPES = frozenset({"text/plain"})
+"""Media types of conversion records cleaned as text."""
+
 MAX_BODY_BYTES = 20_000_000
 """Bodies larger than this are refused with an error record rather than read."""
 
-Record = dict[str, Any]
-"""An output record: id, url, then text, metadata and provenance, or error."""
-
 
 class WarcError(Exception):
-    """A WARC file that cannot be opened or parsed; the message names the file."""
-
-
-@dataclass(slots=True)
-class WarcStats:
-    """Counts for one or more WARC files, updated as records are read.
+    """A file that cannot be opened or is not a valid web archive; the message names it.
 
     Attributes:
-        records: WARC records of any type.
-        responses: ``response`` records.
-        cleaned: Responses cleaned.
-        failed: Responses that gave an error record.
-        skipped: Responses passed over, by reason (``not-html``, ``status``).
+        offset: The byte offset where the damage was found, if known.
     """
 
-    records: int = 0
-    responses: int = 0
-    cleaned: int = 0
-    failed: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    def skip(self, reason: str) -> None:
-        """Count one skipped response."""
-        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
+class TruncatedRecord(ValueError):
+    """A record ends before its ``Content-Length`` or its gzip member does."""
+
+
+@functools.lru_cache(maxsize=256)
 def media_type(content_type: str | None) -> tuple[str | None, str | None]:
     """Return the media type (lower case) and charset of a ``Content-Type`` header.
 
@@ -108,146 +120,245 @@ def clean_warc(
     cleaner: Cleaner | None = None,
     *,
     site: str | None = None,
-    stats: WarcStats | None = None,
+    stats: Tally | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    fields: Fields | None = None,
+    provenance: ProvenanceLevel = "full",
 ) -> Iterator[Record]:
-    """Clean every HTML response of a WARC file; yield one output record per response.
+    """Clean every document of a web archive; yield one output or error record for each.
 
     Args:
-        path: A ``.warc`` or ``.warc.gz`` file (gzip is detected from the content).
+        path: A WARC, ARC or WET file (gzip is detected from the content), or
+            an fsspec URL of one (needs the ``fsspec`` extra).
         cleaner: The engine to use; defaults to the bundled packs.
         site: Force the rule pack of this name for every page.
         stats: Counts to update as records are read.
         max_body_bytes: Larger bodies give an error record.
+        fields: The record field names (id, url, text) of the output records.
+        provenance: How much provenance the output records carry.
 
     Raises:
-        WarcError: The file cannot be opened or is not a valid WARC file (records
-            before the damage have been yielded).
+        WarcError: The file cannot be opened or is not a valid web archive
+            (records before the damage have been yielded).
         UnknownSiteError: ``site`` names no loaded pack.
     """
     engine = cleaner or default_cleaner()
-    if site is not None and site not in engine.registry.packs:
-        raise UnknownSiteError(f"no rule pack named {site!r}")
-    counts = stats if stats is not None else WarcStats()
-    path = Path(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise WarcError(f"{path}: cannot open: {exc}") from None
-    with handle:
-        records = ArchiveIterator(handle)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                return
-            except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
-                raise WarcError(f"{path}: not a valid WARC file: {exc}") from None
-            if not str(record.format).startswith("warc"):
-                # warcio also reads the older ARC format, and takes almost any
-                # text for it: refuse what is not WARC rather than skip it all.
-                raise WarcError(f"{path}: not a WARC file (found {record.format} records)")
-            counts.records += 1
-            if record.rec_type != "response":
-                continue
-            counts.responses += 1
-            out = _clean_response(
-                record,
-                engine=engine,
-                path=path,
-                site=site,
-                counts=counts,
-                max_body_bytes=max_body_bytes,
+    engine.registry.require(site)
+    reader = _Reader(
+        path if isinstance(path, str) and "://" in path else Path(path),
+        engine,
+        site=site,
+        tally=stats if stats is not None else Tally(),
+        max_body_bytes=max_body_bytes,
+        fields=fields or Fields(),
+        provenance=provenance,
+    )
+    yield from reader.records()
+
+
+class _Reader:
+    """The state of reading one archive file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        engine: Cleaner,
+        *,
+        site: str | None,
+        tally: Tally,
+        max_body_bytes: int,
+        fields: Fields,
+        provenance: ProvenanceLevel,
+    ) -> None:
+        self.path = path
+        self.name = path.name if isinstance(path, Path) else path.rsplit("/", 1)[-1]
+        self.engine = engine
+        self.site = site
+        self.tally = tally
+        self.max_body_bytes = max_body_bytes
+        self.fields = fields
+        self.provenance = provenance
+
+    def records(self) -> Iterator[Record]:
+        try:
+            handle = _open(self.path)
+        except OSError as exc:
+            raise WarcError(f"{self.path}: cannot open: {exc}") from None
+        with handle:
+            archive = ArchiveIterator(handle)
+            records = iter(archive)
+            first = True
+            last = 0
+            while True:
+                offset = archive.offset
+                try:
+                    # The previous record was read to its end (below): warcio has
+                    # nothing left to warn about here.
+                    record = next(records)
+                except StopIteration:
+                    return
+                except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+                    # warcio's messages span lines; its offset is past the damage, or
+                    # negative when a whole file is one gzip member: use the last good one.
+                    offset = max(offset, last)
+                    reason = " ".join(str(exc).split())
+                    raise WarcError(
+                        f"{self.path}: not a valid web archive at byte {offset}: {reason}", offset
+                    ) from None
+                last = offset
+                self._check_structure(record, offset, first=first)
+                first = False
+                self.tally.record_types[str(record.rec_type)] += 1
+                out, counts = self._document(record, offset)
+                # Read the record to its end now, to tell whether it was complete.
+                with _quiet():
+                    errors = archive.err_count
+                    archive.read_to_end()
+                problem = _damage(archive, record, errors)
+                if problem is not None:
+                    out, counts = self._error(record, offset, TruncatedRecord(problem))
+                counts()
+                if out is not None:
+                    yield out
+
+    def _check_structure(self, record: Any, offset: int, *, first: bool) -> None:
+        kind = str(record.format)
+        if kind.startswith("warc"):
+            return
+        # warcio takes almost any text for ARC: an ARC file must open with its
+        # file header and give each record a numeric length.
+        if first and record.rec_type != "arc_header":
+            raise WarcError(f"{self.path}: not a WARC or ARC file", offset)
+        length = record.rec_headers.get_header("length") or ""
+        if not length.isdigit():
+            raise WarcError(
+                f"{self.path}: bad ARC record at byte {offset}: length {length!r}", offset
             )
-            if out is not None:
-                yield out
+
+    def _document(self, record: Any, offset: int) -> tuple[Record | None, Callable[[], None]]:
+        """Clean one record; return its output or error record and what counts it.
+
+        The counts are applied once the record is known to be whole.  The
+        record is ``None`` when it holds no document.
+        """
+        rec_type = record.rec_type
+        if rec_type not in ("response", "resource", "conversion"):
+            return None, _nothing
+        http = record.http_headers
+        status = http.get_statuscode() if http is not None else None
+        if status is not None and not str(status).startswith("2"):
+            return None, self._pass_over("status")
+        header = http.get_header("Content-Type") if http is not None else None
+        if header is None and rec_type != "response":
+            header = record.rec_headers.get_header("Content-Type")
+        kind, charset = media_type(header)
+        text = rec_type == "conversion"
+        if text and kind is not None and kind not in TEXT_TYPES:
+            return None, self._pass_over("not-text")
+        if not text and kind is not None and kind not in HTML_TYPES:
+            return None, self._pass_over("not-html")
+        try:
+            body = record.content_stream().read(self.max_body_bytes + 1)
+            if len(body) > self.max_body_bytes:
+                raise ValueError(f"body larger than {self.max_body_bytes} bytes")
+            if not text and kind is None and not looks_like_html(body):
+                return None, self._pass_over("not-html")
+            source: dict[str, Any] = {"warc": self._source(record, offset, status, header)}
+            uri = self._uri(record)
+            if text:
+                decoded = decode_bytes(body, declared=charset)
+                source.update(format="wet", decoding=decoded.to_dict())
+                result = self.engine.clean(decoded.text, url=uri, site=self.site, source=source)
+            else:
+                result = self.engine.clean_html(
+                    body, url=uri, site=self.site, charset=charset, source=source
+                )
+        except Exception as exc:  # one bad record never stops the file
+            return self._error(record, offset, exc)
+        extra = {self.fields.url: uri}
+        out = output_record(self.fields, self._id(record, offset), extra, result, self.provenance)
+        return out, functools.partial(count, self.tally, result, len(body))
+
+    def _pass_over(self, reason: str) -> Callable[[], None]:
+        def counts() -> None:
+            self.tally.passed_over[reason] += 1
+
+        return counts
+
+    def _error(
+        self, record: Any, offset: int, exc: BaseException
+    ) -> tuple[Record, Callable[[], None]]:
+        # The path as given, as in the error record of a file that breaks off.
+        where = {self.fields.url: self._uri(record), "file": str(self.path), "offset": offset}
+        out = error_record(self.fields.id, self._id(record, offset), exc, where=where)
+        return out, functools.partial(count_failure, self.tally, exc)
+
+    def _id(self, record: Any, offset: int) -> str:
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        # ARC records have no id: the file and offset name one (as CDX indexes do).
+        return str(record_id) if record_id else f"{self.name}#{offset}"
+
+    @staticmethod
+    def _uri(record: Any) -> str | None:
+        headers = record.rec_headers
+        uri = headers.get_header("WARC-Target-URI") or headers.get_header("uri")
+        return str(uri) if uri else None
+
+    def _source(
+        self, record: Any, offset: int, status: Any, content_type: str | None
+    ) -> dict[str, Any]:
+        headers = record.rec_headers
+        date = headers.get_header("WARC-Date") or headers.get_header("archive-date")
+        source: dict[str, Any] = {
+            "record_id": self._id(record, offset),
+            "record_type": str(record.rec_type),
+            "target_uri": self._uri(record),
+            "file": self.name,
+            "offset": offset,
+            "date": date,
+            "payload_digest": headers.get_header("WARC-Payload-Digest"),
+            "http_status": int(status) if status is not None and str(status).isdigit() else None,
+            "content_type": content_type,
+        }
+        return source
 
 
-def _clean_response(
-    record: Any,
-    *,
-    engine: Cleaner,
-    path: Path,
-    site: str | None,
-    counts: WarcStats,
-    max_body_bytes: int,
-) -> Record | None:
-    """Clean one response record; ``None`` when it is skipped."""
-    record_id = record.rec_headers.get_header("WARC-Record-ID")
-    uri = record.rec_headers.get_header("WARC-Target-URI")
-    out: Record = {"id": record_id, "url": uri}
-    http = record.http_headers
-    status = http.get_statuscode() if http is not None else None
-    if status is not None and not str(status).startswith("2"):
-        counts.skip("status")
-        return None
-    kind, charset = media_type(http.get_header("Content-Type") if http is not None else None)
-    if kind is not None and kind not in HTML_TYPES:
-        counts.skip("not-html")
-        return None
-    try:
-        body = record.content_stream().read(max_body_bytes + 1)
-        if len(body) > max_body_bytes:
-            raise ValueError(f"body larger than {max_body_bytes} bytes")
-        if kind is None and not looks_like_html(body):
-            counts.skip("not-html")
-            return None
-        warc = {"record_id": record_id, "target_uri": uri, "file": path.name}
-        result = engine.clean_html(body, url=uri, site=site, charset=charset, source={"warc": warc})
-    except Exception as exc:  # one bad record never stops the file
-        counts.failed += 1
-        out["error"] = f"{type(exc).__name__}: {exc}"
-        return out
-    counts.cleaned += 1
-    out.update(text=result.text, metadata=result.metadata, provenance=result.provenance)
-    return out
+def _damage(archive: Any, record: Any, errors_before: int) -> str | None:
+    """Say how a record read to its end was damaged, or ``None`` if it was whole.
 
-
-def write_jsonl(
-    path: Path,
-    sink: Sink,
-    records: RecordCleaner,
-    *,
-    on_done: Callable[[int], None] | None = None,
-) -> Tally:
-    """Clean a WARC file into ``sink`` as JSON Lines, one output record per line.
-
-    The records are those of :func:`clean_warc`, with ``id``, ``url`` and
-    ``text`` renamed to the run's field names so that they read like the
-    records of a JSON Lines input.
-
-    Args:
-        path: A ``.warc`` or ``.warc.gz`` file.
-        sink: Binary output.
-        records: The cleaner, field names and forced site of the run.
-        on_done: Called with 1 after each record is written.
-
-    Returns:
-        The counts: output records, failed ones, the file's size in bytes, the
-        clean text's bytes, removals per rule and responses passed over.
-
-    Raises:
-        WarcError: The file cannot be opened or is not a valid WARC file.
+    Any record type is checked: a request whose length is wrong can swallow the
+    response after it.
     """
-    names = records.fields
-    rename = {"id": names.id, "url": names.url, "text": names.text}
-    stats = WarcStats()
-    tally = Tally()
-    try:
-        tally.bytes_in = path.stat().st_size
-    except OSError as exc:
-        raise WarcError(f"{path}: cannot open: {exc}") from None
-    for record in clean_warc(path, records.cleaner, site=records.site, stats=stats):
-        out = {rename.get(key, key): value for key, value in record.items()}
-        sink.write(json.dumps(out, ensure_ascii=False).encode("utf-8") + b"\n")
-        tally.records += 1
-        if "error" in record:
-            tally.failed += 1
-        else:
-            tally.bytes_out += len(record["text"].encode("utf-8"))
-            tally.removals.update(r["rule"] for r in record["provenance"]["removals"])
-        sink.flush()
-        if on_done is not None:
-            on_done(1)
-    tally.passed_over.update(stats.skipped)
-    return tally
+    kind = f"{record.rec_type} record"
+    remaining = getattr(record.raw_stream, "limit", 0)
+    if remaining:
+        return f"truncated: the {kind} ends {remaining} byte(s) before its Content-Length"
+    decompressor = archive.reader.decompressor if archive.reader is not None else None
+    if decompressor is not None and not decompressor.eof:
+        return f"truncated: the file ends inside the {kind}'s gzip member"
+    if archive.err_count > errors_before:
+        # warcio found no blank line after the record: its Content-Length is too large
+        # (it ran into the next record) or too small (the record goes on).
+        return f"the {kind} does not end where its Content-Length says"
+    return None
+
+
+def _open(path: Path | str) -> IO[bytes]:
+    """Open a local archive, or one named by an fsspec URL, for reading bytes."""
+    if isinstance(path, Path):
+        return path.open("rb")
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    handle: IO[bytes] = fsspec.open(path, "rb").open()
+    return handle
+
+
+def _nothing() -> None:
+    """Count nothing (a record that holds no document)."""
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence warcio's warnings on standard error: damage is reported as error records."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        yield

@@ -10,9 +10,10 @@ On a running cluster, from a node of it (``--address auto``) or with
     python examples/ray_clean.py --address auto --input s3://bucket/pages/ \\
         --output s3://bucket/clean/ --concurrency 32
 
-Each output row keeps the input columns and gains the clean text, ``metadata``
-and ``provenance`` (JSON strings) and ``error`` (null unless the row could not
-be cleaned); see :mod:`cleaner.ray`.  Prints the row and error counts and the
+Each output row keeps the input columns and gains the clean text, ``metadata``,
+``provenance`` and ``error`` (null unless the row could not be cleaned); see
+:mod:`cleaner.ray`.  An output folder that holds files already is refused
+(``--overwrite`` replaces them).  Prints the row and error counts and the
 throughput.
 """
 
@@ -22,6 +23,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pyarrow as pa
 import ray
@@ -44,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", required=True, help="folder or file(s) of JSON Lines or Parquet")
     parser.add_argument("--output", required=True, help="folder for the Parquet output")
     parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the files of a non-empty output folder (default: refuse it)",
+    )
+    parser.add_argument(
         "--input-format",
         choices=["json", "parquet"],
         help="default: parquet if the input path ends in .parquet or holds .parquet files",
@@ -58,7 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--concurrency", type=int, help="cleaning actors (default: autoscale)")
     parser.add_argument("--num-cpus", type=float, default=1, help="CPUs per actor")
     parser.add_argument("--batch-size", type=int, default=64, help="rows per batch")
+    parser.add_argument(
+        "--provenance",
+        choices=["full", "summary", "none"],
+        default="full",
+        help="provenance per row: full, summary (rule counts, hashes, packs) or none",
+    )
     return parser
+
+
+def _absolute(path: str) -> str:
+    """Return a local path made absolute (Ray's workers do not share our folder); a URI as is."""
+    return path if "://" in path else str(Path(path).resolve())
+
+
+def _filesystem(path: str) -> tuple[fs.FileSystem, str]:
+    """Return the file system and path of a local path (relative or not) or URI."""
+    if "://" not in path:
+        return fs.LocalFileSystem(), str(Path(path).resolve())
+    return fs.FileSystem.from_uri(path)
 
 
 def input_format(path: str) -> str:
@@ -66,11 +91,32 @@ def input_format(path: str) -> str:
     if path.rstrip("/").endswith(".parquet"):
         return "parquet"
     try:
-        filesystem, root = fs.FileSystem.from_uri(path)
+        filesystem, root = _filesystem(path)
     except (ValueError, TypeError):
         return "json"
     infos = filesystem.get_file_info(fs.FileSelector(root, recursive=True, allow_not_found=True))
     return "parquet" if any(i.path.endswith(".parquet") for i in infos) else "json"
+
+
+def prepare_output(path: str, *, overwrite: bool) -> str | None:
+    """Make sure the output folder is empty; return why not, or ``None``.
+
+    Ray adds files to a folder that holds some already, so a second run into
+    the same folder would double the rows: refuse it, or empty the folder
+    first with ``overwrite``.
+    """
+    filesystem, root = _filesystem(path)
+    info = filesystem.get_file_info(root)
+    if info.type == fs.FileType.NotFound:
+        return None
+    if info.type != fs.FileType.Directory:
+        return f"{path} is not a folder"
+    if not filesystem.get_file_info(fs.FileSelector(root)):
+        return None
+    if not overwrite:
+        return f"{path} is not empty: pass --overwrite to replace its files"
+    filesystem.delete_dir_contents(root)
+    return None
 
 
 def _count_errors(batch: pa.Table) -> pa.Table:
@@ -82,6 +128,7 @@ def _count_errors(batch: pa.Table) -> pa.Table:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the job; return the exit code (0, or 2 for a configuration error)."""
     args = build_parser().parse_args(argv)
+    args.input, args.output = _absolute(args.input), _absolute(args.output)
     if not ray.is_initialized():
         ray.init(address=args.address)
     ray.data.DataContext.get_current().enable_progress_bars = False
@@ -89,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_chars is not None:
         config = cleaner.CleanerConfig(max_document_chars=args.max_chars)
 
+    problem = prepare_output(args.output, overwrite=args.overwrite)
+    if problem is not None:
+        print(f"ray_clean: error: {problem}", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     fmt = args.input_format or input_format(args.input)
     ds = ray.data.read_parquet(args.input) if fmt == "parquet" else ray.data.read_json(args.input)
@@ -105,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             concurrency=args.concurrency,
             num_cpus=args.num_cpus,
             batch_size=args.batch_size,
+            provenance=args.provenance,
         )
     except (cleaner.RulePackError, cleaner.UnknownSiteError) as exc:
         print(f"ray_clean: error: {exc}", file=sys.stderr)
@@ -113,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     seconds = time.perf_counter() - start
 
     totals = (
-        ray.data.read_parquet(args.output, columns=["error"])
+        ray.data.read_parquet(args.output)
+        .select_columns(["error"])
         .map_batches(_count_errors, batch_format="pyarrow")
         .sum(["rows", "errors"])
     )

@@ -13,8 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
-from cleaner.batch import ERRORS_FILE
+from cleaner.arrow import metadata_from_arrow, provenance_from_arrow
 from cleaner.cli import main
+from cleaner.inputs import ERRORS_FILE, STATS_FILE
 from cleaner.warc import clean_warc
 from tests.conftest import SEEDS
 from tests.test_warc import RESPONSES, page, write_warc
@@ -45,14 +46,9 @@ def _same_row(row: dict[str, Any], record: dict[str, Any]) -> None:
     """Assert that a Parquet row holds the JSON Lines output record."""
     assert row["id"] == (None if record["id"] is None else str(record["id"]))
     assert row["text"] == record.get("text")
-    for name in ("metadata", "provenance"):
-        value = row[name]
-        assert (None if value is None else json.loads(value)) == record.get(name)
-    error = record.get("error")
-    if isinstance(error, dict):
-        assert json.loads(row["error"]) == error
-    else:
-        assert row["error"] == error
+    assert metadata_from_arrow(row["metadata"]) == record.get("metadata")
+    assert provenance_from_arrow(row["provenance"]) == record.get("provenance")
+    assert row["error"] == record.get("error")  # {"type", "message"} in both
     for name, value in record.items():
         if name not in ("id", "text", "metadata", "provenance", "error"):
             assert row[name] == value
@@ -68,7 +64,7 @@ def test_folder_with_warc_writes_records_with_ids_and_uris(
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     stems = sorted(p.stem for p in TEXTS)
     assert names == sorted(
-        ["crawl/a.json", "crawl/a.jsonl", "page.json", "page.txt"]
+        [STATS_FILE, "crawl/a.json", "crawl/a.jsonl", "page.json", "page.txt"]
         + [f"{s}.json" for s in stems]
         + [f"{s}.txt" for s in stems]
     )
@@ -80,20 +76,30 @@ def test_folder_with_warc_writes_records_with_ids_and_uris(
     for record in records:
         assert record["id"].startswith("<urn:uuid:")
         warc = record["provenance"]["source"]["warc"]
-        assert warc == {"record_id": record["id"], "target_uri": record["url"], "file": "a.warc.gz"}
+        assert (warc["record_id"], warc["target_uri"]) == (record["id"], record["url"])
+        assert (warc["file"], warc["record_type"]) == ("a.warc.gz", "response")
         assert cleaner.provenance.verify(record["provenance"], record["text"]) == []
     sidecar = json.loads((out / "crawl" / "a.json").read_text("utf-8"))
     assert (sidecar["records"], sidecar["failed"]) == (4, 0)
     assert sidecar["passed_over"] == {"not-html": 1, "status": 1}
     err = capsys.readouterr().err
     assert "cleaned 7 document(s)" in err
-    assert "2 WARC response(s) passed over (not-html 1, status 1)" in err
+    assert "2 web archive document(s) passed over (not-html 1, status 1)" in err
     assert not (out / ERRORS_FILE).exists()
 
-    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    stats = json.loads((out / STATS_FILE).read_text("utf-8"))
+    assert (stats["documents"], stats["failed"], stats["inputs"]) == (7, 0, 4)
+    assert stats["record_types"] == {"request": 6, "response": 6, "warcinfo": 1}
+    assert stats["passed_over"] == {"not-html": 1, "status": 1}
+    assert sum(stats["removals"].values()) > 0 and stats["seconds"] >= 0
+
+    def snapshot() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != STATS_FILE}
+
+    before = snapshot()
     assert main(["clean", str(src), "-o", str(out), "-j", "2"]) == 0
     assert "4 up to date" in capsys.readouterr().err
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == snapshot
+    assert snapshot() == before
 
 
 def test_bad_warc_files_and_records_are_logged_and_the_rest_cleaned(
@@ -104,7 +110,7 @@ def test_bad_warc_files_and_records_are_logged_and_the_rest_cleaned(
     out = tmp_path / "out"
     assert main(["clean", str(src), "-o", str(out), "-j", "1"]) == 1
     err = capsys.readouterr().err
-    assert "fake.warc: not a WARC file (found arc records)" in err
+    assert "fake.warc: not a WARC or ARC file" in err
     errors = _jsonl(out / ERRORS_FILE)
     assert [(Path(e["path"]).name, e["type"]) for e in errors] == [
         ("b.warc", "RecordErrors"),
@@ -114,7 +120,8 @@ def test_bad_warc_files_and_records_are_logged_and_the_rest_cleaned(
     assert not (out / "fake.jsonl").exists() and not (out / "fake.json").exists()
     (broken,) = [r for r in _jsonl(out / "crawl" / "b.jsonl") if "error" in r]
     assert broken["url"] == RESPONSES[BROKEN][0]
-    assert broken["error"].startswith("DecodeError: ")
+    assert broken["error"]["type"] == "DecodeError"
+    assert (broken["file"], type(broken["offset"])) == (str(src / "crawl" / "b.warc"), int)
     assert len(_jsonl(out / "crawl" / "a.jsonl")) == 4
     assert (out / "page.txt").is_file()
 
@@ -139,7 +146,7 @@ def test_parquet_from_a_folder_matches_jsonl_and_the_api(src: Path, tmp_path: Pa
         expected = cleaner.clean(path.read_text("utf-8"))
         row = by_id[str(src / path.name)]
         assert row["text"] == expected.text
-        assert json.loads(row["provenance"])["removals"] == expected.provenance["removals"]
+        assert row["provenance"]["removals"] == expected.provenance["removals"]
     html = cleaner.clean_html((src / "page.html").read_bytes())
     assert by_id[str(src / "page.html")]["text"] == html.text
     assert by_id[warc_ids[0]]["url"] == GOOD[0][0]
@@ -177,7 +184,7 @@ def test_parquet_from_stdin_matches_jsonl_and_the_api(
         expected = cleaner.clean(text, url=f"https://example.com/{n}")
         assert (row["id"], row["lang"]) == (str(n), "en")
         assert row["text"] == expected.text
-        assert json.loads(row["metadata"]) == expected.metadata
+        assert metadata_from_arrow(row["metadata"]) == expected.metadata
     assert not list(tmp_path.glob(".*tmp"))
 
 
@@ -191,7 +198,7 @@ def test_stream_of_jsonl_and_warc_files(tmp_path: Path, capsys: pytest.CaptureFi
     assert main([*args, "-j", "1", *fields]) == 1  # the broken response
     err = capsys.readouterr().err
     assert "cleaned 5 of 6 record(s), 1 failed" in err
-    assert "2 WARC response(s) passed over (not-html 1, status 1)" in err
+    assert "2 web archive document(s) passed over (not-html 1, status 1)" in err
     first, *warc = _jsonl(out)
     assert first == {**first, "doc": "x", "body": "Some news.\n"}
     assert [r["link"] for r in warc] == [RESPONSES[i][0] for i in (0, 1, 2, 5, 6)]
@@ -206,17 +213,18 @@ def test_usage_errors_and_failures(
     assert main(["clean", str(src), "--format", "parquet"]) == 2
     assert "-o FILE.parquet" in capsys.readouterr().err
     target = str(tmp_path / "o.parquet")
-    assert main(["clean", str(src), "--format", "parquet", "-o", target, "--id-field", "k"]) == 2
-    assert "--id-field" in capsys.readouterr().err
     assert main(["clean", str(src), "--format", "parquet", "-o", str(tmp_path)]) == 2
     assert main(["clean", str(warc)]) == 2  # many pages, no output named
     assert "a WARC file holds many pages" in capsys.readouterr().err
 
     fake = tmp_path / "fake.warc"
     fake.write_bytes(b"not a WARC file at all\r\n" * 10)
-    assert main(["clean", str(fake), "--format", "parquet", "-o", target]) == 1
-    assert "fake.warc" in capsys.readouterr().err
-    assert not Path(target).exists() and not list(tmp_path.glob(".*tmp"))
+    assert main(["clean", str(fake), str(warc), "--format", "parquet", "-o", target]) == 1
+    assert "fake.warc: not a WARC or ARC file" in capsys.readouterr().err
+    rows = pq.read_table(target).to_pylist()  # the bad file is an error record, the rest lands
+    assert rows[0]["file"] == str(fake) and rows[0]["offset"] == 0
+    assert rows[0]["error"]["type"] == "WarcError" and len(rows) == 5
+    assert not list(tmp_path.glob(".*tmp"))
 
     monkeypatch.delitem(sys.modules, "cleaner.parquet", raising=False)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
@@ -228,5 +236,5 @@ def test_usage_errors_and_failures(
     assert main(["clean", str(src), "-o", str(tmp_path / "out")]) == 2
     assert "pip install 'cleaner[warc]'" in capsys.readouterr().err
     assert main(["clean", str(warc), "--format", "jsonl"]) == 2
-    assert "WARC input needs the 'warc' extra" in capsys.readouterr().err
+    assert "web archive input needs the 'warc' extra" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

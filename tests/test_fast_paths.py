@@ -15,7 +15,15 @@ import cleaner
 from cleaner import heuristics, pipeline, tokens
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
-from cleaner.heuristics import _CREDIT, _CREDIT_WORDS, _EDITOR_NOTE, Context, _has_credit
+from cleaner.heuristics import (
+    _CREDIT,
+    _CREDIT_WORDS,
+    _EDITOR_NOTE,
+    _TIME_ZONES,
+    Context,
+    _ends_with_abbreviation,
+    _has_credit,
+)
 from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.engine import apply_pack, line_matches
 from cleaner.rules.literals import any_of, folded_head, prefixes
@@ -38,20 +46,40 @@ def _reference_words(text: str) -> list[str]:
 
 
 def _reference_pull_quote(paragraphs: Sequence[str], cfg: CleanerConfig) -> list[int]:
-    """pull_quote as first written: every quote compared with every paragraph."""
+    """pull_quote by its definition: every quote compared with every paragraph.
+
+    A later fully quoted copy, and a paragraph after a comment-section heading
+    when the quote is before it, are not compared (the first copy stays).
+    """
+
+    def is_quote(p: str) -> bool:
+        return (
+            p[:1] in heuristics._QUOTE_OPEN
+            and p.rstrip(" .")[-1:] in heuristics._QUOTE_CLOSE
+            and len(p) <= 600
+            and len(_reference_words(p)) >= cfg.pull_quote_min_words
+        )
+
+    quoted = {i for i, p in enumerate(paragraphs) if is_quote(p)}
+    comments_at = next(
+        (
+            j
+            for j, p in enumerate(paragraphs)
+            if len(p) <= 250 and heuristics._COMMENT_HEADER.match(heuristics.strip_bullet(p))
+        ),
+        len(paragraphs),
+    )
     out = []
     for i, p in enumerate(paragraphs):
-        if not (p[:1] in heuristics._QUOTE_OPEN and p.rstrip(" .")[-1:] in heuristics._QUOTE_CLOSE):
+        if i not in quoted:
             continue
         tokens = _reference_words(p)
-        if len(p) > 600 or len(tokens) < cfg.pull_quote_min_words:
-            continue
         pairs = set(itertools.pairwise(tokens))
         best = max(
             (
                 len(pairs & set(itertools.pairwise(_reference_words(q))))
                 for j, q in enumerate(paragraphs)
-                if j != i
+                if j != i and not (j > i and j in quoted) and not (i < comments_at <= j)
             ),
             default=0,
         )
@@ -113,7 +141,9 @@ def test_editor_note_prefilter_keeps_every_match(line: str, suffix: str) -> None
     if m is None or len([c for c in m.group("cut") if c.isalpha()]) < 2:
         assert cuts == []
     elif any(c.islower() for c in text[: m.start()]):
-        assert [c.span for c in cuts] == [m.span("cut")]
+        # A time zone or capitals after an abbreviation belong to the sentence.
+        spared = m.group("cut").upper() in _TIME_ZONES or _ends_with_abbreviation(text[: m.start()])
+        assert [c.span for c in cuts] == ([] if spared else [m.span("cut")])
 
 
 def _reference_share_widget(line: str) -> bool:

@@ -23,6 +23,7 @@ import pytest
 
 from cleaner.cli import main
 from cleaner.files import LOCK_NAME, OutputLock
+from cleaner.inputs import STATS_FILE
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
 
@@ -36,7 +37,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.is_symlink()
+        if p.is_file() and not p.is_symlink() and p.name != STATS_FILE
     }
 
 

@@ -323,3 +323,23 @@ def test_author_expression_finds_what_trafilaturas_finds(parts: list[str]) -> No
 def test_author_expression_on_the_article(article: bytes) -> None:
     tree = parse(article.decode("utf-8"))
     assert AUTHOR_XPATH(tree) == AUTHOR_XPATHS[0](tree)
+
+
+def test_keep_comments_keeps_a_comment_section() -> None:
+    body = (
+        "The council voted on Monday to close the old library for good, after a long debate "
+        "about its future and its cost to the town. "
+    ) * 3
+    first = "I spent every Saturday of my childhood in that library and I am sad to see it go."
+    page = (
+        f"<html><head><title>Library to close</title></head><body><article>"
+        f"<h1>Library to close</h1><p>{body}</p><p>{body}</p></article>"
+        f'<div id="comments" class="comments"><h3>2 Comments</h3><ul class="comment-list">'
+        f'<li class="comment"><p>{first}</p></li><li class="comment"><p>The building was '
+        "falling apart anyway, and the new one will be better for everybody.</p></li></ul>"
+        "</div></body></html>"
+    )
+    dropped = cleaner.Cleaner().clean_html(page).text
+    kept = cleaner.Cleaner(config=CleanerConfig(keep_comments=True)).clean_html(page).text
+    assert first not in dropped
+    assert first in kept and kept.index(first) > kept.index("The council voted")

@@ -142,7 +142,7 @@ def test_cli_gzip_input_to_output_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert not list(tmp_path.glob(".*tmp"))
 
 
-def test_cli_unreadable_input_leaves_no_output_file(
+def test_cli_truncated_input_ends_with_an_error_record_and_the_rest_lands(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "cut.jsonl.gz"
@@ -150,10 +150,23 @@ def test_cli_unreadable_input_leaves_no_output_file(
         b"".join(b'{"id": %d, "text": "Line %d."}\n' % (n, n) for n in range(500))
     )
     source.write_bytes(whole[: len(whole) // 2])
+    after = tmp_path / "after.jsonl"
+    after.write_text('{"id": "z", "text": "After."}\n', "utf-8")
     target = tmp_path / "clean.jsonl"
-    assert main(["clean", str(source), "--format", "jsonl", "-o", str(target), "-j", "1"]) == 1
-    assert "cut.jsonl.gz" in capsys.readouterr().err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.jsonl.gz"]
+    command = ["clean", str(source), str(after), "--format", "jsonl", "-o", str(target)]
+    assert main([*command, "-j", "1"]) == 1
+    assert "cut.jsonl.gz: line " in capsys.readouterr().err
+    records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+    *read, cut, last = records
+    assert [r["id"] for r in read] == list(range(len(read))) and len(read) > 100
+    assert cut["id"] is None and cut["file"] == str(source)
+    assert cut["line"] == len(read) + 1 and cut["error"]["type"] == "EOFError"
+    assert last["id"] == "z" and last["text"] == "After.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "after.jsonl",
+        "clean.jsonl",
+        "cut.jsonl.gz",
+    ]
 
 
 def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

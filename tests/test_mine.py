@@ -7,9 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import regex
 
 import cleaner
-from cleaner.authoring.mine import MineOptions, mine_folder, mine_texts
+from cleaner.authoring.mine import MineOptions, key_pattern, mine_folder, mine_texts, normalise
 from cleaner.cli import main
 from cleaner.config import CleanerConfig
 from cleaner.rules.loader import load_pack
@@ -111,3 +112,10 @@ def test_mining_needs_two_documents(tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text("Only one document.\n")
     assert main(["mine", str(tmp_path), "-o", str(tmp_path / "p.yaml")]) == 2
     assert not (tmp_path / "p.yaml").exists()
+
+
+def test_month_names_used_as_words_are_not_date_slots() -> None:
+    assert normalise("You may also like") == "you may also like"
+    assert normalise("Sept. 4, 2019 - March on!") == "<month> <num>, <num> - march on!"
+    pattern = regex.compile(key_pattern(normalise("Posted 28 May 2021")))
+    assert pattern.match("Posted 3 June 2020") and not pattern.match("Posted 3 may 2020 or so")

@@ -7,10 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import cleaner
+from cleaner.arrow import (
+    ERROR_TYPE,
+    METADATA_TYPE,
+    PROVENANCE_TYPE,
+    metadata_from_arrow,
+    provenance_from_arrow,
+)
 from cleaner.parquet import JSON_METADATA, ParquetRecordWriter, write_parquet
 from cleaner.testing import seed_variants
 from tests.conftest import SEEDS
@@ -21,7 +29,8 @@ def output_records(count: int) -> Iterator[dict[str, Any]]:
     for n, record in enumerate(seed_variants(SEEDS, count)):
         extra = {"url": record["url"], "rank": n, "score": n / 2, "tags": ["a", str(n)]}
         if n % 7 == 3:
-            yield {"id": record["id"], **extra, "error": "ValueError: something broke"}
+            error = {"type": "ValueError", "message": "something broke"}
+            yield {"id": record["id"], **extra, "error": error}
             continue
         result = cleaner.clean(record["text"], url=record["url"])
         yield {
@@ -49,18 +58,21 @@ def test_round_trip(tmp_path: Path) -> None:
         assert row["id"] == record["id"]
         assert row["url"] == record["url"]
         assert (row["rank"], row["score"]) == (record["rank"], record["score"])
-        assert json.loads(row["tags"]) == record["tags"]
+        assert row["tags"] == record["tags"]
         assert row["extra"] is None
         assert row["error"] == record.get("error")
         if row["error"] is None:
             assert row["text"] == record["text"]
-            assert json.loads(row["metadata"]) == record["metadata"]
-            assert json.loads(row["provenance"]) == record["provenance"]
+            assert metadata_from_arrow(row["metadata"]) == record["metadata"]
+            assert provenance_from_arrow(row["provenance"]) == record["provenance"]
         else:
             assert row["text"] is row["metadata"] is row["provenance"] is None
     schema = parquet.schema_arrow
-    for name in ("tags", "extra", "metadata", "provenance"):
-        assert schema.field(name).metadata == JSON_METADATA
+    assert schema.field("extra").metadata == JSON_METADATA
+    assert schema.field("tags").type == pa.list_(pa.string())
+    assert schema.field("metadata").type == METADATA_TYPE
+    assert schema.field("provenance").type == PROVENANCE_TYPE
+    assert schema.field("error").type == ERROR_TYPE
 
 
 def test_fields_that_do_not_fit_go_to_extra(tmp_path: Path) -> None:
@@ -79,6 +91,30 @@ def test_fields_that_do_not_fit_go_to_extra(tmp_path: Path) -> None:
     assert [r["n"] for r in rows] == [1, 2, 3, None]
     assert json.loads(rows[2]["extra"]) == {"lang": 7, "new": True}
     assert rows[3]["extra"] is None
+
+
+def test_nested_fields_are_typed_and_what_does_not_fit_goes_to_extra(tmp_path: Path) -> None:
+    records = [
+        {"id": "a", "meta": {"lang": "en", "tags": ["x"]}, "mixed": [1], "text": "A.\n"},
+        {"id": "b", "meta": {"lang": "fr"}, "mixed": "one", "text": "B.\n"},
+        # After the first row group: a key the struct lacks, and a list of another type.
+        {"id": "c", "meta": {"lang": "de", "new": 1}, "mixed": [2], "text": "C.\n"},
+        {"id": "d", "meta": {"tags": [3]}, "text": "D.\n"},
+    ]
+    out = tmp_path / "nested.parquet"
+    write_parquet(records, out, row_group_size=2)
+    table = pq.read_table(out)
+    meta = table.schema.field("meta").type
+    assert meta == pa.struct([("lang", pa.string()), ("tags", pa.list_(pa.string()))])
+    assert table.schema.field("mixed").metadata == JSON_METADATA  # a list, then a string
+    rows = table.to_pylist()
+    assert rows[0]["meta"] == {"lang": "en", "tags": ["x"]}
+    assert rows[1]["meta"] == {"lang": "fr", "tags": None}
+    assert [json.loads(r["extra"]) for r in rows[2:]] == [
+        {"meta": {"lang": "de", "new": 1}},
+        {"meta": {"tags": [3]}},
+    ]
+    assert rows[2]["meta"] is rows[3]["meta"] is None
 
 
 def test_row_groups_bound_what_is_held(tmp_path: Path) -> None:

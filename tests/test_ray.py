@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleaner
+from cleaner.arrow import metadata_from_arrow, provenance_from_arrow
+from cleaner.cli import main
 from cleaner.ray import CleanBatch, clean_dataset
 from cleaner.testing import seed_variants
 from tests.conftest import ROOT, SEEDS
@@ -32,8 +34,8 @@ def check_row(row: dict[str, Any], text: str, url: str | None, column: str = "te
     expected = cleaner.clean(text, url=url)
     assert row["error"] is None, row["error"]
     assert row[column] == expected.text
-    assert json.loads(row["metadata"]) == expected.metadata
-    assert json.loads(row["provenance"]) == expected.provenance
+    assert metadata_from_arrow(row["metadata"]) == expected.metadata
+    assert provenance_from_arrow(row["provenance"]) == expected.provenance
 
 
 def bad_rows() -> list[dict[str, Any]]:
@@ -56,9 +58,12 @@ def test_clean_batch_on_arrow_keeps_columns_and_records_errors() -> None:
     for record, row in zip(records[:12], rows, strict=False):
         assert (row["id"], row["url"]) == (record["id"], record["url"])
         check_row(row, record["text"], record["url"])
-    assert rows[12]["error"] == "ValueError: row has no value in column 'text'"
-    assert rows[13]["error"].startswith("ValueError: ")
-    assert str(MAX_CHARS) in rows[13]["error"]
+    assert rows[12]["error"] == {
+        "type": "ValueError",
+        "message": "row has no value in column 'text'",
+    }
+    assert rows[13]["error"]["type"] == "ValueError"
+    assert str(MAX_CHARS) in rows[13]["error"]["message"]
     for row in rows[12:]:
         assert row["text"] is row["metadata"] is row["provenance"] is None
 
@@ -88,9 +93,12 @@ def test_clean_batch_html_column() -> None:
     rows = CleanBatch(html_column="html", url_column="url")(table).to_pylist()
     expected = cleaner.clean_html(page.encode("utf-8"), url=url)
     assert rows[0]["text"] == expected.text
-    assert json.loads(rows[0]["provenance"]) == expected.provenance
-    assert rows[1]["error"].startswith("DecodeError: ")
-    assert rows[2]["error"] == "ValueError: row has no value in column 'html'"
+    assert provenance_from_arrow(rows[0]["provenance"]) == expected.provenance
+    assert rows[1]["error"]["type"] == "DecodeError"
+    assert rows[2]["error"] == {
+        "type": "ValueError",
+        "message": "row has no value in column 'html'",
+    }
 
 
 def test_clean_batch_configuration_errors(tmp_path: Path) -> None:
@@ -135,7 +143,7 @@ def check_output(rows: list[dict[str, Any]], records: dict[str, dict[str, Any]])
     assert sorted(r["id"] for r in rows) == sorted(records)
     for row in rows:
         if row["id"].startswith("bad-"):
-            assert row["error"].startswith("ValueError: ")
+            assert row["error"]["type"] == "ValueError"
             assert row["text"] is None
         else:
             record = records[row["id"]]
@@ -190,6 +198,7 @@ def test_example_script(
     corpus: tuple[Path, dict[str, dict[str, Any]]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Parquet in this time: part of the corpus (the bad rows included) as one Parquet file.
     records = {k: v for n, (k, v) in enumerate(corpus[1].items()) if n % 5 == 0 or "bad" in k}
@@ -203,3 +212,38 @@ def test_example_script(
     check_output(pq.read_table(tmp_path / "out").to_pylist(), records)
     report = capsys.readouterr().out
     assert f"{len(records)} rows, 2 errors" in report
+
+    # A second run into the same folder is refused (Ray would add files: twice the rows),
+    # and --overwrite replaces them; a relative input folder of Parquet files is Parquet.
+    assert example.main([*argv, *options]) == 2
+    assert "is not empty: pass --overwrite" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)
+    relative = ["--input", "in", "--output", "out", "--url-column", "url", "--overwrite"]
+    assert example.main([*relative, *options]) == 0
+    assert f"{len(records)} rows, 2 errors" in capsys.readouterr().out
+    check_output(pq.read_table(tmp_path / "out").to_pylist(), records)
+
+
+@pytest.mark.ray
+def test_ray_and_the_command_line_write_one_schema(ray_local: ModuleType, tmp_path: Path) -> None:
+    rows = [
+        {"id": f"d{n}", "url": None, "lang": "en", "meta": {"n": n, "tags": ["a"]}, "text": text}
+        for n, text in enumerate(record["text"] for record in seed_variants(SEEDS, 12))
+    ]
+    source = tmp_path / "in" / "part.jsonl"
+    source.parent.mkdir()
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    cli_out = tmp_path / "cli.parquet"
+    assert main(["clean", str(source), "--format", "parquet", "-o", str(cli_out), "-q"]) == 0
+    ds = ray_local.data.read_json(str(source.parent))
+    clean_dataset(ds, concurrency=1, num_cpus=0.5).write_parquet(str(tmp_path / "ray"))
+    by_ray = pq.read_table(tmp_path / "ray")
+    by_cli = pq.read_table(cli_out).drop_columns(["extra"])
+    assert sorted(by_ray.schema.names) == sorted(by_cli.schema.names)
+    for name in by_cli.schema.names:
+        assert by_ray.schema.field(name).type == by_cli.schema.field(name).type, name
+    ray_rows = sorted(by_ray.to_pylist(), key=lambda r: r["id"])
+    cli_rows = sorted(by_cli.to_pylist(), key=lambda r: r["id"])
+    for from_ray, from_cli in zip(ray_rows, cli_rows, strict=True):
+        assert {**from_ray, "provenance": None} == {**from_cli, "provenance": None}
+        assert from_ray["provenance"]["removals"] == from_cli["provenance"]["removals"]

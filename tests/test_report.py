@@ -11,6 +11,7 @@ import pytest
 
 import cleaner
 from cleaner.cli import main
+from cleaner.inputs import STATS_FILE
 from cleaner.report import collect, render
 from tests.conftest import SEEDS
 
@@ -38,7 +39,9 @@ def test_report_over_a_cleaned_folder(cleaned: Path, tmp_path: Path) -> None:
     data = collect(cleaned)
     assert len(data.documents) == 6 and data.errors == []
     removals = sum(
-        len(json.loads(p.read_text())["provenance"]["removals"]) for p in cleaned.glob("*.json")
+        len(json.loads(p.read_text())["provenance"]["removals"])
+        for p in cleaned.glob("*.json")
+        if p.name != STATS_FILE
     )
     assert html.count('<mark class="rm"') == removals
     assert "telesurenglish.net/published_date" in html
@@ -74,3 +77,24 @@ def test_jsonl_records_and_bad_records(tmp_path: Path) -> None:
 
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]) == 2
+
+
+def test_documents_that_lost_most_of_their_text_are_flagged(tmp_path: Path) -> None:
+    body = "The council voted on Monday to close the old library for good, after a long debate."
+    comments = "\n\n".join(
+        ["3 Comments", *(f"Comment number {n}: I used that library every week." for n in range(9))]
+    )
+    kept = cleaner.clean(f"{body}\n\nIt reopens next year.\n")
+    cut = cleaner.clean(f"{body}\n\n{comments}\n")
+    path = tmp_path / "records.jsonl"
+    records = [
+        {"id": "kept", "text": kept.text, "provenance": kept.provenance},
+        {"id": "cut", "text": cut.text, "provenance": cut.provenance},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    data = collect(path)
+    assert [d.flagged for d in data.documents] == [False, True]
+    assert data.documents[1].top_rule() == "generic/comment_thread"
+    html = render(data)
+    assert "1 document(s) that lost more than 50% of their characters" in html
+    assert '<tr data-key="cut">' in html and re.search(r"lost \d+% of its characters", html)

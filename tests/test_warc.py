@@ -12,7 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import cleaner
-from cleaner.warc import WarcError, WarcStats, clean_warc, media_type
+from cleaner.records import Tally
+from cleaner.warc import WarcError, clean_warc, media_type
 from tests.conftest import SEEDS
 
 SEED_TEXTS = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -103,15 +104,15 @@ def warc_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 
 def test_cleans_html_responses_and_skips_the_rest(warc_file: Path) -> None:
-    stats = WarcStats()
+    stats = Tally()
     records = list(clean_warc(warc_file, stats=stats))
 
     urls = [r["url"] for r in records]
     assert urls == [RESPONSES[i][0] for i in (0, 1, 2, 5, 6)]
-    assert stats.records == 1 + 2 * len(RESPONSES)
-    assert stats.responses == len(RESPONSES)
-    assert (stats.cleaned, stats.failed) == (4, 1)
-    assert stats.skipped == {"not-html": 1, "status": 1}
+    assert stats.record_types == {"warcinfo": 1, "request": 7, "response": 7}
+    assert (stats.records, stats.failed) == (5, 1)
+    assert stats.failures == {"DecodeError": 1}
+    assert stats.passed_over == {"not-html": 1, "status": 1}
 
 
 def test_provenance_names_the_record_and_uri(warc_file: Path) -> None:
@@ -119,11 +120,11 @@ def test_provenance_names_the_record_and_uri(warc_file: Path) -> None:
     ids = set()
     for record in records:
         warc = record["provenance"]["source"]["warc"]
-        assert warc == {
-            "record_id": record["id"],
-            "target_uri": record["url"],
-            "file": warc_file.name,
-        }
+        assert warc["record_id"] == record["id"] and warc["record_type"] == "response"
+        assert (warc["target_uri"], warc["file"]) == (record["url"], warc_file.name)
+        assert warc["http_status"] == 200 and warc["date"].endswith("Z")
+        assert warc["payload_digest"].startswith("sha1:")
+        assert isinstance(warc["offset"], int)
         assert record["id"].startswith("<urn:uuid:")
         ids.add(record["id"])
     assert len(ids) == len(records)
@@ -158,14 +159,17 @@ def test_site_pack_chosen_by_target_uri(warc_file: Path) -> None:
 
 def test_bad_body_gives_an_error_record(warc_file: Path) -> None:
     (broken,) = [r for r in clean_warc(warc_file) if r["url"].endswith("/broken")]
-    assert broken["error"].startswith("DecodeError: cannot decode")
+    assert broken["error"]["type"] == "DecodeError"
+    assert broken["error"]["message"].startswith("cannot decode")
     assert broken["id"].startswith("<urn:uuid:")
+    assert (broken["file"], type(broken["offset"])) == (str(warc_file), int)
     assert "text" not in broken
 
 
 def test_oversized_body_gives_an_error_record(warc_file: Path) -> None:
     records = list(clean_warc(warc_file, max_body_bytes=100))
-    assert all(r["error"] == "ValueError: body larger than 100 bytes" for r in records)
+    expected = {"type": "ValueError", "message": "body larger than 100 bytes"}
+    assert all(r["error"] == expected for r in records)
 
 
 def test_damaged_file_names_the_file(tmp_path: Path) -> None:

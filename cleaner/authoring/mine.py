@@ -49,7 +49,13 @@ _DAYS = (
 MASKS: tuple[tuple[str, str], ...] = (
     ("<date>", r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:t\d{1,2}:\d{2}(?::\d{2})?z?)?"),
     ("<time>", r"\d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?"),
-    ("<month>", rf"(?<![^\W\d_])(?:{_MONTHS})\.?(?![^\W\d_])"),
+    # A month name is a date slot only beside a number ("June 28", "28 May"):
+    # "may", "march" and "sept" are words too ("You may also like").
+    (
+        "<month>",
+        rf"(?<![^\W\d_])(?:{_MONTHS})\.?(?![^\W\d_])(?=,?\s*\d)"
+        rf"|(?<=\d(?:st|nd|rd|th)?\.?,?\s+(?:of\s+)?)(?:{_MONTHS})\.?(?![^\W\d_])",
+    ),
     ("<day>", rf"(?<![^\W\d_])(?:{_DAYS})\.?(?![^\W\d_])"),
     ("<num>", r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?"),
 )
@@ -67,6 +73,8 @@ def normalise(line: str) -> str:
 
     >>> normalise("Posted on Monday,  June 28, 2021 at 10:45 am")
     'posted on <day>, <month> <num>, <num> at <time>'
+    >>> normalise("You may also like: 28 May 2021, May 3")
+    'you may also like: <num> <month> <num>, <month> <num>'
     >>> normalise("© 2023 Example Media. All rights reserved.")
     '© <num> example media. all rights reserved.'
     """

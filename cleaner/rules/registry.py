@@ -68,6 +68,16 @@ class PackRegistry:
     def __len__(self) -> int:
         return len(self.packs)
 
+    def require(self, site: str | None) -> None:
+        """Check that a forced ``site`` names a loaded pack (``None`` forces nothing).
+
+        Raises:
+            UnknownSiteError: ``site`` names no loaded pack.
+        """
+        if site is not None and site not in self.packs:
+            known = ", ".join(sorted(self.packs)) or "none"
+            raise UnknownSiteError(f"no rule pack named {site!r} (loaded: {known})")
+
     def site_pack(
         self, *, url: str | None, site: str | None, text: str, timeout: float = 1.0
     ) -> tuple[Pack, str] | None:
@@ -81,9 +91,7 @@ class PackRegistry:
             UnknownSiteError: ``site`` names no loaded pack.
         """
         if site is not None:
-            if site not in self.packs:
-                known = ", ".join(sorted(self.packs)) or "none"
-                raise UnknownSiteError(f"no rule pack named {site!r} (loaded: {known})")
+            self.require(site)
             return self.packs[site], "site"
         host = host_of(url) if url else None
         if host:

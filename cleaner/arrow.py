@@ -1,0 +1,222 @@
+"""The typed Arrow form of output records: one schema for Parquet and Ray alike.
+
+``metadata`` and ``provenance`` stay nested, so that pyarrow, pandas and duckdb
+read them as columns (``provenance.removals[1].rule``) rather than JSON text:
+
+=================== ===========================================================
+field               Arrow type
+=================== ===========================================================
+``metadata``        map<string, string>
+``provenance``      struct (below); null for an error record
+``error``           struct<type: string, message: string>; null when cleaned
+=================== ===========================================================
+
+The provenance struct has a typed field for each entry of
+:mod:`cleaner.provenance` (hashes, packs, removals, rules, steps...).  The parts
+whose keys vary by input kind stay JSON text: ``source`` (decoding, extraction,
+web archive facts), each step's ``detail`` (facts beyond its name and removal
+count) and ``other`` (entries of a newer provenance this schema does not name).
+:func:`provenance_from_arrow` gives back the provenance dict exactly
+(a test holds it to that on every input kind).
+
+Needs pyarrow (the ``parquet`` or ``ray`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow as pa
+
+_HASH = pa.struct([pa.field("sha256", pa.string()), pa.field("chars", pa.int64())])
+
+ERROR_TYPE = pa.struct([pa.field("type", pa.string()), pa.field("message", pa.string())])
+"""The type of the ``error`` column (see :func:`cleaner.records.error_info`)."""
+
+METADATA_TYPE = pa.map_(pa.string(), pa.string())
+"""The type of the ``metadata`` column."""
+
+PROVENANCE_TYPE = pa.struct(
+    [
+        pa.field(
+            "tool", pa.struct([pa.field("name", pa.string()), pa.field("version", pa.string())])
+        ),
+        pa.field("input", _HASH),
+        pa.field("canonical", _HASH),
+        pa.field("output", _HASH),
+        pa.field(
+            "packs",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("name", pa.string()),
+                        pa.field("version", pa.string()),
+                        pa.field("sha256", pa.string()),
+                        pa.field("matched_by", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field(
+            "removals",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("rule", pa.string()),
+                        pa.field("kind", pa.string()),
+                        pa.field("start", pa.int64()),
+                        pa.field("end", pa.int64()),
+                        pa.field("text", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("rules", pa.map_(pa.string(), pa.string())),
+        pa.field(
+            "steps",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("name", pa.string()),
+                        pa.field("removals", pa.int64()),
+                        pa.field("detail", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("passes", pa.int64()),
+        pa.field(
+            "skipped_rules",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("rule", pa.string()),
+                        pa.field("reason", pa.string()),
+                        pa.field("paragraph", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("source", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field(
+            "html_removals",
+            pa.list_(
+                pa.struct(
+                    [
+                        pa.field("rule", pa.string()),
+                        pa.field("selector", pa.string()),
+                        pa.field("elements", pa.int64()),
+                        pa.field("chars", pa.int64()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("rule_counts", pa.map_(pa.string(), pa.int64())),
+        pa.field("other", pa.string()),
+    ]
+)
+"""The type of the ``provenance`` column."""
+
+_JSON_FIELDS = frozenset({"source"})
+_MAP_FIELDS = frozenset({"rules", "rule_counts"})
+_NAMED = frozenset(f.name for f in PROVENANCE_TYPE) - {"other"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def metadata_to_arrow(metadata: Mapping[str, Any] | None) -> list[tuple[str, str | None]] | None:
+    """Return metadata as the items of a string map (a value that is not text as JSON).
+
+    >>> metadata_to_arrow({"title": "A", "n": 2})
+    [('title', 'A'), ('n', '2')]
+    """
+    if metadata is None:
+        return None
+    return [
+        (key, value if value is None or isinstance(value, str) else _dumps(value))
+        for key, value in metadata.items()
+    ]
+
+
+def provenance_to_arrow(provenance: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return a provenance dict in the shape of :data:`PROVENANCE_TYPE`."""
+    if provenance is None:
+        return None
+    out: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    for key, value in provenance.items():
+        if key not in _NAMED:
+            other[key] = value
+        elif key in _JSON_FIELDS:
+            out[key] = _dumps(value)
+        elif key in _MAP_FIELDS:
+            out[key] = list(value.items())
+        elif key == "steps":
+            out[key] = [_step(step) for step in value]
+        else:
+            out[key] = value
+    out["other"] = _dumps(other) if other else None
+    return out
+
+
+def _step(step: Mapping[str, Any]) -> dict[str, Any]:
+    detail = {k: v for k, v in step.items() if k not in ("name", "removals")}
+    return {
+        "name": step.get("name"),
+        "removals": step.get("removals"),
+        "detail": _dumps(detail) if detail else None,
+    }
+
+
+def provenance_from_arrow(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Return the provenance dict of a ``provenance`` cell read back from Arrow.
+
+    Entries absent from the original (null here) are left out, so the result
+    equals the dict :func:`provenance_to_arrow` was given.
+    """
+    if value is None:
+        return None
+    out: dict[str, Any] = {}
+    for key, cell in value.items():
+        if cell is None or key == "other":
+            continue
+        if key in _JSON_FIELDS:
+            out[key] = json.loads(cell)
+        elif key in _MAP_FIELDS:
+            out[key] = dict(cell)
+        elif key == "steps":
+            out[key] = [_step_back(step) for step in cell]
+        else:
+            out[key] = cell
+    if value.get("other"):
+        out.update(json.loads(value["other"]))
+    return out
+
+
+def _step_back(step: Mapping[str, Any]) -> dict[str, Any]:
+    out = {"name": step["name"], "removals": step["removals"]}
+    if step.get("detail"):
+        out.update(json.loads(step["detail"]))
+    return out
+
+
+def metadata_from_arrow(value: Any) -> dict[str, str] | None:
+    """Return the metadata dict of a ``metadata`` cell read back from Arrow.
+
+    A map cell (a list of pairs) gives its items; a struct cell (a dict, as
+    Ray infers from the Python objects of pandas batches) gives its non-null
+    fields, as a struct has every field of every row.
+
+    >>> metadata_from_arrow([("title", "A")]), metadata_from_arrow({"title": "A", "date": None})
+    ({'title': 'A'}, {'title': 'A'})
+    """
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return {key: item for key, item in value.items() if item is not None}
+    return dict(value)

@@ -1,0 +1,339 @@
+"""Page furniture recognised by its shape: table rows, rights lines, tool rows, counted lists.
+
+Extractors that favour recall let through what surrounds an article on the
+page: the cells of a layout table, the copyright line, the row of "E-mail |
+Print | Share" tools, a list of categories with their post counts, the
+metadata of each reader comment.  Phrase rules catch the wording of one site;
+these detectors look at the shape instead, so they hold on pages of other
+sites and eras.  Each is a text detector like those of :mod:`cleaner.heuristics`,
+``(paragraphs, context) -> marks``, declared with :func:`cleaner.detectors.detector`
+(rule id ``generic/<name>``); ``CleanerConfig.text_heuristics`` places them in
+the run.  Thresholds live in :class:`cleaner.config.CleanerConfig`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+import regex
+
+from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
+from cleaner.detectors import Mark, detector
+from cleaner.heuristics import _MONTHS, Context, _is_timestamp, strip_bullet
+
+_CELL_SPLIT = regex.compile(r"(?<!\\)\|")
+_SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}]", regex.V1)
+_FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
+
+
+def _cells(text: str) -> list[str] | None:
+    """The cells of a table row ``| a | b |`` (``None`` for any other line).
+
+    >>> _cells("| Blog Menu |"), _cells("| | |"), _cells("Not a row")
+    (['Blog Menu'], ['', ''], None)
+    """
+    line = text.strip()
+    if len(line) < 2 or line[0] != "|" or line[-1] != "|" or line.endswith("\\|"):
+        return None
+    return [cell.strip() for cell in _CELL_SPLIT.split(line[1:-1])]
+
+
+@detector("text")
+def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop layout-table rows without content: empty cells, or one short label cell.
+
+    Pages laid out with tables come out of extraction as rows of cells, many
+    of them empty (``| | |``) or holding one label ("| Most Viewed Articles |",
+    "| Blog Menu |").  A row whose cells are all empty (or only bullets and
+    separators) is dropped, and so is a row of a single cell of at most
+    ``furniture_label_words`` words that does not end like a sentence (in
+    scripts written without spaces, where words cannot be counted so, a
+    one-cell row stays).  Rows of several filled cells are data and stay.
+
+    >>> paras = ["| | | |", "| Most Viewed Articles |", "| Team | Points |",
+    ...          "| The council met on Monday and voted to close the library. |"]
+    >>> [c.line for c in table_furniture(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) > 300 or "|" not in p[:3]:
+            continue  # most lines: not a table row
+        cells = _cells(p)
+        if cells is None:
+            continue
+        filled = [c for c in cells if not _FILLER_CELL.match(c)]
+        if not filled or (
+            len(cells) == 1
+            and len(filled[0].split()) <= ctx.config.furniture_label_words
+            and not _SENTENCE_END.search(filled[0])
+            # Words are not spaced in these scripts, so a count says nothing.
+            and _UNSPACED.search(filled[0]) is None
+        ):
+            cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_RIGHTS_MARK = regex.compile(
+    r"(?:©|ⓒ|\(c\)|\bcopyright\b)\s*(?:\p{L}[\p{L}.&'’-]*\s+){0,6}(?:\d{4}|[©ⓒ])"
+    r"|(?:\d{4}\s*(?:-|–)?\s*(?:\d{4})?\s*)(?:©|ⓒ|\(c\))"
+    r"|\ball\s+rights\s+reserved\b"
+    r"|(?:©|ⓒ)\s*\p{Lu}",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+def _has_rights_word(folded: str) -> bool:
+    """A rights word anywhere in the case-folded line: the cheap test before the pattern."""
+    return (
+        "©" in folded
+        or "ⓒ" in folded
+        or "(c)" in folded
+        or "copyright" in folded
+        or "rights reserved" in folded
+    )
+
+
+_RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
+
+
+@detector("text")
+def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop copyright and rights lines in their many forms, anywhere in the text.
+
+    A short line (at most ``furniture_rights_max_words`` words, table pipes and
+    bullets aside) holding a rights mark: "©" or "(c)" before a name or a
+    year, "Copyright" within a few words of a year, or "All Rights Reserved".
+    A line ending like a sentence needs the symbol or "All Rights Reserved":
+    "Copyright law has changed little since 1976, scholars say." stays.
+
+    >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
+    ...          "| Copyright by Daily Example Online, All Rights Reserved |",
+    ...          "vBulletin v3.6.0, Copyright ©2000-2006, Example Ltd.",
+    ...          "Copyright law has changed little since 1976, scholars say."]
+    >>> [c.line for c in copyright_line(paras, Context(CleanerConfig()))]
+    [0, 1, 2]
+    """
+    cuts = []
+    limit = ctx.config.furniture_rights_max_words
+    for i, p in enumerate(paragraphs):
+        if len(p) > 400 or not _has_rights_word(ctx.folded(p)):
+            continue  # most lines hold no rights word at all
+        line = strip_bullet(p.strip().strip("|").strip())
+        if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
+            continue
+        if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
+            continue  # "Copyright law has changed little since 1976, scholars say."
+        cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_TOOL_VERBS = frozenset(
+    """email e-mail mail print printer share save bookmark send reprint reprints
+    subscribe digg newsvine reddit delicious del.icio.us stumbleupon facebook twitter
+    permalink rss""".split()
+)
+_TOOL_WORDS = _TOOL_VERBS | frozenset(
+    """this article story page post link to a friend view version friendly text size font
+    larger smaller s m l xl tools tool single format formats atom feed javascript
+    options comment comments and or on via hits it my web delivery"""
+    """ the""".split()
+)
+_TOOL_HINT = re.compile(
+    r"\b(?:" + "|".join(sorted({v.replace(".", r"\.") for v in _TOOL_VERBS})) + r")\b"
+)
+_TOOL_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}.'’+-]*", regex.V1)
+
+
+@detector("text")
+def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop rows of page tools: e-mail, print, share, save, text size, feeds.
+
+    A short line (at most ``furniture_tool_max_words`` words) made only of
+    tool words, counts and separators, with at least two tool verbs: "E-mail
+    article Print view Share: Digg Newsvine", "Story Tools: E-MAIL | PRINT |
+    Text Size: S M L XL", "Delivery formats: RSS, Atom, Javascript & Email".
+
+    >>> paras = ["E-mail article Print view Share: Digg Newsvine",
+    ...          "Print this page | Email this page", "Print the form and mail it to us."]
+    >>> [c.line for c in tool_row(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cuts = []
+    limit = ctx.config.furniture_tool_max_words
+    for i, p in enumerate(paragraphs):
+        if len(p) > 200 or ctx.count(p) > limit or _TOOL_HINT.search(ctx.folded(p)) is None:
+            continue  # long, or no tool verb inside: most lines
+        if _SENTENCE_END.search(p.strip().strip("|").strip()):
+            continue
+        tokens = [t.casefold().rstrip(".") for t in _TOOL_TOKEN.findall(p)]
+        if not tokens or len(tokens) > limit:
+            continue
+        verbs = sum(1 for t in tokens if t in _TOOL_VERBS)
+        if verbs >= 2 and all(t in _TOOL_WORDS or t.isdigit() for t in tokens):
+            cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\(\d+\)$", regex.V1)
+
+
+@detector("text")
+def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop runs of category or archive links with their post counts ("Xbox (53)").
+
+    A run of at least ``furniture_list_min_lines`` consecutive short lines,
+    each a label followed by a count in brackets (optionally numbered), is a
+    category, tag or archive list of the page, not article text.
+
+    >>> paras = ["Body text of the post, long enough to read as a sentence.",
+    ...          "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2 players) left."]
+    >>> [c.line for c in counted_list(paras, Context(CleanerConfig()))]
+    [1, 2, 3]
+    """
+    cuts: list[Mark] = []
+    run: list[int] = []
+    for i, p in enumerate([*paragraphs, ""]):
+        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
+        if line and len(line.split()) <= 8 and _COUNTED.match(line):
+            run.append(i)
+            continue
+        if len(run) >= ctx.config.furniture_list_min_lines:
+            cuts.extend(Mark("drop-line", j) for j in run)
+        run = []
+    return cuts
+
+
+_REPLY_CONTROL = regex.compile(
+    r"^[\[(]?(?:reply|reply\s*delete|delete|report(?:\s+(?:abuse|comment|this(?:\s+comment)?))?"
+    r"|permalink|flag(?:\s+as\s+inappropriate)?|reply\s+to\s+this(?:\s+comment)?)[\])]?$",
+    regex.IGNORECASE | regex.V1,
+)
+_AUTHOR_LINE = regex.compile(
+    r"^.{1,80}?\b(?:says|said|wrote|writes)\s*(?::|\.\.\.|…)\s*$"
+    r"|\(score:\s*-?\d+(?:,\s*\p{L}+)?\)\s*$"
+    r"|^posted\s+by:?\s+.{1,60}\|\s*.{4,60}$",
+    regex.IGNORECASE | regex.V1,
+)
+
+
+_META_HINT = re.compile(r"repl|delete|report|permalink|flag|says|said|wrote|writes|score|posted")
+"""A word of comment metadata in the case-folded line: the cheap test first."""
+
+
+def comment_meta(text: str) -> bool:
+    """Whether a line is the metadata of a reader comment (reply control, author line, score).
+
+    >>> [comment_meta(t) for t in ["[Reply]", "ReplyDelete", "Ann Lee says:",
+    ...  "Re: Exit interviews (Score:5, Insightful)", "Posted by: Ann Lee | May 1, 2012 at 3:12 PM",
+    ...  "The minister said:"]]
+    [True, True, True, True, True, False]
+    """
+    line = text.strip()
+    if len(line) > 160 or _META_HINT.search(line.casefold()) is None:
+        return False
+    if _REPLY_CONTROL.match(line):
+        return True
+    if _AUTHOR_LINE.search(line) is None:
+        return False
+    # "The minister said:" introduces a quote in an article; an author line
+    # names a person without an article before the name.
+    return not regex.match(r"(?i)^(?:the|a|an|he|she|they|it|we|i|this|that)\b", line)
+
+
+@detector("text")
+def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Cut a comment thread recognised by the metadata each comment carries.
+
+    Threads often come without a heading, but every comment brings the same
+    furniture: a reply control ("Reply", "ReplyDelete"), an author line ("Ann
+    says:", "Posted by: Ann | date"), a score.  From the first such line after
+    a body sentence, when at least ``comment_meta_min_lines`` of them follow,
+    on average at most ``comment_meta_max_gap`` paragraphs apart (and never
+    three times that), the last close to the end, the rest is cut.  Time
+    stamps alone are not enough: a live blog has them too.  With ``keep_comments`` nothing is cut.
+
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> paras = [body, "Ann says:", "Sad news.", "Reply", "Bo says:", "Good riddance.", "Reply"]
+    >>> [c.line for c in comment_tail(paras, Context(CleanerConfig()))]
+    [1, 2, 3, 4, 5, 6]
+    """
+    cfg = ctx.config
+    if cfg.keep_comments:
+        return []
+    n = len(paragraphs)
+    metas = [
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) <= 160 and _META_HINT.search(ctx.folded(p)) is not None and comment_meta(p)
+    ]
+    if len(metas) < cfg.comment_meta_min_lines:
+        return []
+    body = next(
+        (
+            i
+            for i, p in enumerate(paragraphs)
+            if len(p.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(p)
+        ),
+        n,
+    )
+    for k, start in enumerate(metas):
+        if start <= body:
+            continue
+        chain = metas[k:]
+        if len(chain) < cfg.comment_meta_min_lines:
+            break
+        # Comments vary in length: the metadata recurs every few paragraphs on
+        # average, with no stretch of text three times as long between two.
+        gap = cfg.comment_meta_max_gap
+        mean_ok = chain[-1] - chain[0] <= gap * (len(chain) - 1)
+        gaps_ok = all(b - a <= 3 * gap for a, b in itertools.pairwise(chain))
+        if mean_ok and gaps_ok and n - 1 - chain[-1] <= gap:
+            return [Mark("truncate", j) for j in range(start, n)]
+    return []
+
+
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CALENDAR_DATE = regex.compile(
+    rf"\b\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\b(?:{_MONTHS})\b", regex.IGNORECASE | regex.V1
+)
+
+
+@detector("text")
+def stamp_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a line that is only a date and time, standing alone inside the text.
+
+    Every comment and every post of a listing carries one ("05-17-2005,
+    10:50 AM", "November 9th, 2012 at 12:05 am"); comments count as content
+    in some corpora, their stamps never do.  Only a line with a date, a clock
+    time and no other words is taken (a bare "4:14 p.m." opens an update of a
+    live blog, part of the story), after the first body sentence, and only when
+    neither neighbour is such a line: a table of times or a schedule is a run
+    of them, and the stamp above an article belongs to its header
+    (``edge_timestamp`` handles that).
+
+    >>> body = "The council voted to close the old town library for good, after years of debate."
+    >>> paras = [body, "05-17-2005, 10:50 AM", "Sad to see it go.", "4:14 p.m.", "Update."]
+    >>> [c.line for c in stamp_line(paras, Context(CleanerConfig()))]
+    [1]
+    """
+    cfg = ctx.config
+    start = ctx.body_start(paragraphs)
+    stamps = [
+        i > start
+        and len(p) <= cfg.timestamp_max_chars
+        and ":" in p
+        and _CLOCK.search(p) is not None
+        and _CALENDAR_DATE.search(p) is not None
+        and _is_timestamp(p, 0)
+        for i, p in enumerate(paragraphs)
+    ]
+    n = len(paragraphs)
+    return [
+        Mark("drop-line", i)
+        for i in range(n)
+        if stamps[i] and not (i > 0 and stamps[i - 1]) and not (i + 1 < n and stamps[i + 1])
+    ]

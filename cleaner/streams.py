@@ -1,0 +1,421 @@
+"""Record streams: many inputs cleaned into one JSON Lines or Parquet output, in order.
+
+JSON Lines inputs give one record per line, web archives (WARC, ARC, WET) one
+per document, text and HTML files one each (id: the file's path as given).
+All go in input order through one :class:`cleaner.records.RecordWriter`.
+
+An input that cannot be read to its end (a truncated gzip file, a damaged web
+archive) gives an error record that names the file and where it broke off
+(``line`` or ``offset``) after the records read before; the other inputs are
+cleaned as usual, so one bad file never loses the rest of the output::
+
+    {"id": null, "file": "b.warc.gz", "offset": 2012,
+     "error": {"type": "WarcError", "message": "..."}}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from cleaner import Cleaner
+from cleaner.batch import clean_data, document_record, document_timed_out
+from cleaner.config import CleanerConfig
+from cleaner.files import InputError, atomic_open
+from cleaner.inputs import Task, discover, input_kind
+from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
+from cleaner.parallel import ordered_map
+from cleaner.records import (
+    Fields,
+    JsonlWriter,
+    ProvenanceLevel,
+    Record,
+    RecordWriter,
+    Tally,
+    count,
+    count_failure,
+    error_record,
+    output_record,
+)
+
+STDIN = Path("-")
+"""The source that stands for JSON Lines on standard input."""
+
+_FLUSH_EVERY = 32
+"""Records of a JSON Lines input written between two flushes (and progress reports)."""
+
+OutputFormat = Literal["jsonl", "parquet"]
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input of a stream.
+
+    Attributes:
+        kind: ``text``, ``html``, ``jsonl`` or ``warc`` (any web archive).
+        task: The input file and its name as shown.
+        url: For an input named by an fsspec URL (``memory://``, ``s3://``...),
+            the URL; ``task.source`` then holds only its file name.
+    """
+
+    kind: str
+    task: Task
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    """How a stream is cleaned.
+
+    Attributes:
+        rules_dirs: Folders of extra rule packs (loaded again by each worker).
+        fields: The record field names.
+        site: Force the rule pack of this name.
+        config: Cleaner options.
+        jobs: Worker processes for JSON Lines and document inputs.
+        provenance: How much provenance output records carry.
+        timeout: Seconds one document may take in its worker process; one
+            that takes longer is killed with its worker and becomes an error
+            record (``None``: no deadline, and with one job no worker process).
+    """
+
+    rules_dirs: tuple[Path, ...] = ()
+    fields: Fields = field(default_factory=Fields)
+    site: str | None = None
+    config: CleanerConfig = field(default_factory=CleanerConfig)
+    jobs: int = 1
+    provenance: ProvenanceLevel = "full"
+    timeout: float | None = None
+
+
+Location = Path | str
+"""A local path, or an fsspec URL such as ``s3://bucket/x.jsonl`` (see :func:`is_url`)."""
+
+
+def is_url(location: Location) -> bool:
+    """Tell whether a location is an fsspec URL rather than a local path.
+
+    >>> is_url("memory://a/b.jsonl"), is_url(Path("a/b.jsonl")), is_url("file:///tmp/x")
+    (True, False, True)
+    """
+    return isinstance(location, str) and "://" in location
+
+
+def _url_inputs(url: str, output: Location | None) -> list[Input]:
+    """The inputs under an fsspec URL: the file itself, or a folder's files in sorted order."""
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    filesystem, root = fsspec.core.url_to_fs(url)
+    if not filesystem.isdir(root):
+        name = Path(root).name
+        return [Input(input_kind(Path(name)) or "jsonl", Task(Path(name), None, None, url), url)]
+    written = fsspec.core.url_to_fs(output)[1] if is_url(output or "") else None
+    inputs = []
+    for path in sorted(filesystem.find(root)):
+        name = Path(path).name
+        kind = input_kind(Path(name))
+        hidden = any(part.startswith(".") for part in Path(path).relative_to(root).parts)
+        if kind is None or hidden or path == written:
+            continue
+        full = filesystem.unstrip_protocol(path)
+        inputs.append(Input(kind, Task(Path(name), None, None, full), full))
+    return inputs
+
+
+@contextlib.contextmanager
+def _open_url(url: str) -> Iterator[IO[bytes]]:
+    """Open an fsspec URL for reading bytes, inflating ``.gz`` on the fly."""
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    with fsspec.open(url, "rb", compression="infer") as handle:
+        yield handle
+
+
+def stream_inputs(sources: Sequence[Location], output: Location | None = None) -> list[Input]:
+    """Return every input of a stream, in order.
+
+    Folders are walked as in folder mode (the output file is never read); a
+    file named on the command line whose kind is unknown is JSON Lines, and so
+    is ``-``.  A source may be an fsspec URL (a file or a folder).
+    """
+    written = output.resolve() if isinstance(output, Path) else None
+    inputs: list[Input] = []
+    for location in sources:
+        if is_url(location):
+            inputs.extend(_url_inputs(str(location), output))
+            continue
+        source = Path(location)
+        if source == STDIN:
+            inputs.append(Input("jsonl", Task(source, None, None, "-")))
+            continue
+        for task in discover([source], None):
+            if source.is_dir() and task.source.resolve() == written:
+                continue
+            inputs.append(Input(input_kind(task.source) or "jsonl", task))
+    return inputs
+
+
+def write_stream(
+    inputs: Sequence[Input],
+    writer: RecordWriter,
+    cleaner: Cleaner,
+    options: StreamOptions,
+    *,
+    on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> Tally:
+    """Write the output records of every input to ``writer``; return the counts.
+
+    Args:
+        inputs: From :func:`stream_inputs`.
+        writer: Where the records go.
+        cleaner: The engine of this process (workers build their own from ``options``).
+        options: Field names, site, provenance level, workers.
+        on_done: Called with the number of records after each batch is written.
+        on_error: Called with a message naming the input when one cannot be
+            read to its end (its error record is in the output too).
+    """
+    local = RecordCleaner(cleaner, options.fields, options.site, options.provenance)
+    seconds = options.timeout
+    # A deadline needs worker processes (a runaway document is killed with its worker).
+    setup: Callable[[], RecordCleaner] = (
+        (lambda: local)
+        if options.jobs == 1 and seconds is None
+        else Setup(
+            options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
+        )
+    )
+    done = _Done(on_done, on_error)
+    tally = Tally()
+    # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
+    for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
+        if is_document:
+            items = list(group)
+            results: Iterable[tuple[Record, Tally]]
+            if any(item.url for item in items):  # read here: workers open local files
+                results = (_url_document(local, item) for item in items)
+            else:
+                tasks = [item.task for item in items]
+                results = ordered_map(
+                    document_record,
+                    tasks,
+                    setup=setup,
+                    jobs=options.jobs,
+                    chunksize=4,
+                    timeout=None if seconds is None else lambda _: seconds,
+                    on_timeout=functools.partial(document_timed_out, local.fields),
+                )
+            for record, counts in results:
+                writer.write(record)
+                tally.merge(counts)
+                done.records(1)
+            writer.flush()
+            continue
+        for item in group:
+            if item.kind == "warc":
+                tally.merge(_write_archive(item, writer, local, done))
+            else:
+                tally.merge(_write_jsonl(item, writer, setup, options, done))
+    return tally
+
+
+def _url_document(ctx: RecordCleaner, item: Input) -> tuple[Record, Tally]:
+    """Clean a text or HTML document named by an fsspec URL (bounded read)."""
+    assert item.url is not None
+    limit = ctx.cleaner.config.max_input_bytes
+    tally = Tally()
+    try:
+        with _open_url(item.url) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"cannot read: more than {limit} bytes, over the input size limit")
+        result = clean_data(ctx.cleaner, item.kind, data, site=ctx.site)
+    except Exception as exc:  # one bad document never stops a stream
+        count_failure(tally, exc)
+        return error_record(ctx.fields.id, item.url, exc), tally
+    count(tally, result, len(data))
+    return output_record(ctx.fields, item.url, {}, result, ctx.provenance), tally
+
+
+def _write_jsonl(
+    item: Input,
+    writer: RecordWriter,
+    setup: Callable[[], RecordCleaner],
+    options: StreamOptions,
+    done: _Done,
+) -> Tally:
+    """Write the records of one JSON Lines input; a read failure ends it with an error record."""
+    task = item.task
+    tally = Tally()
+    try:
+        if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+            raise InputError(task.refused)
+        with contextlib.ExitStack() as stack:
+            lines: IO[bytes]
+            if item.url is not None:
+                lines = stack.enter_context(_open_url(item.url))
+            elif task.source == STDIN:
+                lines = sys.stdin.buffer
+            else:
+                lines = stack.enter_context(open_input(task.source))
+            results = clean_records(
+                lines,
+                setup=setup,
+                jobs=options.jobs,
+                max_line_bytes=options.config.max_input_bytes,
+                timeout=options.timeout,
+                id_field=options.fields.id,
+            )
+            for record, counts in results:
+                writer.write(record)
+                tally.merge(counts)
+                if tally.records % _FLUSH_EVERY == 0:
+                    writer.flush()
+                    done.records(_FLUSH_EVERY)
+            writer.flush()
+            done.records(tally.records % _FLUSH_EVERY)
+    except BrokenPipeError:
+        raise  # the reader went away: not a failure of this input
+    except (OSError, EOFError, InputError) as exc:  # unreadable, truncated gzip, not a file
+        count_failure(tally, exc)
+        line = None if isinstance(exc, InputError) else tally.records  # refused: not read
+        where = {"file": task.display}
+        writer.write(error_record(options.fields.id, None, exc, line=line, where=where))
+        writer.flush()
+        done.failed(f"{task.display}: {'' if line is None else f'line {line}: '}{exc}")
+    return tally
+
+
+def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
+    """Write the records of one web archive; damage ends it with an error record."""
+    from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
+
+    task = item.task
+    tally = Tally()
+    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+        exc = InputError(task.refused)
+        count_failure(tally, exc)
+        writer.write(error_record(local.fields.id, None, exc, where={"file": task.display}))
+        done.failed(f"{task.display}: {task.refused}")
+        return tally
+    records = clean_warc(
+        item.url or task.source,
+        local.cleaner,
+        site=local.site,
+        stats=tally,
+        fields=local.fields,
+        provenance=local.provenance,
+    )
+    try:
+        for record in records:
+            writer.write(record)
+            writer.flush()
+            done.records(1)
+    except WarcError as exc:
+        count_failure(tally, exc)
+        where = {"file": task.display, "offset": exc.offset}
+        writer.write(error_record(local.fields.id, None, exc, where=where))
+        writer.flush()
+        done.failed(str(exc))
+    return tally
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """The progress callbacks of a stream."""
+
+    on_done: Callable[[int], None] | None
+    on_error: Callable[[str], None] | None
+
+    def records(self, n: int) -> None:
+        if self.on_done is not None:
+            self.on_done(n)
+
+    def failed(self, message: str) -> None:
+        """Report an input that broke off; its error record counts as one record."""
+        self.records(1)
+        if self.on_error is not None:
+            self.on_error(message)
+
+
+@contextlib.contextmanager
+def open_writer(
+    output: Location | None,
+    output_format: OutputFormat = "jsonl",
+    *,
+    fields: Fields | None = None,
+) -> Iterator[RecordWriter]:
+    """Open the record writer of a stream's output; it is complete when the block ends.
+
+    Args:
+        output: The output file (a local one is written atomically), an fsspec
+            URL, or ``None`` for JSON Lines on standard output.
+        output_format: ``jsonl`` or ``parquet`` (needs the ``parquet`` extra
+            and an output file).
+        fields: The record field names (Parquet names its id and text columns after them).
+    """
+    names = fields or Fields()
+    with contextlib.ExitStack() as stack:
+        handle: IO[bytes] | None = None
+        if is_url(output or ""):
+            import fsspec  # noqa: PLC0415 - the fsspec extra
+
+            # Written in place: an object store shows the object only once it is complete.
+            handle = stack.enter_context(fsspec.open(str(output), "wb"))
+        if output_format == "parquet":
+            if output is None:
+                raise ValueError("Parquet output needs an output file")
+            from cleaner.parquet import ParquetRecordWriter  # noqa: PLC0415 - optional extra
+
+            target = handle if handle is not None else Path(output)
+            with ParquetRecordWriter(target, fields=names) as parquet:
+                yield parquet
+        elif output is None:
+            yield JsonlWriter(sys.stdout.buffer, id_field=names.id)
+        else:
+            if handle is None:
+                handle = stack.enter_context(atomic_open(Path(output)))
+            yield JsonlWriter(handle, id_field=names.id)
+
+
+def clean_stream_to(
+    sources: Sequence[Location],
+    output: Location | None,
+    *,
+    cleaner: Cleaner,
+    options: StreamOptions,
+    output_format: OutputFormat = "jsonl",
+    on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    inputs: Sequence[Input] | None = None,
+) -> tuple[Tally, float]:
+    """Clean every input of ``sources`` into one output; return the counts and seconds taken.
+
+    See :func:`stream_inputs` for the inputs (``inputs``, when given, are
+    those already found) and :func:`open_writer` for the output, and
+    :func:`write_stream` for the callbacks.
+
+    Raises:
+        cleaner.UnknownSiteError: ``options.site`` names no loaded pack.
+    """
+    cleaner.registry.require(options.site)
+    start = time.perf_counter()
+    if inputs is None:
+        inputs = stream_inputs(sources, output)
+    with open_writer(output, output_format, fields=options.fields) as writer:
+        tally = write_stream(inputs, writer, cleaner, options, on_done=on_done, on_error=on_error)
+    return tally, time.perf_counter() - start
+
+
+def stats(tally: Tally, seconds: float) -> dict[str, Any]:
+    """Return the machine-readable summary of a run (``_stats.json``, ``--stats``)."""
+    out = tally.to_dict()
+    out["seconds"] = round(seconds, 3)
+    return out
