@@ -196,13 +196,26 @@ class CleanerConfig:
         caption_max_words: ``photo_credit`` leaves a paragraph of this many
             words or more: a caption is short, a long paragraph with a credit
             is body text citing its source.
+        duplicate_min_letter_share: ``duplicate_paragraph`` keeps a repeated
+            line whose characters (spaces aside) are less than this share
+            letters: table rows, code and command output repeat by nature.
+        furniture_menu_min_items: Fewest short labels between bars that
+            ``menu_row`` reads as a row of navigation links.
+        furniture_number_run: Shortest run of bare counting numbers, one a
+            line, that ``number_run`` drops (page links, calendar days).
+        furniture_link_run: Shortest run of link labels, one a line, that
+            ``link_list`` drops (a blogroll, a sidebar of categories).
+        duplicate_reply_min_words: With ``keep_comments``,
+            ``duplicate_paragraph`` keeps a repeated sentence of at least this
+            many words: a reply quoting the post it answers.
     """
 
     regex_timeout: float = 0.5
     max_passes: int = 4
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
-        *("share_widget", "table_furniture", "copyright_line", "tool_row", "counted_list"),
+        *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
+        *("counted_list", "number_run", "labelled_link", "link_list"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
@@ -282,3 +295,8 @@ class CleanerConfig:
     headline_body_min_words: int = 8
     caption_max_words: int = 25
     guard_min_lines: int = 2
+    duplicate_min_letter_share: float = 0.7
+    duplicate_reply_min_words: int = 3
+    furniture_menu_min_items: int = 4
+    furniture_number_run: int = 5
+    furniture_link_run: int = 8

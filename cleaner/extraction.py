@@ -159,20 +159,12 @@ class Extraction:
     figures: dict[str, float] = field(default_factory=dict)
 
 
-def recall_pass(tree: HtmlElement, config: CleanerConfig) -> Any:
-    """Trafilatura's recall-focus extraction body, links kept as ``<ref>`` (``None`` if empty).
-
-    No URL is passed: trafilatura would only use it to resolve each link's
-    target, which the text never shows.
-    """
-    return recall_document(tree, config)[0]
-
-
 def recall_document(tree: HtmlElement, config: CleanerConfig) -> tuple[Any, Any]:
-    """The recall pass's body and its comments body (each ``None`` if empty).
+    """Trafilatura's recall-focus body, links kept as ``<ref>``, and its comments body.
 
-    Comments are extracted apart from the body only when
-    ``config.keep_comments`` asks for them.
+    Each is ``None`` if empty.  Comments are extracted apart from the body only
+    when ``config.keep_comments`` asks for them.  No URL is passed: trafilatura
+    would only use it to resolve each link's target, which the text never shows.
     """
     document = bare_extraction(
         tree,

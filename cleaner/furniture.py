@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import regex
 
 from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
 from cleaner.detectors import Mark, detector
+from cleaner.guard import prose_chars
 from cleaner.heuristics import _MONTHS, Context, _is_timestamp, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
 _SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}]", regex.V1)
+_CODE_MARK = regex.compile(r"[(){};=<>\"]|//")
 _FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
 
 
@@ -51,10 +54,12 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     separators) is dropped, and so is a row of a single cell of at most
     ``furniture_label_words`` words that does not end like a sentence (in
     scripts written without spaces, where words cannot be counted so, a
-    one-cell row stays).  Rows of several filled cells are data and stay.
+    one-cell row stays, and so does a cell of code, "| x.get(key); |").  Rows
+    of several filled cells are data and stay.
 
     >>> paras = ["| | | |", "| Most Viewed Articles |", "| Team | Points |",
-    ...          "| The council met on Monday and voted to close the library. |"]
+    ...          "| The council met on Monday and voted to close the library. |",
+    ...          '| config.get("port"); // 80 |']
     >>> [c.line for c in table_furniture(paras, Context(CleanerConfig()))]
     [0, 1]
     """
@@ -72,9 +77,276 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             and not _SENTENCE_END.search(filled[0])
             # Words are not spaced in these scripts, so a count says nothing.
             and _UNSPACED.search(filled[0]) is None
+            # Brackets, semicolons and operators are code in a cell, not a label.
+            and _CODE_MARK.search(filled[0]) is None
         ):
             cuts.append(Mark("drop-line", i))
     return cuts
+
+
+_MENU_SPLIT = regex.compile(r"\\?\|+")
+
+
+def _menu_items(text: str) -> list[str]:
+    """The filled items of a line split at its bars (cell pipes, escaped ``\\|``, ``||``).
+
+    >>> _menu_items(r"| Home \\| Topics \\| Help | |")
+    ['Home', 'Topics', 'Help']
+    """
+    return [
+        item
+        for item in (i.strip() for i in _MENU_SPLIT.split(text))
+        if item and not _FILLER_CELL.match(item)
+    ]
+
+
+def _is_menu_item(item: str, ctx: Context) -> bool:
+    """A short link label: a few words, no digits (data), no sentence end."""
+    return (
+        len(item) <= ctx.config.menu_item_max_chars
+        and len(item.split()) <= ctx.config.menu_item_max_words
+        and not any(c.isdigit() for c in item)
+        and _SENTENCE_END.search(item) is None
+    )
+
+
+@detector("text")
+def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a row of navigation links: many short labels between bars, inside or outside a table.
+
+    Layout tables put a site's menu in one row ("| Home | | Reviews | | Podcasts |")
+    or in one cell ("| Help \\| Site map \\| Search |"), and text menus join
+    their links with bars ("Lesson Plans || Music Exchange || Resources").  A
+    line of at least ``furniture_menu_min_items`` items, each a short label
+    (``menu_item_max_words`` words, ``menu_item_max_chars`` characters, no
+    digits, no sentence end), is a menu.  A data table keeps its rows: a row
+    among two or more neighbours with as many cells is a table of records,
+    not a menu, and figures or sentences in a cell are data.
+
+    >>> paras = ["| | Home | | Reviews | | Podcasts | | Authors |",
+    ...          "Lesson Plans || Music Exchange || Online Resources || Site Help",
+    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
+    ...          "| Bo Yu | Rovers | Derby | Coach |",
+    ...          "News | Sport | Weather | The council met on Monday and voted.",
+    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma"]
+    >>> [c.line for c in menu_row(paras, Context(CleanerConfig()))]
+    [0, 1]
+    """
+    cfg = ctx.config
+    found: list[tuple[int, tuple[str, ...]]] = []
+    for i, p in enumerate(paragraphs):
+        if "|" not in p or len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
+            continue  # most lines: too few bars for a menu
+        if _cells(p) is None and "||" not in p:
+            continue  # "A | B | C | D" in running text is a list of names, not a menu
+        items = _menu_items(p)
+        if len(items) >= cfg.furniture_menu_min_items and all(_is_menu_item(x, ctx) for x in items):
+            found.append((i, tuple(items[1:])))
+    if not found:
+        return []
+    shapes = [len(_cells(p) or ()) for p in paragraphs]
+    # Records repeat their fixed columns row after row ("| Club A | Details | Map |");
+    # a site menu comes once, or twice (above and below the page).
+    repeats = Counter(tail for _, tail in found)
+    cuts = []
+    for i, tail in found:
+        cells = shapes[i]
+        neighbours = sum(
+            1 for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(shapes) and shapes[j] == cells
+        )
+        if repeats[tail] > 2 or (cells and neighbours >= 2):
+            continue  # a row of a table of records
+        cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_LABEL_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_LABEL_CODE = regex.compile(r"[{}\[\]<>()=;/\\_|@#\d]")
+
+
+def _is_link_label(text: str, ctx: Context) -> bool:
+    """A short line that reads as the label of a link: a few words, no figures, no code."""
+    line = strip_bullet(text.strip())
+    return (
+        0 < len(line) <= ctx.config.menu_item_max_chars
+        and ctx.count(line) <= ctx.config.menu_item_max_words
+        and _LABEL_END.search(line) is None
+        and _LABEL_CODE.search(line) is None
+        and _UNSPACED.search(line) is None
+        # Names are capitalised ("Common Dreams"); the items of a list in
+        # running text are not ("a warm coat").
+        and all(w[:1].isupper() for w in line.split() if len(w) >= 4)
+        and line[:1].isupper()
+    )
+
+
+@detector("text")
+def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long run of link labels, one a line: a blogroll, a sidebar of sites or categories.
+
+    A sidebar comes out of extraction as a column of short names ("Salon",
+    "Common Dreams", "The Daily Note", ...).  A run of at least
+    ``furniture_link_run`` consecutive lines, each a label of at most
+    ``menu_item_max_words`` words and ``menu_item_max_chars`` characters
+    without sentence or clause punctuation, figures, code characters or
+    bars, capitalised as names are, goes, when it stands before the first
+    or after the last paragraph of prose (:func:`cleaner.guard.prose_chars`),
+    beside the article.  A list with prose on both sides, or announced by
+    a line ending in a colon, is the article's own (the cities of a tour),
+    and so are shorter runs (headings, a short
+    list), lists of items in lower case ("a warm coat") or with figures
+    (ingredients, results), lines of code and text in scripts written
+    without spaces.
+
+    >>> names = ["Salon", "Slate", "The Daily Note", "Common Dreams", "Media Watch",
+    ...          "Red Rock Digest", "Open Letters", "The Prospect"]
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> [c.line for c in link_list([body, body, *names], Context(CleanerConfig()))]
+    [2, 3, 4, 5, 6, 7, 8, 9]
+    >>> link_list([body, *names[:5]], Context(CleanerConfig()))
+    []
+    >>> link_list([body, *names, body], Context(CleanerConfig()))
+    []
+    """
+    cfg = ctx.config
+    least = cfg.furniture_link_run
+    if len(paragraphs) < least:
+        return []
+    # A label is short: runs of short lines first, by length alone (most
+    # texts have none long enough), then the label test on those.
+    limit = cfg.menu_item_max_chars + 4
+    short = [len(p) <= limit for p in paragraphs]
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i, p in enumerate(paragraphs):
+        if short[i] and (run or all(short[i : i + least])) and _is_link_label(p, ctx):
+            run.append(i)
+            continue
+        if len(run) >= least:
+            runs.append(run)
+        run = []
+    if len(run) >= least:
+        runs.append(run)
+    if not runs:
+        return []
+    # A sidebar stands beside the article, before or after its prose; a list
+    # with prose on both sides is the article's own (the places of a tour).
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
+    return [
+        Mark("drop-line", j)
+        for run in runs
+        if (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
+        and not _introduced(paragraphs, run[0])
+        for j in run
+    ]
+
+
+def _introduced(paragraphs: Sequence[str], start: int) -> bool:
+    """Whether a list starting at ``start`` follows a line that announces it ("... visit:").
+
+    The announcing line may stand a few items back, when the first items
+    carry more than a label ("Brazil (Rio, Sao Paolo)").
+
+    >>> _introduced(["We will visit these places:", "Brazil (Rio)", "India"], 2)
+    True
+    >>> _introduced(["Blogroll", "Salon", "Slate"], 1)
+    False
+    """
+    for k in range(start - 1, max(start - 5, -1), -1):
+        line = paragraphs[k].rstrip()
+        if line.endswith(":"):
+            return True
+        if len(line) > 60:
+            break  # a paragraph that does not announce a list
+    return False
+
+
+_BARE_NUMBER = re.compile(r"[\[(]?(\d{1,4})[\])]?")
+_NUMBER_OPEN = frozenset("0123456789[( ")
+
+
+@detector("text")
+def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a run of bare counting numbers, one a line: page links or the days of a calendar.
+
+    A pager ("[1]", "2", "3", ...) or a calendar widget comes out of extraction
+    as one number a line, each one more than the last.  A run of at least
+    ``furniture_number_run`` such lines goes; a number alone (a list's
+    counter, a score) and numbers out of sequence stay.
+
+    >>> paras = ["Pages:", "[1]", "2", "3", "4", "5", "Body text.", "1", "2", "Done."]
+    >>> [c.line for c in number_run(paras, Context(CleanerConfig()))]
+    [1, 2, 3, 4, 5]
+    """
+    least = ctx.config.furniture_number_run
+    cuts: list[Mark] = []
+    run: list[int] = []
+    last = -1
+    for i, p in enumerate(paragraphs):
+        # A short line opening with a digit or a bracket: the cheap test first.
+        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 and p[:1] in _NUMBER_OPEN else None
+        if m is None:
+            if len(run) >= least:
+                cuts.extend(Mark("drop-line", j) for j in run)
+            run, last = [], -1
+            continue
+        value = int(m.group(1))
+        if run and value == last + 1:
+            run.append(i)
+        else:
+            if len(run) >= least:
+                cuts.extend(Mark("drop-line", j) for j in run)
+            run = [i]
+        last = value
+    if len(run) >= least:
+        cuts.extend(Mark("drop-line", j) for j in run)
+    return cuts
+
+
+_LABELLED_LINK = regex.compile(r"[\p{L}][\p{L} ]{0,19}:\s*(?:https?://|www\.)\S+", regex.V1)
+
+
+@detector("text")
+def labelled_link(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop labelled links under an article ("Listen: http://…", "iTunes: http://…").
+
+    A line that is a short label, a colon and a bare link, in the second half
+    of the text (``tail_fraction``) and after its last paragraph of prose
+    (:func:`cleaner.guard.prose_chars`): the links a page puts under its
+    article.  A label used three times or more ("More: http://…" for each of
+    a list of studios, "Origin: https://…" in each request of a protocol
+    trace) is the article's own list, and a link with prose after it is
+    inside the article: those stay.
+
+    >>> body = "The album was recorded over two weeks in a farmhouse near the coast."
+    >>> paras = [body, body, "Listen: http://example.com/a", "iTunes: http://example.com/b"]
+    >>> [c.line for c in labelled_link(paras, Context(CleanerConfig()))]
+    [2, 3]
+    >>> trace = ["Origin: https://a.example", body] * 3 + ["Origin: https://b.example"]
+    >>> labelled_link(trace, Context(CleanerConfig()))
+    []
+    """
+    cfg = ctx.config
+    found = [
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) <= 300 and ("://" in p or "www." in p) and _LABELLED_LINK.fullmatch(p.strip())
+    ]
+    if not found:
+        return []
+    labels = Counter(paragraphs[i].split(":", 1)[0].strip().casefold() for i in found)
+    last_prose = max(
+        (j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)),
+        default=-1,
+    )
+    start = len(paragraphs) * cfg.tail_fraction
+    return [
+        Mark("drop-line", i)
+        for i in found
+        if i >= start
+        and i > last_prose
+        and labels[paragraphs[i].split(":", 1)[0].strip().casefold()] < 3
+    ]
 
 
 _RIGHTS_MARK = regex.compile(
@@ -97,6 +369,11 @@ def _has_rights_word(folded: str) -> bool:
     )
 
 
+def _has_symbol(line: str) -> bool:
+    """A copyright symbol in the line ("©", "ⓒ", "(c)")."""
+    return "©" in line or "ⓒ" in line or "(c)" in line.casefold()
+
+
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
 
 
@@ -108,7 +385,9 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     bullets aside) holding a rights mark: "©" or "(c)" before a name or a
     year, "Copyright" within a few words of a year, or "All Rights Reserved".
     A line ending like a sentence needs the symbol or "All Rights Reserved":
-    "Copyright law has changed little since 1976, scholars say." stays.
+    "Copyright law has changed little since 1976, scholars say." stays, and
+    so does a line opening in lower case without a rights symbol, the end of
+    a hard-wrapped sentence ("and its authors. All rights reserved.").
 
     >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
     ...          "| Copyright by Daily Example Online, All Rights Reserved |",
@@ -125,6 +404,8 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         line = strip_bullet(p.strip().strip("|").strip())
         if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
             continue
+        if line[:1].islower() and not _has_symbol(line):
+            continue  # the end of a hard-wrapped sentence begun on the line before
         if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
             continue  # "Copyright law has changed little since 1976, scholars say."
         cuts.append(Mark("drop-line", i))

@@ -101,19 +101,10 @@ def guard(
         if taken <= config.guard_max_prose_share * total:
             kept.extend(rule_cuts)
             continue
-        if any(c.kind == "truncate" for c in rule_cuts):
-            start = min(c.line for c in rule_cuts if c.kind == "truncate")
-            before = sum(1 for chars in prose[:start] if chars)
-            if before >= config.guard_body_min_prose:
-                kept.extend(rule_cuts)
-                continue
-            reason = "truncation before the article body"
-        elif sum(1 for i in lines if 0 <= i < len(prose) and prose[i]) < config.guard_min_lines:
-            # One sentence-like line among lists or tables is no article to lose.
+        reason = _weak_evidence(rule_cuts, lines, prose, config)
+        if reason is None:
             kept.extend(rule_cuts)
             continue
-        else:
-            reason = "would remove most of the prose"
         deferred.append(
             {
                 "rule": rule,
@@ -123,3 +114,19 @@ def guard(
             }
         )
     return kept, deferred
+
+
+def _weak_evidence(
+    cuts: Sequence[Cut], lines: set[int], prose: Sequence[int], config: CleanerConfig
+) -> str | None:
+    """Why one rule's cuts, which would take most of the prose, are on weak evidence, if so."""
+    if any(c.kind == "truncate" for c in cuts):
+        start = min(c.line for c in cuts if c.kind == "truncate")
+        before = sum(1 for chars in prose[:start] if chars)
+        if before >= config.guard_body_min_prose:
+            return None
+        return "truncation before the article body"
+    if sum(1 for i in lines if 0 <= i < len(prose) and prose[i]) < config.guard_min_lines:
+        # One sentence-like line among lists or tables is no article to lose.
+        return None
+    return "would remove most of the prose"

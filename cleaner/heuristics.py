@@ -126,18 +126,16 @@ _SECTION_LABELS = frozenset(
     interview|explainer|fact check|obituaries|weather|science & tech|business & economy|
     categories|categorias|categorías|categorie|kategorien""".split("|")
 )
+_AGENCY_AT_END = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$"
 _CREDIT = regex.compile(
     r"(?:[|/]\s*|\(|\b)(?:photo|photograph|image|picture|foto|credit|source|illustration)s?"
     r"(?:\s+(?:credit|courtesy|by|source))?\s*:\s*\S"
     r"|\((?:AP|AFP|Reuters|EPA|Getty|Bloomberg|Xinhua)\b[^)]*(?:photo|images?)[^)]*\)\s*$"
-    r"|(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
+    rf"|{_AGENCY_AT_END}",
     regex.IGNORECASE | regex.V1,
 )
 # The last branch of _CREDIT on its own, searched backwards: it ends the line.
-_CREDIT_AT_END = regex.compile(
-    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AFP via Getty Images)\s*\)?\s*$",
-    regex.IGNORECASE | regex.V1 | regex.REVERSE,
-)
+_CREDIT_AT_END = regex.compile(_AGENCY_AT_END, regex.IGNORECASE | regex.V1 | regex.REVERSE)
 _PREV_NEXT = regex.compile(
     r"^(?P<which>previous|prev|next|older|newer)(?:\s+(?:article|post|story|item|entry))?"
     r"\s*(?P<sep>[:»«›‹>|-]\s*)?(?P<rest>.*)$",
@@ -481,12 +479,16 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     Extraction duplicates sit close to their first copy: a title rendered twice,
     a caption above and below its image.  Repeats are the article's own when
     they are far apart (a recipe for each day of a meal plan), when the line is
-    a list item or the attribution of an embedded post ("— Name (@handle)"), or
+    a list item, a numbered heading ("II. Method", a table of contents above
+    its sections), a line of digits and symbols more than words (table rows,
+    code, command output: ``duplicate_min_letter_share``) or the attribution
+    of an embedded post ("— Name (@handle)"), or
     when a line occurs more than ``duplicate_max_copies`` times (the same
     interview question put to several people): those all stay.  So do the
     lines of hard-wrapped text (:func:`_wrapped_line`), where a repeated line
-    is a piece of a sentence, and, with ``keep_comments``, repeated sentences:
-    in a discussion a reply quotes the post it answers.  A passage of several
+    is a piece of a sentence, and, with ``keep_comments``, repeated sentences
+    of ``duplicate_reply_min_words`` words or more: in a discussion a reply
+    quotes the post it answers, often one short sentence of it.  A passage of several
     sentences (``duplicate_passage_words`` words or more) repeated further down,
     not right after its first copy, is the article's own as well: scrapers
     double a passage in place, and what is copied elsewhere is a title, a
@@ -518,7 +520,12 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             key in last_seen
             and i - last_seen[key] <= cfg.duplicate_window
             and not _wrapped_line(paragraphs, i)
-            and not (cfg.keep_comments and _is_sentence(paragraphs[i], cfg.comment_body_min_words))
+            # Tested on repeats only: most paragraphs never repeat.
+            and not _ENUMERATED.match(paragraphs[i])
+            and _letter_share(paragraphs[i]) >= cfg.duplicate_min_letter_share
+            and not (
+                cfg.keep_comments and _is_sentence(paragraphs[i], cfg.duplicate_reply_min_words)
+            )
             and not (
                 i - last_seen[key] > 1 and _is_passage(paragraphs[i], cfg.duplicate_passage_words)
             )
@@ -526,6 +533,24 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             cuts.append(Mark("drop-line", i))
         last_seen.setdefault(key, i)
     return cuts
+
+
+_ENUMERATED = regex.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|[a-z])[.)]\s+\S", regex.V1)
+
+
+def _letter_share(text: str) -> float:
+    """The share of letters among the characters of ``text`` that are not spaces.
+
+    Titles and captions are words; table rows, code and command output are
+    digits and symbols, and their repeats are the content's own.
+
+    >>> _letter_share("US Carried Out Air Strikes")
+    1.0
+    >>> round(_letter_share("2 | -0.7570 | t | f"), 2)
+    0.15
+    """
+    chars = [c for c in text if not c.isspace()]
+    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
 
 
 def _is_passage(text: str, min_words: int) -> bool:
@@ -593,26 +618,10 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     [2]
     """
     cfg = ctx.config
-    candidates = []
-    for i, p in enumerate(paragraphs):
-        if (
-            p[:1] in _QUOTE_OPEN
-            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
-            and len(p) <= ctx.config.pull_quote_max_chars
-        ):
-            tokens = ctx.words(p)
-            if len(tokens) >= cfg.pull_quote_min_words:
-                candidates.append((i, tokens))
+    candidates = _quoted_paragraphs(paragraphs, ctx)
     if not candidates:
         return []
-    # Which paragraphs hold each word pair of a quote: one pass over the text,
-    # not one comparison of every quote with every paragraph.
-    wanted = set().union(*(_pairs(tokens) for _, tokens in candidates))
-    holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
-    for j, p in enumerate(paragraphs):
-        # Only the wanted pairs are collected: most of a paragraph's are not.
-        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
-            holders[pair].append(j)
+    holders = _pair_holders(paragraphs, ctx, set().union(*(_pairs(t) for _, t in candidates)))
     # The copy that stays is the first, in the body: a later fully quoted copy
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
@@ -621,7 +630,7 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         (
             j
             for j, p in enumerate(paragraphs)
-            if len(p) <= ctx.config.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+            if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
         ),
         len(paragraphs),
     )
@@ -640,6 +649,39 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
                 cuts.append(Mark("drop-line", i + 1))
     return cuts
+
+
+def _quoted_paragraphs(
+    paragraphs: Sequence[str], ctx: Context
+) -> list[tuple[int, tuple[str, ...]]]:
+    """The fully quoted paragraphs long enough to be pull quotes, with their words."""
+    cfg = ctx.config
+    candidates = []
+    for i, p in enumerate(paragraphs):
+        if (
+            p[:1] in _QUOTE_OPEN
+            and p.rstrip(" .")[-1:] in _QUOTE_CLOSE
+            and len(p) <= cfg.pull_quote_max_chars
+        ):
+            tokens = ctx.words(p)
+            if len(tokens) >= cfg.pull_quote_min_words:
+                candidates.append((i, tokens))
+    return candidates
+
+
+def _pair_holders(
+    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[int]]:
+    """Which paragraphs hold each of the ``wanted`` word pairs.
+
+    One pass over the text, not one comparison of every quote with every paragraph.
+    """
+    holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
+    for j, p in enumerate(paragraphs):
+        # Only the wanted pairs are collected: most of a paragraph's are not.
+        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
+            holders[pair].append(j)
+    return holders
 
 
 _TIME_ZONES = frozenset(
@@ -666,11 +708,15 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """Trim an all-capitals note glued after a paragraph's last sentence ("JEFF OK'D").
 
     A time zone after a time ("8 p.m. ET") and capitals after an abbreviation
-    ("Games Inc. ALL RIGHTS") belong to the sentence and stay.
+    ("Games Inc. ALL RIGHTS") belong to the sentence and stay, and so do
+    capitals ending a line of hard-wrapped text, whose sentence goes on in
+    lower case on the next line ("... the BBC", "has learned.").
 
     >>> [c.span for c in editor_note(["It is early, the official said. JEFF OK’D"],
     ...                              Context(CleanerConfig()))]
     [(32, 41)]
+    >>> editor_note(["The dress was stolen ... TMZ", "has learned."], Context(CleanerConfig()))
+    []
     >>> editor_note(["The game kicks off at 8 p.m. ET", "Doors open at 7 p.m. CST",
     ...              "Copyright 2008 Games Inc. ALL"], Context(CleanerConfig()))
     []
@@ -692,6 +738,8 @@ def editor_note(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             continue
         if note.upper() in _TIME_ZONES or _ends_with_abbreviation(body):
             continue  # "8 p.m. ET", "Games Inc. ALL RIGHTS RESERVED": the sentence goes on
+        if i + 1 < len(paragraphs) and paragraphs[i + 1].lstrip()[:1].islower():
+            continue  # a hard-wrapped line: the sentence goes on below
         cuts.append(Mark("trim", i, m.span("cut")))
     return cuts
 

@@ -150,6 +150,49 @@ def build_steps(
     return steps
 
 
+def run_steps(doc: Document, steps: Sequence[Step], config: CleanerConfig) -> list[str]:
+    """Run ``steps`` on the canonical document in passes until one removes nothing.
+
+    Returns:
+        The paragraphs of the finished text.
+    """
+    records = {step.name: StepRecord(step.name) for step in steps}
+    doc.steps.extend(records.values())
+    offsets = OffsetMap(len(doc.canonical))
+    # The paragraphs are split again only after a step changed the text.
+    paragraphs, starts = paragraphs_of(doc.text)
+    # Steps are pure functions of the paragraphs and the metadata, and both
+    # change only when cuts are applied: a step that changed nothing when the
+    # text was at this version would change nothing again, so it is not rerun.
+    version = 0
+    unchanged_at: dict[str, int] = {}
+    for pass_no in range(config.max_passes):
+        removed_this_pass = 0
+        for step in steps:
+            if not paragraphs:
+                break
+            if unchanged_at.get(step.name) == version:
+                continue
+            output = step.run(paragraphs, doc)
+            doc.skipped_rules.extend(output.skipped)
+            cuts, deferred = guard(paragraphs, output.cuts, config)
+            if deferred:
+                records[step.name].detail["deferred"] = deferred
+            added = apply_cuts(doc, offsets, cuts, starts) if cuts else 0
+            if added:
+                records[step.name].removals += added
+                removed_this_pass += added
+                paragraphs, starts = paragraphs_of(doc.text)
+                version += 1
+            elif not output.skipped:
+                # A step that skipped a rule (a timeout) is rerun, as before.
+                unchanged_at[step.name] = version
+        doc.passes = pass_no + 1
+        if removed_this_pass == 0:
+            break
+    return paragraphs
+
+
 def run(
     raw: str,
     *,
@@ -195,40 +238,7 @@ def run(
     # One context for the document: detectors share its memo over every pass.
     ctx = Context(config, doc.metadata, frozenset(metadata or {}))
     steps = build_steps([pack for pack, _ in selected], config, ctx, skip_heuristics)
-    records = {step.name: StepRecord(step.name) for step in steps}
-    doc.steps.extend(records.values())
-    offsets = OffsetMap(len(canonical))
-    # The paragraphs are split again only after a step changed the text.
-    paragraphs, starts = paragraphs_of(doc.text)
-    # Steps are pure functions of the paragraphs and the metadata, and both
-    # change only when cuts are applied: a step that changed nothing when the
-    # text was at this version would change nothing again, so it is not rerun.
-    version = 0
-    unchanged_at: dict[str, int] = {}
-    for pass_no in range(config.max_passes):
-        removed_this_pass = 0
-        for step in steps:
-            if not paragraphs:
-                break
-            if unchanged_at.get(step.name) == version:
-                continue
-            output = step.run(paragraphs, doc)
-            doc.skipped_rules.extend(output.skipped)
-            cuts, deferred = guard(paragraphs, output.cuts, config)
-            if deferred:
-                records[step.name].detail["deferred"] = deferred
-            added = apply_cuts(doc, offsets, cuts, starts) if cuts else 0
-            if added:
-                records[step.name].removals += added
-                removed_this_pass += added
-                paragraphs, starts = paragraphs_of(doc.text)
-                version += 1
-            elif not output.skipped:
-                # A step that skipped a rule (a timeout) is rerun, as before.
-                unchanged_at[step.name] = version
-        doc.passes = pass_no + 1
-        if removed_this_pass == 0:
-            break
+    paragraphs = run_steps(doc, steps, config)
 
     # Without keep_headline the headline step has moved a headline to metadata
     # as a recorded removal, or left the first line alone: a title is not

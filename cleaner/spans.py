@@ -10,6 +10,7 @@ canonical input reproduces the output exactly.
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,28 +160,42 @@ def resolve(text: str, starts: Sequence[int], cuts: Sequence[Cut]) -> list[Span]
     for line_no, line_trims in trims.items():
         if line_no in dropped:
             continue
-        line = text[starts[line_no] : ends[line_no]]
         line_trims.sort(key=lambda c: c.span or (0, 0))
-        owner = _trim_mask(line, line_trims)
-        if owner is None:
+        trimmed = _trim_spans(text[starts[line_no] : ends[line_no]], starts[line_no], line_trims)
+        if trimmed is None:
             first = line_trims[0]
             dropped[line_no] = Cut(first.rule, first.kind, line_no)
-            continue
-        i = 0
-        while i < len(line):
-            if owner[i] == -1:
-                i += 1
-                continue
-            j = i
-            while j < len(line) and owner[j] == owner[i]:
-                j += 1
-            cut = line_trims[owner[i]]
-            spans.append(Span(cut.rule, cut.kind, starts[line_no] + i, starts[line_no] + j))
-            i = j
+        else:
+            spans += trimmed
+    spans += _drop_spans(len(text), starts, ends, dropped)
+    spans.sort(key=lambda s: s.start)
+    return spans
 
+
+def _trim_spans(line: str, offset: int, trims: list[Cut]) -> list[Span] | None:
+    """Spans of sorted ``trims`` on a paragraph at ``offset``; ``None`` if they leave nothing."""
+    owner = _trim_mask(line, trims)
+    if owner is None:
+        return None
+    spans: list[Span] = []
+    i = offset
+    for k, run in itertools.groupby(owner):
+        length = sum(1 for _ in run)
+        if k != -1:
+            spans.append(Span(trims[k].rule, trims[k].kind, i, i + length))
+        i += length
+    return spans
+
+
+def _drop_spans(
+    size: int, starts: Sequence[int], ends: Sequence[int], dropped: dict[int, Cut]
+) -> list[Span]:
+    """Spans of the ``dropped`` paragraphs, each with one separator, of a text of ``size``."""
+    count = len(starts)
     kept_after = [False] * (count + 1)
     for i in range(count - 1, -1, -1):
         kept_after[i] = kept_after[i + 1] or (i + 1 < count and (i + 1) not in dropped)
+    spans: list[Span] = []
     for line_no, cut in dropped.items():
         if kept_after[line_no]:
             # A kept paragraph follows: take this paragraph and the separator after it.
@@ -191,7 +206,6 @@ def resolve(text: str, starts: Sequence[int], cuts: Sequence[Cut]) -> list[Span]
         else:
             start, end = 0, ends[0]
         if line_no == count - 1 and len(dropped) == count:
-            end = len(text)  # nothing is left: the final newline goes too
+            end = size  # nothing is left: the final newline goes too
         spans.append(Span(cut.rule, cut.kind, start, end))
-    spans.sort(key=lambda s: s.start)
     return spans

@@ -32,6 +32,7 @@ THRESHOLDS: list[tuple[str, list[str], str, Any]] = [
     ("pull_quote", PULL, "pull_quote_max_chars", 5),
     ("comment_thread", [BODY, "3 Comments", "Great post!"], "link_line_max_chars", 5),
     ("edge_timestamp", ["Updated at 1:23 p.m.", BODY], "timestamp_max_chars", 5),
+    ("duplicate_paragraph", ["Rivers Rise in the North"] * 2, "duplicate_min_letter_share", 1.01),
 ]
 
 
@@ -63,3 +64,13 @@ def test_rules_docs_list_every_detector() -> None:
     table = rule_table([])
     for found in detectors.all_detectors().values():
         assert f"`{found.id}`" in table
+
+
+def test_duplicate_paragraph_keeps_a_quoted_reply_only_with_comments() -> None:
+    """In a discussion a reply quotes one short sentence of the post it answers."""
+    run = detectors.all_detectors()["duplicate_paragraph"].run
+    thread = ["Nobody reads the manual.", "Nobody reads the manual.", "I do, every time."]
+    assert [m.line for m in run(thread, Context(CleanerConfig()))] == [1]
+    assert run(thread, Context(CleanerConfig(keep_comments=True))) == []
+    strict = CleanerConfig(keep_comments=True, duplicate_reply_min_words=10)
+    assert [m.line for m in run(thread, Context(strict))] == [1]

@@ -179,30 +179,41 @@ def apply_pack(
                     {"rule": rule.qualified_id, "reason": reason, "paragraph": str(index)}
                 )
                 continue
-            rid = rule.qualified_id
-            if rule.action == "trim":
-                span = match.span("cut") if "cut" in rule.pattern.groupindex else match.span()
-                if span[1] > span[0]:
-                    outcome.cuts.append(Cut(rid, "trim", index, span))
-            elif rule.action == "extract":
-                fields = extracted_fields(match.groupdict())
-                outcome.cuts.append(Cut(rid, "extract", index, fields=fields))
-            elif rule.action == "drop-block":
-                outcome.cuts.append(Cut(rid, "drop-block", index))
-                following = index + 1
-                while (
-                    following < count
-                    and following <= index + rule.lines
-                    and len(paragraphs[following]) <= rule.block_max_chars
-                ):
-                    outcome.cuts.append(Cut(rid, "drop-block", following))
-                    following += 1
-                advance = following - index
-            elif rule.action == "truncate":
-                outcome.cuts.extend(Cut(rid, "truncate", i) for i in range(index, count))
+            cuts = _rule_cuts(rule, match, index, paragraphs)
+            outcome.cuts += cuts
+            if rule.action == "truncate":
                 return outcome
-            else:
-                outcome.cuts.append(Cut(rid, "drop-line", index))
+            if rule.action == "drop-block":
+                advance = len(cuts)
             break
         index += advance
     return outcome
+
+
+def _rule_cuts(
+    rule: Rule, match: regex.Match[str], index: int, paragraphs: Sequence[str]
+) -> list[Cut]:
+    """Return the cuts of ``rule``, whose pattern found ``match`` in paragraph ``index``.
+
+    A drop-block takes the paragraph and up to ``rule.lines`` short ones after
+    it; a truncation takes every paragraph from ``index`` to the end; a trim
+    that would remove nothing proposes nothing.
+    """
+    rid = rule.qualified_id
+    if rule.action == "trim":
+        span = match.span("cut") if "cut" in rule.pattern.groupindex else match.span()
+        return [Cut(rid, "trim", index, span)] if span[1] > span[0] else []
+    if rule.action == "extract":
+        return [Cut(rid, "extract", index, fields=extracted_fields(match.groupdict()))]
+    if rule.action == "drop-block":
+        following = index + 1
+        while (
+            following < len(paragraphs)
+            and following <= index + rule.lines
+            and len(paragraphs[following]) <= rule.block_max_chars
+        ):
+            following += 1
+        return [Cut(rid, "drop-block", i) for i in range(index, following)]
+    if rule.action == "truncate":
+        return [Cut(rid, "truncate", i) for i in range(index, len(paragraphs))]
+    return [Cut(rid, "drop-line", index)]

@@ -109,6 +109,52 @@ def split_branches(src: str) -> list[str]:
     return out
 
 
+_Atom = tuple[int, str | None, Requirement | None, bool]
+"""An atom as :func:`_sequence` reads it: the index just past it (its quantifier
+not included), the character it matches if it is one literal character, what a
+group requires, and whether it is zero-width (an anchor or a lookaround, which
+requires nothing and ends a run of literals)."""
+
+
+def _escape(src: str, i: int) -> _Atom:
+    """Read the escape at ``src[i]``."""
+    if i + 1 >= len(src):
+        raise UnreadablePattern
+    nxt = src[i + 1]
+    end = i + 2
+    if not nxt.isalnum():
+        return end, nxt, None, False
+    if nxt in "pPN" and src[end : end + 1] == "{":
+        return src.index("}", end) + 1, None, None, False
+    if nxt in "xuU0" or nxt.isdigit():
+        raise UnreadablePattern  # escapes of code points, back-references
+    return end, None, None, False
+
+
+def _atom(src: str, i: int) -> _Atom:
+    """Read the atom at ``src[i]``."""
+    ch = src[i]
+    if ch == "\\":
+        return _escape(src, i)
+    if ch == "[":
+        return skip_set(src, i), None, None, False
+    if ch == ".":
+        return i + 1, None, None, False
+    if _LOOKAROUND.match(src, i):
+        return closing_paren(src, i) + 1, None, None, True
+    if ch == "(":
+        opened = _GROUP_OPEN.match(src, i)
+        if opened is None or opened.end() == i:
+            raise UnreadablePattern  # inline flags, conditionals, recursion...
+        close = closing_paren(src, i)
+        return close + 1, None, _alternatives(src[opened.end() : close]), False
+    if ch in "^$":
+        return i + 1, None, None, True
+    if ch in _SPECIAL:
+        raise UnreadablePattern
+    return i + 1, ch, None, False
+
+
 def _sequence(src: str) -> Branch:
     """Clauses every match of the branch ``src`` must satisfy."""
     clauses: list[Clause] = []
@@ -121,53 +167,21 @@ def _sequence(src: str) -> Branch:
 
     i = 0
     while i < len(src):
-        ch = src[i]
-        atom: str | None = None  # a literal character, if the atom is one
-        inner: Requirement | None = None
-        if ch == "\\":
-            if i + 1 >= len(src):
-                raise UnreadablePattern
-            nxt = src[i + 1]
-            end = i + 2
-            if nxt.isalnum():
-                if nxt in "pPN" and src[end : end + 1] == "{":
-                    end = src.index("}", end) + 1
-                elif nxt in "xuU0" or nxt.isdigit():
-                    raise UnreadablePattern  # escapes of code points, back-references
-            else:
-                atom = nxt
-        elif ch == "[":
-            end = skip_set(src, i)
-        elif ch == ".":
-            end = i + 1
-        elif _LOOKAROUND.match(src, i):
-            end = closing_paren(src, i) + 1
+        # Most atoms are plain characters: no call to read them.
+        plain = src[i] not in _SPECIAL and src[i] != "\\"
+        atom: _Atom = (i + 1, src[i], None, False) if plain else _atom(src, i)
+        end, literal, inner, zero_width = atom
+        if zero_width:
             flush()
             i = end
-            continue  # zero-width: requires nothing here
-        elif ch == "(":
-            opened = _GROUP_OPEN.match(src, i)
-            if opened is None or opened.end() == i:
-                raise UnreadablePattern  # inline flags, conditionals, recursion...
-            close = closing_paren(src, i)
-            inner = _alternatives(src[opened.end() : close])
-            end = close + 1
-        elif ch in "^$":
-            flush()
-            i += 1
             continue
-        elif ch in _SPECIAL:
-            raise UnreadablePattern
-        else:
-            atom = ch
-            end = i + 1
         quantifier = _QUANTIFIER.match(src, end)
         optional = quantifier is not None and _OPTIONAL.match(src, end) is not None
-        if atom is not None and quantifier is None:
-            run.append(atom)
+        if literal is not None and quantifier is None:
+            run.append(literal)
         else:
-            if atom is not None and not optional:
-                run.append(atom)  # "a+": one "a" at least, then the run ends
+            if literal is not None and not optional:
+                run.append(literal)  # "a+": one "a" at least, then the run ends
             flush()
             if inner is not None and not optional:
                 clause = _as_clause(inner)
@@ -338,31 +352,7 @@ def _starts(src: str) -> set[str] | None:
         if _LOOKAROUND.match(src, i):
             i = closing_paren(src, i) + 1
             continue
-        literal: str | None = None
-        chars: set[str] | None = None
-        if ch == "(":
-            opened = _GROUP_OPEN.match(src, i)
-            if opened is None or opened.end() == i:
-                return {"".join(run)} if run else None
-            close = closing_paren(src, i)
-            chars = set()
-            for branch in split_branches(src[opened.end() : close]):
-                inner = _starts(branch)
-                if inner is None:
-                    chars = None
-                    break
-                chars |= inner
-            end = close + 1
-        elif ch == "\\":
-            escaped = src[i + 1 : i + 2]
-            if escaped and not escaped.isalnum():
-                literal = _fold_literal(escaped)
-            end = i + 2
-        elif ch not in _SPECIAL:
-            literal = _fold_literal(ch)
-            end = i + 1
-        else:
-            end = i + 1
+        literal, chars, end = _first_atom(src, i)
         quantifier = _QUANTIFIER.match(src, end)
         if literal is not None and quantifier is None:
             run.append(literal)
@@ -379,6 +369,36 @@ def _starts(src: str) -> set[str] | None:
             return None if rest is None else chars | rest
         return chars
     return {"".join(run)} if run else None
+
+
+def _first_atom(src: str, i: int) -> tuple[str | None, set[str] | None, int]:
+    """Read the atom at ``src[i]`` for :func:`_starts`.
+
+    Returns:
+        The folded character it matches if it is a literal, the prefixes of a
+        group (``None`` when a branch has none, or the group is not a plain
+        one), and the index just past the atom.
+    """
+    ch = src[i]
+    if ch == "(":
+        opened = _GROUP_OPEN.match(src, i)
+        if opened is None or opened.end() == i:
+            return None, None, i + 1  # inline flags, conditionals: no known first one
+        close = closing_paren(src, i)
+        chars: set[str] = set()
+        for branch in split_branches(src[opened.end() : close]):
+            inner = _starts(branch)
+            if inner is None:
+                return None, None, close + 1
+            chars |= inner
+        return None, chars, close + 1
+    if ch == "\\":
+        escaped = src[i + 1 : i + 2]
+        literal = _fold_literal(escaped) if escaped and not escaped.isalnum() else None
+        return literal, None, i + 2
+    if ch not in _SPECIAL:
+        return _fold_literal(ch), None, i + 1
+    return None, None, i + 1
 
 
 _PLAIN_GROUP = regex.compile(r"\((?!\?)|\(\?(?::|>|P?<\w+>)")
