@@ -3,9 +3,10 @@
 Usage: python benchmarks/bench_html.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  Prints docs/s of
-cleaner's HTML path (default mode, default without the generic HTML heuristics,
-fast mode), each beside ``trafilatura.extract`` at default settings timed in the
-same run (page by page, in turns), and the ratio.
+cleaner's HTML path (default mode, default without the choice among
+extractions, default without the generic HTML heuristics, fast mode), each
+beside ``trafilatura.extract`` at default settings timed in the same run (page
+by page, in turns), and the ratio.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> None:
     print(f"{'system':<20} {'F1':>6} {'docs/s':>8} {'trafilatura docs/s':>19} {'ratio':>6}")
     for name, config in [
         ("cleaner", cleaner.CleanerConfig()),
+        ("no choice", cleaner.CleanerConfig(html_choice=False)),
         ("no HTML heuristics", cleaner.CleanerConfig(html_heuristics=())),
         ("cleaner fast", cleaner.CleanerConfig(html_fast=True)),
     ]:

@@ -19,16 +19,22 @@ packs.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from cleaner import detectors, htmlpipeline, pipeline, provenance
 from cleaner._version import __version__
+from cleaner.candidates import EXTRACTOR_NAMES, NAMES, candidate_texts, extractor_of
 from cleaner.canonical import canonicalize
+from cleaner.choice import ChoiceModel, choose, load_for
 from cleaner.config import CleanerConfig
-from cleaner.document import Removal, Result
+from cleaner.document import Document, Removal, Result
+from cleaner.features import table as features_table
+from cleaner.htmlrules import HtmlRemoval
 from cleaner.provenance import restore
 from cleaner.rules.loader import RulePackError, bundled_rules_dir, load_packs
 from cleaner.rules.model import Pack
@@ -84,6 +90,14 @@ class Cleaner:
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
+        # The bundled choice model is read when the first page needs it (importing
+        # lightgbm and reading the model take 0.6 s a text-only worker need not spend);
+        # a model file the config names is read now, so a bad one fails here.
+        self._choice_lock = threading.Lock()
+        self._choice_loaded = self.config.html_choice_model is not None
+        self._choice = load_for(self.config) if self._choice_loaded else None
+        # The text pipeline of the ``_plain`` candidates: canonical form and site packs.
+        self._plain_config = dataclasses.replace(self.config, heuristics=False, generic_rules=False)
 
     def clean(
         self,
@@ -170,21 +184,116 @@ class Cleaner:
             charset=charset,
             source=source,
         )
-        doc = pipeline.run(
-            chosen.extraction.text,
+        removals = chosen.removals
+        model = self._choice_model()
+        if model is not None and chosen.html:
+            docs = self.html_candidates(chosen, url=url, site=site, source=source)
+            doc, removals = self._choose(model, chosen, docs)
+        else:
+            doc = self._finish_html(
+                chosen.extraction.text, chosen, url=url, site=site, source=source
+            )
+        result = provenance.build(doc, self._whys)
+        result.provenance["html_removals"] = [r.to_dict() for r in removals]
+        for rule in {r.rule for r in removals}:
+            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        return result
+
+    def _choice_model(self) -> ChoiceModel | None:
+        """The choice model, read once (``None``: no choice; see :func:`cleaner.choice.load_for`).
+
+        The bundled model is read when the first page needs it; a warning says if it is missing.
+        """
+        if not self._choice_loaded:
+            with self._choice_lock:
+                if not self._choice_loaded:
+                    self._choice = load_for(self.config)
+                    self._choice_loaded = True
+        return self._choice
+
+    def html_candidates(
+        self,
+        chosen: htmlpipeline.Candidate,
+        *,
+        url: str | None,
+        site: str | None,
+        source: dict[str, Any],
+    ) -> dict[str, Document]:
+        """Every candidate of a page (:data:`cleaner.candidates.NAMES`) as a finished document.
+
+        ``chosen`` is the default extraction of the page.  Each extraction (the
+        cleaner's own, readability-lxml's, resiliparse's) goes through the text
+        pipeline, whole and plain (without generic rules and heuristics).
+        """
+        texts = candidate_texts(chosen.extraction, chosen.html)
+        return {
+            name: self._finish_html(
+                texts[extractor_of(name)],
+                chosen,
+                url=url,
+                site=site,
+                source=source,
+                plain=name != extractor_of(name),
+            )
+            for name in NAMES
+        }
+
+    def _choose(
+        self, model: ChoiceModel, chosen: htmlpipeline.Candidate, docs: dict[str, Document]
+    ) -> tuple[Document, list[HtmlRemoval]]:
+        """The learned choice among a page's candidates: the chosen document, its HTML removals.
+
+        The choice, its runner-up, the scores and the reason go to
+        ``provenance["source"]["extractor"]``, whose ``name`` becomes the chosen
+        candidate's extractor.
+        """
+        table = features_table(
+            {name: doc.text for name, doc in docs.items()},
+            chosen.extraction.figures,
+            title=chosen.metadata.get("title"),
+            headline=self.config.keep_headline,
+            comments=self.config.keep_comments,
+        )
+        choice = choose(model, table, self.config)
+        doc = docs[choice.name]
+        extractor = extractor_of(choice.name)
+        # The other extractors read the page as it came: no HTML-level removal applies.
+        removals = chosen.removals if extractor == "cleaner" else []
+        doc.source["extractor"] = {
+            **doc.source.get("extractor", {}),
+            "name": EXTRACTOR_NAMES[extractor],
+            "chars": len(doc.raw),
+            "choice": choice.to_dict(),
+        }
+        return doc, removals
+
+    def _finish_html(
+        self,
+        text: str,
+        chosen: htmlpipeline.Candidate,
+        *,
+        url: str | None,
+        site: str | None,
+        source: dict[str, Any],
+        plain: bool = False,
+    ) -> Document:
+        """Run the text pipeline on an extracted text, with the page's metadata.
+
+        ``plain``: without the generic rules and heuristics (a candidate of the choice).
+        """
+        skip = self.config.html_skip_heuristics + chosen.skip_heuristics
+        if self.config.keep_comments:
+            skip += ("comment_thread",)
+        return pipeline.run(
+            text,
             registry=self.registry,
-            config=self.config,
+            config=self._plain_config if plain else self.config,
             url=url or chosen.metadata.get("url"),
             site=site,
             metadata=chosen.metadata,
             source=source,
-            skip_heuristics=self.config.html_skip_heuristics + chosen.skip_heuristics,
+            skip_heuristics=skip,
         )
-        result = provenance.build(doc, self._whys)
-        result.provenance["html_removals"] = [r.to_dict() for r in chosen.removals]
-        for rule in {r.rule for r in chosen.removals}:
-            result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
-        return result
 
     def whys(self) -> dict[str, str]:
         """Return the ``why`` of every rule and heuristic, by qualified id."""

@@ -1059,6 +1059,29 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
         "-o", "--output", type=Path, required=True, metavar="report.html", help="the page written"
     )
     report.set_defaults(handler=cmd_report)
+    choice = sub.add_parser(
+        "train-choice",
+        help="retrain the model choosing among extractions; print leave-one-set-out figures",
+    )
+    choice.add_argument("sets", nargs="+", type=Path, metavar="SET", help="gold set folders")
+    choice.add_argument("-o", "--output", type=Path, required=True, metavar="MODEL.json")
+    choice.add_argument(
+        "--cache", type=Path, metavar="DIR", help="per-page cache (default: a temporary folder)"
+    )
+    choice.add_argument("--seed", type=int, default=0, metavar="N")
+    choice.set_defaults(handler=cmd_train_choice)
+
+
+def cmd_train_choice(args: argparse.Namespace) -> int:
+    """Retrain the choice model; print the leave-one-set-out table."""
+    from cleaner.train import TrainError, train  # noqa: PLC0415 - only this command needs it
+
+    try:
+        train(args.sets, args.output, cache=args.cache, seed=args.seed)
+    except TrainError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_rules_lint(args: argparse.Namespace) -> int:

@@ -143,6 +143,19 @@ class CleanerConfig:
             lines; on HTML the structure is known (link density, widget
             classes), and what they would still catch are the article's own
             short lists.
+        html_choice: In the default mode, choose per page among candidate
+            extractions (the cleaner's own, readability-lxml's, resiliparse's)
+            with the learned model of :mod:`cleaner.choice`.  Off, or without
+            a model file, the cleaner's own extraction is the text.
+        html_choice_model: The model file (JSON); ``None`` for the bundled
+            ``models/choice.json``.
+        html_guard_max_lost: The guard refuses a chosen candidate whose
+            predicted chance of losing the article (recall under one half)
+            exceeds this, when another candidate's is below it.
+        html_guard_min_ratio: A chosen candidate with fewer tokens than this
+            share of another candidate's, which the guard thinks less likely
+            to lose the article, gives way to it (an article half lost); 0
+            turns this rule off.
         keep_comments: Keep readers' comments as part of the text.  By default
             a comment section is page furniture: ``comment_thread`` cuts it
             from the text and the HTML path extracts without comments.  On,
@@ -243,6 +256,7 @@ class CleanerConfig:
     html_heuristics: tuple[str, ...] = ("html_chrome", "html_widgets")
     html_widget_max_share: float = 0.2
     html_extensive_date: bool = False
+    metadata_max_chars: int = 300
     html_fast: bool = False
     html_fast_min_words: int = 30
     html_fast_skip_heuristics: tuple[str, ...] = ("pull_quote", "share_widget", "capital_crosslink")
@@ -261,6 +275,10 @@ class CleanerConfig:
         "html_boilerplate_blocks",
     )
     html_skip_heuristics: tuple[str, ...] = ("duplicate_paragraph", "nav_menu", "breadcrumbs")
+    html_choice: bool = True
+    html_choice_model: str | None = None
+    html_guard_max_lost: float = 0.5
+    html_guard_min_ratio: float = 0.5
     keep_comments: bool = False
     comment_rules: tuple[str, ...] = ("generic/comment_section",)
     duplicate_passage_words: int = 20

@@ -146,11 +146,17 @@ class Extraction:
         text: The extracted text (empty when nothing was found).
         removals: Blocks the combination and the block filters removed.
         detail: Facts for provenance (how the passes were combined).
+        span_text: resiliparse's main content as plain text, before the block
+            filters (a candidate of the learned choice, :mod:`cleaner.choice`).
+        figures: Markup figures of the untouched page
+            (:func:`cleaner.candidates.page_figures`), when a choice follows.
     """
 
     text: str
     removals: list[HtmlRemoval] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    span_text: str = ""
+    figures: dict[str, float] = field(default_factory=dict)
 
 
 def recall_document(tree: HtmlElement, config: CleanerConfig) -> tuple[Any, Any]:
@@ -307,7 +313,12 @@ class BlockContext:
 
 @detector("block")
 def html_headline(blocks: list[Any], ctx: BlockContext) -> list[tuple[str, int]]:
-    """A leading block repeating the page title: the headline is metadata."""
+    """A leading block repeating the page title: the headline is metadata.
+
+    Unless the headline is wanted in the text (``CleanerConfig.keep_headline``).
+    """
+    if ctx.config.keep_headline:
+        return []
     return [
         ("page title", i)
         for i, text in enumerate(ctx.texts[: ctx.config.html_headline_blocks])
@@ -376,7 +387,10 @@ def extract_main(
     """
     extraction = Extraction("")
     rbody, comments = recall_document(tree, config)
-    span = resili.main_body(html if html is not None else str(tostring(tree, encoding=str)))
+    page = html if html is not None else str(tostring(tree, encoding=str))
+    span = resili.main_body(page, comments=config.keep_comments)
+    # Read before the merge and the block filters, which may edit the span's body.
+    extraction.span_text = body_to_text(span)
     body = html_span_merge(rbody, span, config, extraction)
     if body is None:
         return extraction

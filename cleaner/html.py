@@ -214,11 +214,56 @@ first: one pass over the attributes instead of eight tests on every element
 """
 
 
+_TAG = regex.compile(r"<\s*/?\s*[A-Za-z!]")
+_CODE = regex.compile(r"[{}]|\bfunction\s*\(|\bvar\s+\w+\s*=|=>|\bwindow\.\w")
+
+
+def one_line(value: str | None, max_chars: int = 300) -> str | None:
+    r"""A metadata value as one line of page text, or ``None`` when it is not one.
+
+    Markup ends the value (an unclosed ``<title>`` swallows the scripts and
+    the body after it: the title is what came before them); whitespace runs
+    become one space; a value longer than ``max_chars`` or reading like code
+    is refused.
+
+    >>> one_line("Bridge reopens<script>var x = 1;</script></head><body>")
+    'Bridge reopens'
+    >>> one_line("  Two\n  lines ")
+    'Two lines'
+    >>> one_line("window.dataLayer = []; function(){}"), one_line("x" * 301)
+    (None, None)
+    """
+    if not value:
+        return None
+    if tag := _TAG.search(value):
+        value = value[: tag.start()]
+    line = " ".join(value.split())
+    if not line or len(line) > max_chars or _CODE.search(line):
+        return None
+    return line
+
+
+_TITLE_SOURCES = etree.XPath(
+    "//meta[@property='og:title' or @name='og:title' or @name='twitter:title' "
+    "or @property='twitter:title']/@content | //h1"
+)
+
+
+def _page_title(tree: HtmlElement, max_chars: int) -> str | None:
+    """The first of the page's other title sources (og/twitter titles, ``<h1>``) that is a line."""
+    for found in _TITLE_SOURCES(tree):
+        text = found.text_content() if isinstance(found, HtmlElement) else str(found)
+        if line := one_line(text, max_chars):
+            return line
+    return None
+
+
 def page_metadata(
     tree: HtmlElement,
     url: str | None = None,
     *,
     extensive_date: bool = False,
+    max_chars: int = 300,
 ) -> dict[str, Any]:
     """Return the page's metadata fields (title, author, date, site name, language, URL).
 
@@ -229,12 +274,16 @@ def page_metadata(
     ``itemprop`` or class naming the author): the generic ones scan every
     element of the page and cost more than the extraction itself.  Categories,
     tags and licence are not read.  ``sitename`` is renamed ``site_name``.
+    Title and author are one line each of at most ``max_chars`` characters
+    (:func:`one_line`); a title that is not falls back to the page's other
+    title sources, an author that is not is left out.
 
     Args:
         tree: The page, or only its ``<head>`` (see :func:`parse_head`).
         url: The page's URL, when known.
         extensive_date: When the markup declares no date, scan the page text
             for one (htmldate's extensive search; slower).
+        max_chars: The longest title or author kept.
     """
     document = examine_meta(tree)
     if document.author and " " not in document.author:
@@ -257,7 +306,12 @@ def page_metadata(
             document.sitename = document.sitename.title()
     elif document.url and (match := META_URL.match(document.url)):
         document.sitename = match[1]
-    return _fields(document, tree)
+    fields = _fields(document, tree)
+    lines = {
+        "title": one_line(fields.pop("title", None), max_chars) or _page_title(tree, max_chars),
+        "author": one_line(fields.pop("author", None), max_chars),
+    }
+    return {**{k: v for k, v in lines.items() if v}, **fields}
 
 
 def _fields(document: Document, tree: HtmlElement) -> dict[str, Any]:

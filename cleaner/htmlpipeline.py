@@ -17,16 +17,14 @@ Order, and why:
    ``html_fast_min_words`` words, else the last; the choice is recorded in
    ``provenance["source"]["extractor"]``.
 
-A learned choice among extractors slots in at steps 3-4 without touching
-the rest: add a producer (e.g. readability-lxml, or resiliparse on the whole
-page) that returns a :class:`Candidate` named for its extractor, list it in
-:func:`producers`, and replace :func:`choose_first` by a chooser with the same
-signature that runs every producer, computes features of the candidates, lets
-the model pick, guards the pick (never an article lost) and records in the
-pick's ``extraction.detail`` which candidate won and why (e.g. ``chosen``,
-``candidates``, ``model``); :func:`extract` stores that detail in
-``source.extractor`` as it does today.  The text pipeline
-(:mod:`cleaner.pipeline`) then cleans the chosen text like any other.
+In the default mode a learned choice follows (:mod:`cleaner.choice`, run by
+:meth:`cleaner.Cleaner.clean_html` when a model is loaded): readability-lxml
+reads :attr:`Candidate.html`, resiliparse's text comes with the default
+extraction, and each extraction goes through the text pipeline whole and
+without its generic rules, because whether those rules help is part of the
+choice; the model picks among the finished texts, a guard refuses a pick that
+would lose the article, and ``source.extractor`` records the pick, its
+runner-up, the scores and the reason.
 """
 
 from __future__ import annotations
@@ -36,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner import html as _html
+from cleaner.candidates import page_figures
 from cleaner.config import CleanerConfig
 from cleaner.detectors import rule_id
 from cleaner.extraction import Extraction, extract_fast, extract_main, page_titles, title_tokens
@@ -57,6 +56,7 @@ class Candidate:
         extraction: The text, the extraction-stage removals and their facts.
         removals: The HTML-level removals made before extracting.
         skip_heuristics: Text heuristics that need not run on this text.
+        html: The decoded page (other extractors of the choice read it).
     """
 
     name: str
@@ -64,6 +64,7 @@ class Candidate:
     extraction: Extraction
     removals: list[HtmlRemoval] = field(default_factory=list)
     skip_heuristics: tuple[str, ...] = ()
+    html: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +100,20 @@ def default_candidate(page: Page) -> Candidate:
     tree = _html.parse(page.html)
     if tree is None:
         return Candidate(name, {}, Extraction("", detail={"merge": "no document"}))
-    found = _html.page_metadata(tree, page.url, extensive_date=page.config.html_extensive_date)
+    found = _html.page_metadata(
+        tree,
+        page.url,
+        extensive_date=page.config.html_extensive_date,
+        max_chars=page.config.metadata_max_chars,
+    )
+    # Figures of the untouched page, for the learned choice (cleaner.choice).
+    figures = page_figures(tree) if page.config.html_choice else {}
     removals = prune(page, tree, page.url or found.get("url"), found)
     # Only inert elements removed: resiliparse may read the page as it came.
     inert = rule_id(html_inert)
     same = all(r.rule == inert for r in removals)
     extraction = extract_main(tree, config=page.config, html=page.html if same else None)
+    extraction.figures = figures
     return Candidate(name, found, extraction, removals)
 
 
@@ -119,7 +128,7 @@ def fast_candidate(page: Page) -> Candidate:
     head = _html.parse_head(page.html)
     if head is None:
         return Candidate(name, {}, Extraction("", detail={"merge": "no document"}))
-    found = _html.page_metadata(head, page.url)
+    found = _html.page_metadata(head, page.url, max_chars=config.metadata_max_chars)
     page_url = page.url or found.get("url")
     packs = [p for p, _ in page.registry.select(url=page_url, site=page.site, text="") if p.html]
     html = page.html
@@ -206,4 +215,5 @@ def extract(
         **chosen.extraction.detail,
     }
     chosen.removals += chosen.extraction.removals
+    chosen.html = html
     return chosen

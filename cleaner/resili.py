@@ -100,12 +100,14 @@ def too_deep(page: HTMLTree) -> bool:
     return page.document is not None and page.document.query_selector(_TOO_DEEP) is not None
 
 
-def main_body(page: HTMLTree | str) -> Any:
+def main_body(page: HTMLTree | str, *, comments: bool = False) -> Any:
     """The main content of a page (a parsed tree or its HTML) as an XML body, or ``None``.
 
-    ``None`` too for a page nested deeper than :data:`MAX_DEPTH`.
+    ``None`` too for a page nested deeper than :data:`MAX_DEPTH`.  ``comments``
+    keeps the page's comment sections (``CleanerConfig.keep_comments``).
     """
     tree = parse_page(page) if isinstance(page, str) else page
     if too_deep(tree):
         return None
-    return to_body(extract_plain_text(tree, **OPTIONS))
+    options = {**OPTIONS, "comments": True} if comments else OPTIONS
+    return to_body(extract_plain_text(tree, **options))

@@ -6,6 +6,7 @@ The HTML fuzz target runs briefly here; ``HYPOTHESIS_PROFILE=fuzz`` runs it long
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -33,8 +34,13 @@ def _check(result: cleaner.Result, *, html: bool = False) -> None:
     # it is a fixed point of the text path run with the same skips.
     engine = cleaner.default_cleaner()
     skips = engine.config.html_skip_heuristics if html else ()
+    config = engine.config
+    choice = result.provenance["source"].get("extractor", {}).get("choice", {})
+    if choice.get("chosen", "").endswith("_plain"):
+        # A plain candidate went through the text path without generic rules and heuristics.
+        config = dataclasses.replace(config, heuristics=False, generic_rules=False)
     again = pipeline.run(
-        result.text, registry=engine.registry, config=engine.config, skip_heuristics=skips
+        result.text, registry=engine.registry, config=config, skip_heuristics=skips
     )
     assert again.text == result.text
 

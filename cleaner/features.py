@@ -1,0 +1,257 @@
+"""Features of candidate extractions, for the learned choice of :mod:`cleaner.choice`.
+
+The strongest evidence about a candidate is whether the other extractors
+found the same text: a block that several independent extractors keep is
+likely the article, a block only one keeps is likely its own mistake.  So
+most features measure agreement, on the multisets of 4-token shingles the
+evaluation metric uses (:mod:`cleaner.metric`):
+
+* ``support``: the share of a candidate's shingles that at least half of the
+  candidates from other extractions also contain;
+* precision, recall and F1 of the candidate against each other candidate, and
+  its mean F1 against the candidates from other extractions;
+* its length in tokens and lines, its ratio to the longest and to each other
+  candidate, the share of short lines, of lines ending like a sentence and of
+  lines opening like page furniture (:data:`cleaner.extraction.BOILERPLATE`);
+  whether it opens with the page's title;
+* the page's markup figures (:func:`cleaner.candidates.page_figures`) and the
+  scope asked for (headline kept, comments kept).
+
+Every feature is a number computed from the texts and the markup alone: no
+domain, URL or string of any page is a feature, so a model learned on some
+sites can be applied to any other.  Each text is tokenised once and its
+shingles hashed once per page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from cleaner.candidates import NAMES, PAGE_FIGURES, extractor_of
+from cleaner.extraction import BOILERPLATE, same_title
+from cleaner.tokens import tokens
+
+_TOKEN = re.compile(r"\w+")
+
+CANDIDATE_FEATURES: tuple[str, ...] = (
+    *(f"is_{name}" for name in NAMES),
+    "plain",
+    "empty",
+    "log_tokens",
+    "log_lines",
+    "tokens_per_line",
+    "short_line_share",
+    "sentence_line_share",
+    "furniture_line_share",
+    "title_first",
+    "title_near_top",
+    "ratio_to_longest",
+    *(f"ratio_to_{name}" for name in NAMES),
+    "support",
+    "mean_f1",
+    *(f"{m}_vs_{name}" for name in NAMES for m in ("p", "r", "f1")),
+)
+"""Features of one candidate; a comparison with itself is missing (NaN)."""
+
+PAGE_FEATURES: tuple[str, ...] = (
+    *(f"page_{name}" for name in PAGE_FIGURES),
+    "scope_headline",
+    "scope_comments",
+    "max_pair_f1",
+    "min_pair_f1",
+)
+"""Features of the page, the same for every candidate."""
+
+PAIR_FEATURES: tuple[str, ...] = (
+    *(f"a_{n}" for n in CANDIDATE_FEATURES),
+    *(f"b_{n}" for n in CANDIDATE_FEATURES),
+    *(f"d_{n}" for n in CANDIDATE_FEATURES if not n.startswith(("is_", "ratio_to_", "p_", "r_"))),
+    *PAGE_FEATURES,
+)
+"""Features of an ordered pair of candidates (is A better than B?)."""
+
+GUARD_FEATURES: tuple[str, ...] = (*CANDIDATE_FEATURES, *PAGE_FEATURES)
+"""Features of one candidate for the lost-article guard."""
+
+_SENTENCE_END = re.compile(r"[.!?…:;。！？»”\"')\]]\s*$")
+
+_DIFFS = [i for i, n in enumerate(CANDIDATE_FEATURES) if f"d_{n}" in PAIR_FEATURES]
+_NAN = float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Features of one page's candidates.
+
+    Attributes:
+        names: Candidate names, in row order.
+        candidates: One row of :data:`CANDIDATE_FEATURES` per candidate.
+        page: The row of :data:`PAGE_FEATURES`.
+        tokens: Token count of each candidate.
+    """
+
+    names: tuple[str, ...]
+    candidates: list[list[float]]
+    page: list[float]
+    tokens: list[int]
+
+    def pair(self, a: int, b: int) -> list[float]:
+        """The :data:`PAIR_FEATURES` row of candidates ``a`` and ``b``."""
+        fa, fb = self.candidates[a], self.candidates[b]
+        return [*fa, *fb, *(fa[i] - fb[i] for i in _DIFFS), *self.page]
+
+    def guard(self, a: int) -> list[float]:
+        """The :data:`GUARD_FEATURES` row of candidate ``a``."""
+        return [*self.candidates[a], *self.page]
+
+
+def _shingles(tokens: Sequence[str]) -> frozenset[int]:
+    """Hashed 4-token shingles, as a set (a shorter text: one shingle of all its tokens).
+
+    A set, not the metric's multiset: repeated shingles are rare in an
+    extraction, and set operations run in C (the features take a few ms).
+    """
+    if len(tokens) < 4:
+        return frozenset([hash(tuple(tokens))] if tokens else [])
+    return frozenset(map(hash, zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False)))
+
+
+def _prf(a: frozenset[int], b: frozenset[int]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``a`` scored against ``b`` (on shingle sets)."""
+    if not a or not b:
+        return 0.0, 0.0, 0.0
+    if a is b:
+        return 1.0, 1.0, 1.0
+    tp = len(a & b)
+    p, r = tp / len(a), tp / len(b)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _lines(text: str) -> tuple[int, float, float, float]:
+    """Non-empty lines of a text, and the shares of short, sentence and furniture lines."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    n = max(1, len(lines))
+    short = sum(1 for line in lines if len(_TOKEN.findall(line)) < 6)
+    sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
+    furniture = sum(1 for line in lines if len(line) < 200 and BOILERPLATE.search(line))
+    return len(lines), short / n, sentences / n, furniture / n
+
+
+def _title_lines(text: str, title: list[str]) -> tuple[float, float]:
+    """Whether the first line, and whether one of the first three, repeats the title."""
+    if not title:
+        return 0.0, 0.0
+    lines = [line for line in text[:2000].splitlines() if line.strip()]
+    found = [same_title(tokens(line), title) for line in lines[:3]]
+    return (1.0 if found and found[0] else 0.0), (1.0 if any(found) else 0.0)
+
+
+def table(
+    texts: Mapping[str, str],
+    page: Mapping[str, float],
+    *,
+    title: str | None = None,
+    headline: bool,
+    comments: bool,
+) -> Table:
+    """Compute the features of every candidate of one page.
+
+    Args:
+        texts: Candidate texts by name (the names of :data:`cleaner.candidates.NAMES`).
+        page: The page's markup figures (:func:`cleaner.candidates.page_figures`).
+        title: The page's title (metadata), when known.
+        headline: The headline is wanted in the text (``CleanerConfig.keep_headline``).
+        comments: Comments are wanted (``CleanerConfig.keep_comments``).
+
+    >>> t = table({"cleaner": "a b c d e", "readability": "a b c d e", "resiliparse": ""},
+    ...           {}, headline=False, comments=False)
+    >>> row = dict(zip(CANDIDATE_FEATURES, t.candidates[0]))
+    >>> row["support"], row["f1_vs_readability"], row["empty"]
+    (1.0, 1.0, 0.0)
+    """
+    names = tuple(n for n in NAMES if n in texts)
+    # Variants of one extraction are often the same text: each text is read once.
+    unique: dict[str, tuple[list[str], frozenset[int], tuple[int, float, float, float]]] = {}
+    for n in names:
+        if texts[n] not in unique:
+            words = _TOKEN.findall(texts[n])
+            unique[texts[n]] = (words, _shingles(words), _lines(texts[n]))
+    toks = [unique[texts[n]][0] for n in names]
+    sh = [unique[texts[n]][1] for n in names]
+    k = len(names)
+    prf: dict[tuple[int, int], tuple[float, float, float]] = {}
+    for i in range(k):
+        for j in range(i + 1, k):
+            p, r, f = _prf(sh[i], sh[j])
+            prf[i, j] = (p, r, f)
+            prf[j, i] = (r, p, f)
+    longest = max(len(t) for t in toks) if toks else 0
+    title_tokens = tokens(title or "")
+    rows: list[list[float]] = []
+    for i, name in enumerate(names):
+        text = texts[name]
+        n_lines, short, sentences, furniture = unique[text][2]
+        # Agreement counts only other extractions: a candidate's own variant agrees
+        # with it by construction.
+        others = [j for j in range(k) if extractor_of(names[j]) != extractor_of(name)]
+        need = math.ceil(len(others) / 2)
+        support = 0.0
+        if sh[i] and others:
+            # Shingles held by some ``need`` of the others: unions of intersections,
+            # set operations that run in C (others are at most four).
+            held: set[int] = set()
+            for group in combinations(others, need):
+                held |= sh[i].intersection(*(sh[j] for j in group))
+            support = len(held) / len(sh[i])
+        by_name = {names[j]: j for j in range(k)}
+        ratios = []
+        vs: list[float] = []
+        for other in NAMES:
+            o = by_name.get(other)
+            if o is None or o == i:
+                ratios.append(_NAN)
+                vs += [_NAN, _NAN, _NAN]
+            else:
+                ratios.append((len(toks[i]) + 1) / (len(toks[o]) + 1))
+                vs += list(prf[i, o])
+        f1s = [prf[i, j][2] for j in others]
+        rows.append(
+            [
+                *(1.0 if name == n else 0.0 for n in NAMES),
+                1.0 if name != extractor_of(name) else 0.0,
+                0.0 if toks[i] else 1.0,
+                math.log1p(len(toks[i])),
+                math.log1p(n_lines),
+                len(toks[i]) / max(1, n_lines),
+                short,
+                sentences,
+                furniture,
+                *_title_lines(text, title_tokens),
+                (len(toks[i]) + 1) / (longest + 1),
+                *ratios,
+                support,
+                sum(f1s) / len(f1s) if f1s else 0.0,
+                *vs,
+            ]
+        )
+    pair_f1 = [
+        prf[i, j][2]
+        for i in range(k)
+        for j in range(i + 1, k)
+        if extractor_of(names[i]) != extractor_of(names[j])
+    ]
+    page_row = [
+        math.log1p(page.get(n, 0.0)) if n not in ("link_share",) else page.get(n, 0.0)
+        for n in PAGE_FIGURES
+    ]
+    page_row += [
+        1.0 if headline else 0.0,
+        1.0 if comments else 0.0,
+        max(pair_f1, default=0.0),
+        min(pair_f1, default=0.0),
+    ]
+    return Table(names, rows, page_row, [len(t) for t in toks])
