@@ -320,11 +320,11 @@ class CleanerConfig:
 
 FAVOR_PRESETS: dict[str, dict[str, object]] = {
     # The defaults are the precision end of what the thresholds reach without deleting
-    # articles: measured, lowering html_merge_min_coverage to 0.3 raised precision on
-    # cleaneval-dev and dragnet-train (+0.007, +0.006) but lost two articles on dev,
-    # two on readability and three on dragnet-train; cutting markers from earlier in a
-    # text (tail_fraction 0.3) lost two on dragnet-train-text.  So "precision" is the
-    # defaults.
+    # articles: measured before the scoped HTML path, lowering html_merge_min_coverage
+    # to 0.3 raised precision on cleaneval-dev and dragnet-train (+0.007, +0.006) but
+    # lost two articles on dev, two on readability and three on dragnet-train; cutting
+    # markers from earlier in a text (tail_fraction 0.3) lost two on
+    # dragnet-train-text.  So "precision" is the defaults.
     "precision": {},
     "balanced": {},
     "recall": {
