@@ -502,13 +502,21 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     []
     """
     cfg = ctx.config
-    keys = [
-        ctx.joined(p)  # no bullet: the key is the joined words
+    hints = [
+        _letter_hint(ctx.folded(p))
         if len(p) >= cfg.duplicate_min_chars
         and p[:1] not in _BULLETS
         and not (p[:1] in "–—―" and _POST_ATTRIBUTION.match(p))
-        else ""
+        else None
         for p in paragraphs
+    ]
+    # Only a paragraph whose hint repeats can repeat: the others are not tokenised.
+    hint_copies = Counter(h for h in hints if h is not None)
+    keys = [
+        ctx.joined(p)  # no bullet: the key is the joined words
+        if h is not None and hint_copies[h] > 1
+        else ""
+        for p, h in zip(paragraphs, hints, strict=True)
     ]
     copies = Counter(k for k in keys if k)
     last_seen: dict[str, int] = {}
@@ -533,6 +541,21 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             cuts.append(Mark("drop-line", i))
         last_seen.setdefault(key, i)
     return cuts
+
+
+def _letter_hint(folded: str) -> tuple[int, int, int, int]:
+    """How often the case-folded line ``folded`` holds the commonest letters: e, t, a, o.
+
+    Two lines with the same :meth:`Context.joined` words have the same hint:
+    every letter of a line is in one of its words, and case folding never turns
+    a character outside a word into an ASCII letter.  Counting is a few calls
+    in C where tokenising is a pattern search, so the hint screens out the
+    paragraphs that cannot repeat.
+
+    >>> _letter_hint("“tea at eight.”") == _letter_hint("tea — at eight")
+    True
+    """
+    return folded.count("e"), folded.count("t"), folded.count("a"), folded.count("o")
 
 
 _ENUMERATED = regex.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|[a-z])[.)]\s+\S", regex.V1)
