@@ -649,25 +649,31 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
     quoted = {i for i, _ in candidates}
-    comments_at = next(
-        (
-            j
-            for j, p in enumerate(paragraphs)
-            if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
-        ),
-        len(paragraphs),
-    )
+    comments_at: int | None = None  # looked for only once a quote has a source
     cuts = []
     for i, tokens in candidates:
         quote_pairs = _pairs(tokens)
+        need = cfg.pull_quote_overlap * len(quote_pairs)
         shared: Counter[int] = Counter(
             j
             for pair in quote_pairs
             for j in holders[pair]
-            if j != i and not (j > i and j in quoted) and not (i < comments_at <= j)
+            if j != i and not (j > i and j in quoted)
         )
-        best = max(shared.values(), default=0)
-        if best >= cfg.pull_quote_overlap * len(quote_pairs):
+        if max(shared.values(), default=0) < need:
+            continue
+        if comments_at is None:
+            comments_at = next(
+                (
+                    j
+                    for j, p in enumerate(paragraphs)
+                    if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+                ),
+                len(paragraphs),
+            )
+        at = comments_at
+        best = max((n for j, n in shared.items() if not (i < at <= j)), default=0)
+        if best >= need:
             cuts.append(Mark("drop-line", i))
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
                 cuts.append(Mark("drop-line", i + 1))
@@ -702,7 +708,7 @@ def _pair_holders(
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
         # Only the wanted pairs are collected: most of a paragraph's are not.
-        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
+        for pair in wanted.intersection(itertools.pairwise(ctx.words(p))):
             holders[pair].append(j)
     return holders
 
