@@ -96,6 +96,27 @@ class Context:
 _BULLETS = "•·▪▫►▸‣∙◦■□●○-–*"
 _BULLET = regex.compile(rf"^[{regex.escape(_BULLETS)}]\s*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
+_CLOSERS = "'\"’”)"
+"""What may follow the closing punctuation of a sentence: quotes and a bracket."""
+
+
+def ends_sentence(text: str, stops: str = ".!?") -> bool:
+    """Whether ``text`` ends like a sentence: a stop, then only quotes or brackets.
+
+    ``_SENTENCE_END.search(text) is not None`` (for the default ``stops``),
+    without a pattern search: the stop is the last character once the
+    quotes and brackets closing the line are stripped.  A line ending in a
+    newline, where ``$`` also matches before it, is left to the pattern;
+    ``tests/test_fast_paths.py`` checks both agree.
+
+    >>> ends_sentence("He left. ”"), ends_sentence("“He left.”"), ends_sentence("He left")
+    (False, True, False)
+    """
+    if text[-1:] == "\n":
+        return regex.search(rf"[{regex.escape(stops)}][{_CLOSERS}]*$", text) is not None
+    last = text.rstrip(_CLOSERS)[-1:]
+    return bool(last) and last in stops
+
 
 _SOCIAL = frozenset(
     """facebook twitter x linkedin pinterest whatsapp telegram reddit tumblr vk vkontakte
@@ -214,7 +235,7 @@ def strip_bullet(text: str) -> str:
 def _body_start(paragraphs: Sequence[str], min_words: int, ctx: Context) -> int:
     """Index of the first paragraph that reads like body text (a long sentence)."""
     for i, p in enumerate(paragraphs):
-        if ctx.count(p) >= min_words and _SENTENCE_END.search(p):
+        if ctx.count(p) >= min_words and ends_sentence(p):
             return i
     return len(paragraphs)
 
@@ -268,7 +289,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         is_item = (
             bool(_BULLET.match(p))
             and len(ctx.words(p)) <= ctx.config.menu_item_max_words
-            and not _SENTENCE_END.search(p)
+            and not ends_sentence(p)
             and len(p) <= ctx.config.menu_item_max_chars
             and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
@@ -403,7 +424,7 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     found: dict[int, str] = {}
     for i, p in enumerate(paragraphs):
-        if len(p) > ctx.config.link_line_max_chars or _SENTENCE_END.search(p):
+        if len(p) > ctx.config.link_line_max_chars or ends_sentence(p):
             continue  # links are headlines; a sentence that starts "Next week" is text
         m = _PREV_NEXT.match(p)
         if m is None:
@@ -585,14 +606,14 @@ def _is_passage(text: str, min_words: int) -> bool:
     """
     return (
         len(text.split()) >= min_words
-        and _SENTENCE_END.search(text) is not None
+        and ends_sentence(text)
         and _INNER_SENTENCE.search(text) is not None
     )
 
 
 def _is_sentence(text: str, min_words: int) -> bool:
     """A paragraph of at least ``min_words`` words that ends like a sentence."""
-    return len(text.split()) >= min_words and _SENTENCE_END.search(text) is not None
+    return len(text.split()) >= min_words and ends_sentence(text)
 
 
 def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
@@ -612,7 +633,7 @@ def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
     if line[:1].islower():
         return True
     after = paragraphs[i + 1].lstrip() if i + 1 < len(paragraphs) else ""
-    return not _SENTENCE_END.search(line) and after[:1].islower()
+    return not ends_sentence(line) and after[:1].islower()
 
 
 def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
@@ -856,7 +877,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
                     return counters + [Mark("truncate", j) for j in range(i, len(paragraphs))]
                 # A counter that opens no thread is a link: it goes alone.
                 counters.append(Mark("drop-line", i))
-        seen_body = seen_body or (ctx.count(p) >= min_words and bool(_SENTENCE_END.search(p)))
+        seen_body = seen_body or (ctx.count(p) >= min_words and ends_sentence(p))
     return counters
 
 
@@ -971,7 +992,7 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         ):
             continue
         before = paragraphs[i - 1]
-        if ctx.count(before) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+        if ctx.count(before) >= cfg.comment_body_min_words and ends_sentence(before):
             cuts.append(Mark("drop-line", i))
     return cuts
 
