@@ -182,6 +182,8 @@ _QUOTE_OPEN = '“"‘«„'
 _QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
 _HEADLINE_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_HEADLINE_STOPS = ".!?:;,…"
+"""What ends a line that is no headline (:func:`ends_sentence` with these is ``_HEADLINE_END``)."""
 _INNER_SENTENCE = regex.compile(r"\p{Ll}{2}[.!?]\s+\p{Lu}", regex.V1)
 _POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*[\p{L}\p{N}]", regex.V1)
 # A line that is only the heading of a comment section, in the languages of the
@@ -426,7 +428,8 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     for i, p in enumerate(paragraphs):
         if len(p) > ctx.config.link_line_max_chars or ends_sentence(p):
             continue  # links are headlines; a sentence that starts "Next week" is text
-        m = _PREV_NEXT.match(p)
+        # "previous", "prev", "next", "older", "newer": nothing else folds to their first letters.
+        m = _PREV_NEXT.match(p) if p[:1] in "pPnNoO" else None
         if m is None:
             continue
         explicit = (
@@ -898,7 +901,7 @@ def looks_like_headline(text: str, max_words: int) -> bool:
         2 <= len(text.split()) <= max_words
         and any(c.islower() and c.isalpha() for c in text)
         and text.count(": ") < 2
-        and not _HEADLINE_END.search(text)
+        and not ends_sentence(text, _HEADLINE_STOPS)
         and not _BULLET.match(text)
         and text[:1] not in _QUOTE_OPEN
         and not _INNER_SENTENCE.search(text)
@@ -986,7 +989,7 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             continue
         # Letters, none of them lower-case; most lines fail at their second character.
         if (
-            _HEADLINE_END.search(p)
+            ends_sentence(p, _HEADLINE_STOPS)
             or any(c.islower() and c.isalpha() for c in p)
             or not any(map(str.isalpha, p))
         ):

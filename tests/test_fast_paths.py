@@ -140,6 +140,18 @@ def test_ends_sentence_matches_the_patterns(line: str, suffix: str) -> None:
     text = line + suffix
     assert ends_sentence(text) == (regex.search(r"[.!?]['\"’”)]*$", text) is not None)
     assert ends_sentence(text, ".!?…") == (regex.search(r"[.!?…]['\"’”)]*$", text) is not None)
+    assert ends_sentence(text, heuristics._HEADLINE_STOPS) == (
+        heuristics._HEADLINE_END.search(text) is not None
+    )
+
+
+def test_prev_next_links_hint_keeps_every_match() -> None:
+    # prev_next_links tries its pattern only on lines opening with one of these
+    # letters: no other character matches them, or folds to them, case-insensitively.
+    everything = "".join(map(chr, range(0x110000)))
+    found = regex.findall(r"[pno]", everything, flags=regex.IGNORECASE | regex.V1)
+    assert set(found) == set("pPnNoO")
+    assert {c for c in everything if c.casefold()[:1] in {"p", "n", "o"}} == set("pPnNoO")
 
 
 @settings(max_examples=300, deadline=None)
