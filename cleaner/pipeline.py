@@ -184,6 +184,9 @@ def run_steps(doc: Document, steps: Sequence[Step], config: CleanerConfig) -> li
             if unchanged_at.get(step.name) == version:
                 continue
             output = step.run(paragraphs, doc)
+            if not output.cuts and not output.skipped:
+                unchanged_at[step.name] = version  # most runs: nothing found, nothing to guard
+                continue
             doc.skipped_rules.extend(output.skipped)
             cuts, deferred = guard(paragraphs, output.cuts, config)
             if deferred:
