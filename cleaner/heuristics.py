@@ -15,6 +15,7 @@ new, so cleaning twice gives the same text as cleaning once.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -671,7 +672,10 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     candidates = _quoted_paragraphs(paragraphs, ctx)
     if not candidates:
         return []
-    holders = _pair_holders(paragraphs, ctx, set().union(*(_pairs(t) for _, t in candidates)))
+    pairs = [_pairs(t) for _, t in candidates]
+    # A line shorter than any quote's source can be is not tokenised.
+    min_chars = min(_source_min_chars(q, cfg.pull_quote_overlap) for q in pairs)
+    holders = _pair_holders(paragraphs, ctx, set().union(*pairs), min_chars)
     # The copy that stays is the first, in the body: a later fully quoted copy
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
@@ -725,15 +729,34 @@ def _quoted_paragraphs(
     return candidates
 
 
+def _source_min_chars(pairs: set[tuple[str, str]], overlap: float) -> int:
+    """The fewest characters of a case-folded line holding ``overlap`` of a quote's ``pairs``.
+
+    Each pair a line holds starts at a word of its own, so the line holds at
+    least that many words, each as long as the first word of its pair, and a
+    character between two: the shortest first words give the bound.
+
+    >>> _source_min_chars({("we", "will"), ("will", "act"), ("act", "now")}, 0.7)  # "we will act"
+    11
+    """
+    held = math.ceil(overlap * len(pairs))
+    lengths = sorted(len(first) for first, _ in pairs)[:held]
+    return sum(lengths) + max(held - 1, 0)
+
+
 def _pair_holders(
-    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]]
+    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]], min_chars: int = 0
 ) -> dict[tuple[str, str], list[int]]:
     """Which paragraphs hold each of the ``wanted`` word pairs.
 
-    One pass over the text, not one comparison of every quote with every paragraph.
+    One pass over the text, not one comparison of every quote with every
+    paragraph; a paragraph whose case-folded text is shorter than ``min_chars``
+    is passed over (its words, joined by spaces, are no longer).
     """
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
+        if len(ctx.folded(p)) < min_chars:
+            continue
         # Only the wanted pairs are collected: most of a paragraph's are not.
         for pair in wanted.intersection(itertools.pairwise(ctx.words(p))):
             holders[pair].append(j)
