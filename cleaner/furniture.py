@@ -23,10 +23,11 @@ import regex
 from cleaner.config import CleanerConfig  # noqa: F401  (the doctests use it)
 from cleaner.detectors import Mark, detector
 from cleaner.guard import prose_chars
-from cleaner.heuristics import _MONTHS, Context, _is_timestamp, strip_bullet
+from cleaner.heuristics import _MONTHS, Context, _is_timestamp, ends_sentence, strip_bullet
 
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
-_SENTENCE_END = regex.compile(r"[.!?…]['\"’”)]*$")
+_STOPS = ".!?…"
+"""The stops that end a sentence here; :func:`cleaner.heuristics.ends_sentence` tests them."""
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}]", regex.V1)
 _CODE_MARK = regex.compile(r"[(){};=<>\"]|//")
 _FILLER_CELL = regex.compile(r"^[\s•·▪►\-–—*:>»«<|/\\.]*$")
@@ -74,7 +75,7 @@ def table_furniture(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         if not filled or (
             len(cells) == 1
             and len(filled[0].split()) <= ctx.config.furniture_label_words
-            and not _SENTENCE_END.search(filled[0])
+            and not ends_sentence(filled[0], _STOPS)
             # Words are not spaced in these scripts, so a count says nothing.
             and _UNSPACED.search(filled[0]) is None
             # Brackets, semicolons and operators are code in a cell, not a label.
@@ -106,7 +107,7 @@ def _is_menu_item(item: str, ctx: Context) -> bool:
         len(item) <= ctx.config.menu_item_max_chars
         and len(item.split()) <= ctx.config.menu_item_max_words
         and not any(c.isdigit() for c in item)
-        and _SENTENCE_END.search(item) is None
+        and not ends_sentence(item, _STOPS)
     )
 
 
@@ -406,7 +407,7 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             continue
         if line[:1].islower() and not _has_symbol(line):
             continue  # the end of a hard-wrapped sentence begun on the line before
-        if _RIGHTS_SYMBOL.search(line) is None and _SENTENCE_END.search(line):
+        if _RIGHTS_SYMBOL.search(line) is None and ends_sentence(line, _STOPS):
             continue  # "Copyright law has changed little since 1976, scholars say."
         cuts.append(Mark("drop-line", i))
     return cuts
@@ -448,7 +449,7 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     for i, p in enumerate(paragraphs):
         if len(p) > 200 or ctx.count(p) > limit or _TOOL_HINT.search(ctx.folded(p)) is None:
             continue  # long, or no tool verb inside: most lines
-        if _SENTENCE_END.search(p.strip().strip("|").strip()):
+        if ends_sentence(p.strip().strip("|").strip(), _STOPS):
             continue
         tokens = [t.casefold().rstrip(".") for t in _TOOL_TOKEN.findall(p)]
         if not tokens or len(tokens) > limit:
@@ -557,7 +558,7 @@ def comment_tail(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         (
             i
             for i, p in enumerate(paragraphs)
-            if len(p.split()) >= cfg.comment_body_min_words and _SENTENCE_END.search(p)
+            if len(p.split()) >= cfg.comment_body_min_words and ends_sentence(p, _STOPS)
         ),
         n,
     )

@@ -15,6 +15,7 @@ new, so cleaning twice gives the same text as cleaning once.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -96,6 +97,27 @@ class Context:
 _BULLETS = "•·▪▫►▸‣∙◦■□●○-–*"
 _BULLET = regex.compile(rf"^[{regex.escape(_BULLETS)}]\s*")
 _SENTENCE_END = regex.compile(r"[.!?]['\"’”)]*$")
+_CLOSERS = "'\"’”)"
+"""What may follow the closing punctuation of a sentence: quotes and a bracket."""
+
+
+def ends_sentence(text: str, stops: str = ".!?") -> bool:
+    """Whether ``text`` ends like a sentence: a stop, then only quotes or brackets.
+
+    ``_SENTENCE_END.search(text) is not None`` (for the default ``stops``),
+    without a pattern search: the stop is the last character once the
+    quotes and brackets closing the line are stripped.  A line ending in a
+    newline, where ``$`` also matches before it, is left to the pattern;
+    ``tests/test_fast_paths.py`` checks both agree.
+
+    >>> ends_sentence("He left. ”"), ends_sentence("“He left.”"), ends_sentence("He left")
+    (False, True, False)
+    """
+    if text[-1:] == "\n":
+        return regex.search(rf"[{regex.escape(stops)}][{_CLOSERS}]*$", text) is not None
+    last = text.rstrip(_CLOSERS)[-1:]
+    return bool(last) and last in stops
+
 
 _SOCIAL = frozenset(
     """facebook twitter x linkedin pinterest whatsapp telegram reddit tumblr vk vkontakte
@@ -161,6 +183,8 @@ _QUOTE_OPEN = '“"‘«„'
 _QUOTE_CLOSE = '”"’»“'
 _ATTRIBUTION = regex.compile(r"^[–—―-]\s*\p{L}.{0,100}$", regex.V1)
 _HEADLINE_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
+_HEADLINE_STOPS = ".!?:;,…"
+"""What ends a line that is no headline (:func:`ends_sentence` with these is ``_HEADLINE_END``)."""
 _INNER_SENTENCE = regex.compile(r"\p{Ll}{2}[.!?]\s+\p{Lu}", regex.V1)
 _POST_ATTRIBUTION = regex.compile(r"^[–—―]\s*[\p{L}\p{N}]", regex.V1)
 # A line that is only the heading of a comment section, in the languages of the
@@ -214,7 +238,7 @@ def strip_bullet(text: str) -> str:
 def _body_start(paragraphs: Sequence[str], min_words: int, ctx: Context) -> int:
     """Index of the first paragraph that reads like body text (a long sentence)."""
     for i, p in enumerate(paragraphs):
-        if ctx.count(p) >= min_words and _SENTENCE_END.search(p):
+        if ctx.count(p) >= min_words and ends_sentence(p):
             return i
     return len(paragraphs)
 
@@ -268,7 +292,7 @@ def nav_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         is_item = (
             bool(_BULLET.match(p))
             and len(ctx.words(p)) <= ctx.config.menu_item_max_words
-            and not _SENTENCE_END.search(p)
+            and not ends_sentence(p)
             and len(p) <= ctx.config.menu_item_max_chars
             and all(w[:1].isupper() for w in strip_bullet(p).split() if len(w) > 3)
         )
@@ -329,6 +353,9 @@ _CREDIT_WORDS = (
 """Words of which every match of _CREDIT holds one, case-folded: most lines hold none.
 
 ``tests/test_fast_paths.py`` checks that they are what the pattern requires."""
+_CREDIT_HINTS = tuple(w for w in _CREDIT_WORDS if not any(o != w and o in w for o in _CREDIT_WORDS))
+"""The credit words that hold no other ("photograph" holds "photo"): a line holds one of
+these exactly when it holds one of :data:`_CREDIT_WORDS`."""
 
 
 def _has_credit(text: str, folded: str | None = None) -> bool:
@@ -342,7 +369,7 @@ def _has_credit(text: str, folded: str | None = None) -> bool:
     False
     """
     folded = text.casefold() if folded is None else folded
-    for word in _CREDIT_WORDS:  # a plain loop: cheaper than any() on most lines, which hold none
+    for word in _CREDIT_HINTS:  # a plain loop: cheaper than any() on most lines, which hold none
         if word in folded:
             break
     else:
@@ -403,9 +430,10 @@ def prev_next_links(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     found: dict[int, str] = {}
     for i, p in enumerate(paragraphs):
-        if len(p) > ctx.config.link_line_max_chars or _SENTENCE_END.search(p):
+        if len(p) > ctx.config.link_line_max_chars or ends_sentence(p):
             continue  # links are headlines; a sentence that starts "Next week" is text
-        m = _PREV_NEXT.match(p)
+        # "previous", "prev", "next", "older", "newer": nothing else folds to their first letters.
+        m = _PREV_NEXT.match(p) if p[:1] in "pPnNoO" else None
         if m is None:
             continue
         explicit = (
@@ -502,13 +530,21 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     []
     """
     cfg = ctx.config
-    keys = [
-        ctx.joined(p)  # no bullet: the key is the joined words
+    hints = [
+        _letter_hint(ctx.folded(p))
         if len(p) >= cfg.duplicate_min_chars
         and p[:1] not in _BULLETS
         and not (p[:1] in "–—―" and _POST_ATTRIBUTION.match(p))
-        else ""
+        else None
         for p in paragraphs
+    ]
+    # Only a paragraph whose hint repeats can repeat: the others are not tokenised.
+    hint_copies = Counter(h for h in hints if h is not None)
+    keys = [
+        ctx.joined(p)  # no bullet: the key is the joined words
+        if h is not None and hint_copies[h] > 1
+        else ""
+        for p, h in zip(paragraphs, hints, strict=True)
     ]
     copies = Counter(k for k in keys if k)
     last_seen: dict[str, int] = {}
@@ -533,6 +569,21 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             cuts.append(Mark("drop-line", i))
         last_seen.setdefault(key, i)
     return cuts
+
+
+def _letter_hint(folded: str) -> tuple[int, int, int, int]:
+    """How often the case-folded line ``folded`` holds the commonest letters: e, t, a, o.
+
+    Two lines with the same :meth:`Context.joined` words have the same hint:
+    every letter of a line is in one of its words, and case folding never turns
+    a character outside a word into an ASCII letter.  Counting is a few calls
+    in C where tokenising is a pattern search, so the hint screens out the
+    paragraphs that cannot repeat.
+
+    >>> _letter_hint("“tea at eight.”") == _letter_hint("tea — at eight")
+    True
+    """
+    return folded.count("e"), folded.count("t"), folded.count("a"), folded.count("o")
 
 
 _ENUMERATED = regex.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|[a-z])[.)]\s+\S", regex.V1)
@@ -562,14 +613,14 @@ def _is_passage(text: str, min_words: int) -> bool:
     """
     return (
         len(text.split()) >= min_words
-        and _SENTENCE_END.search(text) is not None
+        and ends_sentence(text)
         and _INNER_SENTENCE.search(text) is not None
     )
 
 
 def _is_sentence(text: str, min_words: int) -> bool:
     """A paragraph of at least ``min_words`` words that ends like a sentence."""
-    return len(text.split()) >= min_words and _SENTENCE_END.search(text) is not None
+    return len(text.split()) >= min_words and ends_sentence(text)
 
 
 def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
@@ -589,7 +640,7 @@ def _wrapped_line(paragraphs: Sequence[str], i: int) -> bool:
     if line[:1].islower():
         return True
     after = paragraphs[i + 1].lstrip() if i + 1 < len(paragraphs) else ""
-    return not _SENTENCE_END.search(line) and after[:1].islower()
+    return not ends_sentence(line) and after[:1].islower()
 
 
 def _pairs(tokens: Sequence[str]) -> set[tuple[str, str]]:
@@ -621,30 +672,39 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     candidates = _quoted_paragraphs(paragraphs, ctx)
     if not candidates:
         return []
-    holders = _pair_holders(paragraphs, ctx, set().union(*(_pairs(t) for _, t in candidates)))
+    pairs = [_pairs(t) for _, t in candidates]
+    # A line shorter than any quote's source can be is not tokenised.
+    min_chars = min(_source_min_chars(q, cfg.pull_quote_overlap) for q in pairs)
+    holders = _pair_holders(paragraphs, ctx, set().union(*pairs), min_chars)
     # The copy that stays is the first, in the body: a later fully quoted copy
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
     quoted = {i for i, _ in candidates}
-    comments_at = next(
-        (
-            j
-            for j, p in enumerate(paragraphs)
-            if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
-        ),
-        len(paragraphs),
-    )
+    comments_at: int | None = None  # looked for only once a quote has a source
     cuts = []
     for i, tokens in candidates:
         quote_pairs = _pairs(tokens)
+        need = cfg.pull_quote_overlap * len(quote_pairs)
         shared: Counter[int] = Counter(
             j
             for pair in quote_pairs
             for j in holders[pair]
-            if j != i and not (j > i and j in quoted) and not (i < comments_at <= j)
+            if j != i and not (j > i and j in quoted)
         )
-        best = max(shared.values(), default=0)
-        if best >= cfg.pull_quote_overlap * len(quote_pairs):
+        if max(shared.values(), default=0) < need:
+            continue
+        if comments_at is None:
+            comments_at = next(
+                (
+                    j
+                    for j, p in enumerate(paragraphs)
+                    if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+                ),
+                len(paragraphs),
+            )
+        at = comments_at
+        best = max((n for j, n in shared.items() if not (i < at <= j)), default=0)
+        if best >= need:
             cuts.append(Mark("drop-line", i))
             if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
                 cuts.append(Mark("drop-line", i + 1))
@@ -669,17 +729,36 @@ def _quoted_paragraphs(
     return candidates
 
 
+def _source_min_chars(pairs: set[tuple[str, str]], overlap: float) -> int:
+    """The fewest characters of a case-folded line holding ``overlap`` of a quote's ``pairs``.
+
+    Each pair a line holds starts at a word of its own, so the line holds at
+    least that many words, each as long as the first word of its pair, and a
+    character between two: the shortest first words give the bound.
+
+    >>> _source_min_chars({("we", "will"), ("will", "act"), ("act", "now")}, 0.7)  # "we will act"
+    11
+    """
+    held = math.ceil(overlap * len(pairs))
+    lengths = sorted(len(first) for first, _ in pairs)[:held]
+    return sum(lengths) + max(held - 1, 0)
+
+
 def _pair_holders(
-    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]]
+    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]], min_chars: int = 0
 ) -> dict[tuple[str, str], list[int]]:
     """Which paragraphs hold each of the ``wanted`` word pairs.
 
-    One pass over the text, not one comparison of every quote with every paragraph.
+    One pass over the text, not one comparison of every quote with every
+    paragraph; a paragraph whose case-folded text is shorter than ``min_chars``
+    is passed over (its words, joined by spaces, are no longer).
     """
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
+        if len(ctx.folded(p)) < min_chars:
+            continue
         # Only the wanted pairs are collected: most of a paragraph's are not.
-        for pair in {pair for pair in itertools.pairwise(ctx.words(p)) if pair in wanted}:
+        for pair in wanted.intersection(itertools.pairwise(ctx.words(p))):
             holders[pair].append(j)
     return holders
 
@@ -827,7 +906,7 @@ def comment_thread(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
                     return counters + [Mark("truncate", j) for j in range(i, len(paragraphs))]
                 # A counter that opens no thread is a link: it goes alone.
                 counters.append(Mark("drop-line", i))
-        seen_body = seen_body or (ctx.count(p) >= min_words and bool(_SENTENCE_END.search(p)))
+        seen_body = seen_body or (ctx.count(p) >= min_words and ends_sentence(p))
     return counters
 
 
@@ -848,7 +927,7 @@ def looks_like_headline(text: str, max_words: int) -> bool:
         2 <= len(text.split()) <= max_words
         and any(c.islower() and c.isalpha() for c in text)
         and text.count(": ") < 2
-        and not _HEADLINE_END.search(text)
+        and not ends_sentence(text, _HEADLINE_STOPS)
         and not _BULLET.match(text)
         and text[:1] not in _QUOTE_OPEN
         and not _INNER_SENTENCE.search(text)
@@ -936,13 +1015,13 @@ def capital_crosslink(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
             continue
         # Letters, none of them lower-case; most lines fail at their second character.
         if (
-            _HEADLINE_END.search(p)
+            ends_sentence(p, _HEADLINE_STOPS)
             or any(c.islower() and c.isalpha() for c in p)
             or not any(map(str.isalpha, p))
         ):
             continue
         before = paragraphs[i - 1]
-        if ctx.count(before) >= cfg.comment_body_min_words and _SENTENCE_END.search(before):
+        if ctx.count(before) >= cfg.comment_body_min_words and ends_sentence(before):
             cuts.append(Mark("drop-line", i))
     return cuts
 

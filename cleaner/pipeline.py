@@ -61,13 +61,23 @@ class Step:
     run: StepFn
 
 
-def pack_step(pack: Pack, config: CleanerConfig, budget: SearchBudget | None = None) -> Step:
-    """Wrap a rule pack as a step (``budget``: the document's search time, shared by its packs)."""
+def pack_step(
+    pack: Pack,
+    config: CleanerConfig,
+    budget: SearchBudget | None = None,
+    ctx: Context | None = None,
+) -> Step:
+    """Wrap a rule pack as a step (``budget``: the document's search time, shared by its packs).
+
+    With ``ctx``, the document's context, a line is case-folded once for the
+    packs and the text detectors.
+    """
     # Steps are built for each document, so this memo serves one document's passes.
     memo: dict[str, LineMatches] = {}
+    fold = str.casefold if ctx is None else ctx.folded
 
     def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config, memo, budget)
+        outcome = apply_pack(pack, paragraphs, config, memo, budget, fold=fold)
         cuts = outcome.cuts
         if config.keep_comments:
             # Comments are content here: a comment-section cut would remove them.
@@ -138,9 +148,9 @@ def build_steps(
 ) -> list[Step]:
     """Return the steps that run after canonicalization, in order."""
     budget = SearchBudget(config.regex_document_budget)
-    steps = [pack_step(p, config, budget) for p in packs if not p.always]
+    steps = [pack_step(p, config, budget, ctx) for p in packs if not p.always]
     if config.generic_rules:
-        steps += [pack_step(p, config, budget) for p in packs if p.always]
+        steps += [pack_step(p, config, budget, ctx) for p in packs if p.always]
     if config.heuristics:
         steps += [
             heuristic_step(found, ctx)
@@ -174,6 +184,9 @@ def run_steps(doc: Document, steps: Sequence[Step], config: CleanerConfig) -> li
             if unchanged_at.get(step.name) == version:
                 continue
             output = step.run(paragraphs, doc)
+            if not output.cuts and not output.skipped:
+                unchanged_at[step.name] = version  # most runs: nothing found, nothing to guard
+                continue
             doc.skipped_rules.extend(output.skipped)
             cuts, deferred = guard(paragraphs, output.cuts, config)
             if deferred:

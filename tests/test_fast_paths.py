@@ -23,6 +23,8 @@ from cleaner.heuristics import (
     Context,
     _ends_with_abbreviation,
     _has_credit,
+    _letter_hint,
+    ends_sentence,
 )
 from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.engine import apply_pack, line_matches
@@ -130,6 +132,35 @@ def test_credit_words_are_what_the_pattern_requires() -> None:
 def test_credit_prefilter_matches_the_pattern(line: str, suffix: str) -> None:
     text = line + suffix
     assert _has_credit(text) == (_CREDIT.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_OR_TEXT, st.sampled_from(["", ".", "!”", "?’)", "…", ". ”", ".\n", "…\n", "\n\n"]))
+def test_ends_sentence_matches_the_patterns(line: str, suffix: str) -> None:
+    text = line + suffix
+    assert ends_sentence(text) == (regex.search(r"[.!?]['\"’”)]*$", text) is not None)
+    assert ends_sentence(text, ".!?…") == (regex.search(r"[.!?…]['\"’”)]*$", text) is not None)
+    assert ends_sentence(text, heuristics._HEADLINE_STOPS) == (
+        heuristics._HEADLINE_END.search(text) is not None
+    )
+
+
+def test_prev_next_links_hint_keeps_every_match() -> None:
+    # prev_next_links tries its pattern only on lines opening with one of these
+    # letters: no other character matches them, or folds to them, case-insensitively.
+    everything = "".join(map(chr, range(0x110000)))
+    found = regex.findall(r"[pno]", everything, flags=regex.IGNORECASE | regex.V1)
+    assert set(found) == set("pPnNoO")
+    assert {c for c in everything if c.casefold()[:1] in {"p", "n", "o"}} == set("pPnNoO")
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_OR_TEXT, st.sampled_from(["", "ẞ", "ﬅ", "İ", "K", "Ⓐ", "e.", "— T’a"]))
+def test_letter_hint_is_the_same_for_the_same_words(line: str, suffix: str) -> None:
+    # Lines with the same joined words get the same hint: the hint of the case-folded
+    # line is the hint of its joined words.
+    text = line + suffix
+    assert _letter_hint(text.casefold()) == _letter_hint(tokens.joined_words(text))
 
 
 @settings(max_examples=300, deadline=None)

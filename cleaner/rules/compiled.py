@@ -30,6 +30,7 @@ optimisation.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,13 +83,14 @@ class Screen:
     free: int = 0
     orders: dict[int, Candidates] = field(default_factory=dict)
 
-    def candidates(self, line: str) -> Candidates:
+    def candidates(self, line: str, fold: Callable[[str], str] = str.casefold) -> Candidates:
         """Return the rules that may match ``line``, in pack order.
 
         A rule left out cannot match: its ``max_chars`` is exceeded, or no
         branch of it may match (a branch with prefixes is passed over when the
         head of the line folds safely, :func:`folded_head`, and starts with
         none of them; one with literals, when the case-folded line holds none).
+        ``fold`` case-folds the line (a memo shared with the text detectors).
         """
         bucket = bisect_left(self.limits, len(line))
         fits = self.fits[bucket]
@@ -103,7 +105,7 @@ class Screen:
                         rules |= anchored
         needs = self.needs[bucket]
         if needs is not None:
-            for _, needing in needs.iter(line.casefold()):
+            for _, needing in needs.iter(fold(line)):
                 rules |= needing
         rules &= fits
         found = self.orders.get(rules)

@@ -7,7 +7,7 @@ the rules it had to skip, and :mod:`cleaner.pipeline` applies them.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,8 @@ def line_matches(
     config: CleanerConfig,
     disabled: Collection[str] = (),
     budget: SearchBudget | None = None,
+    *,
+    fold: Callable[[str], str] = str.casefold,
 ) -> LineMatches:
     """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
 
@@ -94,10 +96,12 @@ def line_matches(
     left to the caller.  A search that times out is listed with ``None`` for its
     match; rules in ``disabled`` are not tried.  With a ``budget``, each search
     is given at most the time left in it (and a rule met once the budget is
-    spent is listed as timed out without a search).
+    spent is listed as timed out without a search).  ``fold`` case-folds the
+    line for the screen (a memo of the document's folded lines, shared with the
+    text detectors).
     """
     found: list[tuple[int, regex.Match[str] | None]] = []
-    for number, rule in pack_screen(pack).candidates(line):
+    for number, rule in pack_screen(pack).candidates(line, fold):
         if disabled and rule.qualified_id in disabled:
             continue
         timeout = config.regex_timeout
@@ -126,6 +130,8 @@ def apply_pack(
     config: CleanerConfig,
     memo: dict[str, LineMatches] | None = None,
     budget: SearchBudget | None = None,
+    *,
+    fold: Callable[[str], str] = str.casefold,
 ) -> PackOutcome:
     """Try the pack's rules on each paragraph; the first rule that matches decides.
 
@@ -146,6 +152,7 @@ def apply_pack(
         budget: The document's search time, shared by its packs and passes;
             a rule whose search times out or meets the budget spent is
             switched off for the rest of the document.
+        fold: Case-folds a line (see :func:`line_matches`).
 
     Returns:
         The proposed cuts and the rules skipped because a match timed out
@@ -160,7 +167,7 @@ def apply_pack(
         advance = 1
         matches = memo.get(line) if memo is not None else None
         if matches is None:
-            matches = line_matches(pack, line, config, disabled, budget)
+            matches = line_matches(pack, line, config, disabled, budget, fold=fold)
             if memo is not None and not disabled and all(m is not None for _, m in matches):
                 memo[line] = matches
         for number, match in matches:
