@@ -155,7 +155,7 @@ def provenance_to_arrow(provenance: Mapping[str, Any] | None) -> dict[str, Any] 
         elif key in _JSON_FIELDS:
             out[key] = _dumps(value)
         elif key in _MAP_FIELDS:
-            out[key] = list(value.items())
+            out[key] = dict(value)
         elif key == "steps":
             out[key] = [_step(step) for step in value]
         else:
@@ -188,7 +188,7 @@ def provenance_from_arrow(value: Mapping[str, Any] | None) -> dict[str, Any] | N
         if key in _JSON_FIELDS:
             out[key] = json.loads(cell)
         elif key in _MAP_FIELDS:
-            out[key] = dict(cell)
+            out[key] = _map_back(cell)
         elif key == "steps":
             out[key] = [_step_back(step) for step in cell]
         else:
@@ -205,6 +205,17 @@ def _step_back(step: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _map_back(cell: Any) -> dict[str, Any]:
+    """Return the dict of a map cell.
+
+    A cell read from Arrow holds pairs; one from pandas holds a dict, where an engine
+    may have inferred a struct and filled the keys of other rows with null.
+    """
+    if isinstance(cell, Mapping):
+        return {key: item for key, item in cell.items() if item is not None}
+    return dict(cell)
+
+
 def metadata_from_arrow(value: Any) -> dict[str, str] | None:
     """Return the metadata dict of a ``metadata`` cell read back from Arrow.
 
@@ -215,8 +226,4 @@ def metadata_from_arrow(value: Any) -> dict[str, str] | None:
     >>> metadata_from_arrow([("title", "A")]), metadata_from_arrow({"title": "A", "date": None})
     ({'title': 'A'}, {'title': 'A'})
     """
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        return {key: item for key, item in value.items() if item is not None}
-    return dict(value)
+    return None if value is None else _map_back(value)

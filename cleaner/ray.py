@@ -233,7 +233,7 @@ class PartitionCleaner:
 
         clean = PartitionCleaner(url_column="url")
         ddf.map_partitions(clean, meta=clean.meta(ddf._meta))     # Dask
-        sdf.mapInPandas(clean.batches, schema=...)                 # Spark
+        sdf.mapInPandas(clean.batches, schema=...)                 # Spark (see schema)
 
     Args:
         **options: The arguments of :class:`CleanBatch`.
@@ -257,6 +257,24 @@ class PartitionCleaner:
         """Clean an iterator of frames (the function Spark's ``mapInPandas`` takes)."""
         for frame in frames:
             yield self(frame)
+
+    def schema(self, schema: pa.Schema) -> pa.Schema:
+        """Return the Arrow schema of the batches cleaned from batches of ``schema``.
+
+        Spark's ``mapInPandas`` needs the output schema up front::
+
+            from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+            out = from_arrow_schema(clean.schema(to_arrow_schema(sdf.schema)))
+            sdf.mapInPandas(clean.batches, schema=out)
+
+        >>> PartitionCleaner().schema(pa.schema([("id", pa.int64()), ("text", pa.string())])).names
+        ['id', 'text', 'metadata', 'provenance', 'error']
+        """
+        output = self.options.get("output_column", "text")
+        types = {output: pa.string(), **_TYPES}
+        fields = [pa.field(f.name, types[f.name]) if f.name in types else f for f in schema]
+        fields += [pa.field(name, types[name]) for name in types if name not in schema.names]
+        return pa.schema(fields)
 
     def meta(self, frame: Any) -> Any:
         """Return an empty pandas frame with the output columns (Dask's ``meta``)."""

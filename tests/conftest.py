@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,20 @@ def generic_only(tmp_path_factory: pytest.TempPathFactory) -> cleaner.Cleaner:
 def article(shared_datadir: Path) -> bytes:
     """The sample news page of ``tests/data`` (a headline, four paragraphs, widgets)."""
     return (shared_datadir / "article.html").read_bytes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With ``CLEANER_NO_SKIPS`` set (tox envs of optional engines), a skipped test fails the run.
+
+    Those tests skip themselves when their engine is not installed; in the env made to run
+    them, a skip means the engine is missing, which must not pass as green.
+    """
+    if not os.environ.get("CLEANER_NO_SKIPS"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped:
+        reporter.write_line(
+            f"{len(skipped)} test(s) skipped where CLEANER_NO_SKIPS forbids it", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
