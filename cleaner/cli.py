@@ -76,7 +76,15 @@ from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
-from cleaner.streams import STDIN, StreamOptions, clean_stream_to, is_url, stats, stream_inputs
+from cleaner.streams import (
+    STDIN,
+    Listener,
+    StreamOptions,
+    clean_stream_to,
+    is_url,
+    stats,
+    stream_inputs,
+)
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
@@ -94,9 +102,15 @@ class UsageError(Exception):
 class Interrupted(Exception):
     """Ctrl-C during a run; carries how far it got."""
 
-    def __init__(self, done: int, total: int | None, unit: str = "input") -> None:
-        super().__init__(done, total, unit)
-        self.done, self.total, self.unit = done, total, unit
+    def __init__(
+        self,
+        done: int,
+        total: int | None,
+        unit: str = "input",
+        then: str = "run again to continue",
+    ) -> None:
+        super().__init__(done, total, unit, then)
+        self.done, self.total, self.unit, self.then = done, total, unit, then
 
 
 class OutputUnwritable(Exception):
@@ -515,10 +529,6 @@ def cmd_clean(args: argparse.Namespace) -> int:
                 raise UsageError(
                     f"{option} applies to one input document, not --format {args.format}"
                 )
-        if args.verbose:
-            raise UsageError(
-                f"--verbose applies to documents and folders, not --format {args.format}"
-            )
         return _clean_jsonl(args)
     if any(is_url(s) for s in [*args.sources, args.output]):
         raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
@@ -830,6 +840,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     cleaner = _cleaner(args.rules, config)
     _require_site(cleaner, args.site)
     progress = Progress(None, unit="record", enabled=not args.quiet)
+    listener = _StreamListener(progress, verbose=args.verbose)
     try:
         with contextlib.ExitStack() as stack:
             if isinstance(args.output, Path):
@@ -842,10 +853,17 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
                 cleaner=cleaner,
                 options=_stream_options(args, cleaner.config),
                 output_format=args.format,
-                on_done=progress.update,
-                on_error=lambda message: progress.write(f"cleaner: {message}"),
+                listener=listener,
                 inputs=inputs,
             )
+    except KeyboardInterrupt:
+        # A stream does not resume: a file output is written whole or not at all.
+        then = (
+            "run again from the start (records went to standard output)"
+            if args.output is None
+            else f"{args.output} not written; run again"
+        )
+        raise Interrupted(progress.done, progress.total, "record", then) from None
     finally:
         progress.close()
     if args.stats is not None:
@@ -853,6 +871,24 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
+
+
+class _StreamListener(Listener):
+    """The progress of a stream, its inputs that broke off, and with -v each document's hits."""
+
+    def __init__(self, progress: Progress, *, verbose: bool) -> None:
+        self.progress = progress
+        self.verbose = verbose
+
+    def records(self, n: int) -> None:
+        self.progress.update(n)
+
+    def document(self, name: str, tally: Tally) -> None:
+        if self.verbose and not tally.failed:
+            self.progress.write(_hit_line(name, tally.removals))
+
+    def broke_off(self, message: str) -> None:
+        self.progress.write(f"cleaner: {message}")
 
 
 def _exists(location: Path | str) -> bool:
@@ -1252,7 +1288,7 @@ def _interrupted(exc: Interrupted | None) -> int:
     else:
         total = f" of {exc.total}" if exc.total is not None else ""
         print(
-            f"\ncleaner: interrupted: {exc.done}{total} {exc.unit}(s) done; run again to continue",
+            f"\ncleaner: interrupted: {exc.done}{total} {exc.unit}(s) done; {exc.then}",
             file=sys.stderr,
         )
     return EXIT_INTERRUPTED

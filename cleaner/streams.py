@@ -20,6 +20,7 @@ import functools
 import itertools
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,7 @@ STDIN = Path("-")
 """The source that stands for JSON Lines on standard input."""
 
 _FLUSH_EVERY = 32
-"""Records of a JSON Lines input written between two flushes (and progress reports)."""
+"""Records of a JSON Lines input written between two flushes."""
 
 OutputFormat = Literal["jsonl", "parquet"]
 
@@ -167,9 +168,7 @@ def write_stream(
     writer: RecordWriter,
     cleaner: Cleaner,
     options: StreamOptions,
-    *,
-    on_done: Callable[[int], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
+    listener: Listener | None = None,
 ) -> Tally:
     """Write the output records of every input to ``writer``; return the counts.
 
@@ -178,9 +177,7 @@ def write_stream(
         writer: Where the records go.
         cleaner: The engine of this process (workers build their own from ``options``).
         options: Field names, site, provenance level, workers.
-        on_done: Called with the number of records after each batch is written.
-        on_error: Called with a message naming the input when one cannot be
-            read to its end (its error record is in the output too).
+        listener: Told of the records as they are written (progress, per-document hits).
     """
     local = RecordCleaner(cleaner, options.fields, options.site, options.provenance)
     seconds = options.timeout
@@ -192,7 +189,7 @@ def write_stream(
             options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
         )
     )
-    done = _Done(on_done, on_error)
+    done = listener or Listener()
     tally = Tally()
     # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
     for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
@@ -212,9 +209,10 @@ def write_stream(
                     timeout=None if seconds is None else lambda _: seconds,
                     on_timeout=functools.partial(document_timed_out, local.fields),
                 )
-            for record, counts in results:
+            for item, (record, counts) in zip(items, results, strict=True):
                 writer.write(record)
                 tally.merge(counts)
+                done.document(item.task.display, counts)
                 done.records(1)
             writer.flush()
             continue
@@ -249,7 +247,7 @@ def _write_jsonl(
     writer: RecordWriter,
     setup: Callable[[], RecordCleaner],
     options: StreamOptions,
-    done: _Done,
+    done: Listener,
 ) -> Tally:
     """Write the records of one JSON Lines input; a read failure ends it with an error record."""
     task = item.task
@@ -276,11 +274,11 @@ def _write_jsonl(
             for record, counts in results:
                 writer.write(record)
                 tally.merge(counts)
+                done.document(f"{task.display} {record.get(options.fields.id)}", counts)
+                done.records(1)
                 if tally.records % _FLUSH_EVERY == 0:
                     writer.flush()
-                    done.records(_FLUSH_EVERY)
             writer.flush()
-            done.records(tally.records % _FLUSH_EVERY)
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
     except (OSError, EOFError, InputError) as exc:  # unreadable, truncated gzip, not a file
@@ -293,7 +291,9 @@ def _write_jsonl(
     return tally
 
 
-def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
+def _write_archive(
+    item: Input, writer: RecordWriter, local: RecordCleaner, done: Listener
+) -> Tally:
     """Write the records of one web archive; damage ends it with an error record."""
     from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
 
@@ -314,9 +314,17 @@ def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done
         provenance=local.provenance,
     )
     try:
+        before = Tally()
         for record in records:
             writer.write(record)
             writer.flush()
+            # The archive's counts grow record by record: this record's are the difference.
+            counts = Tally(
+                removals=tally.removals - before.removals, failed=tally.failed - before.failed
+            )
+            before = Tally(removals=Counter(tally.removals), failed=tally.failed)
+            name = record.get(local.fields.url) or record.get(local.fields.id)
+            done.document(f"{task.display} {name}", counts)
             done.records(1)
     except WarcError as exc:
         count_failure(tally, exc)
@@ -327,22 +335,26 @@ def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done
     return tally
 
 
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """The progress callbacks of a stream."""
+class Listener:
+    """What a stream tells as it goes; this one hears nothing (subclass it).
 
-    on_done: Callable[[int], None] | None
-    on_error: Callable[[str], None] | None
+    The command line's listener draws the progress and, with ``--verbose``,
+    prints each document's removals per rule.
+    """
 
     def records(self, n: int) -> None:
-        if self.on_done is not None:
-            self.on_done(n)
+        """``n`` more records were written."""
+
+    def document(self, name: str, tally: Tally) -> None:
+        """One output or error record was written; ``name`` says which, ``tally`` its counts."""
+
+    def broke_off(self, message: str) -> None:
+        """An input could not be read to its end; its error record was written."""
 
     def failed(self, message: str) -> None:
         """Report an input that broke off; its error record counts as one record."""
         self.records(1)
-        if self.on_error is not None:
-            self.on_error(message)
+        self.broke_off(message)
 
 
 @contextlib.contextmanager
@@ -392,15 +404,14 @@ def clean_stream_to(
     cleaner: Cleaner,
     options: StreamOptions,
     output_format: OutputFormat = "jsonl",
-    on_done: Callable[[int], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
+    listener: Listener | None = None,
     inputs: Sequence[Input] | None = None,
 ) -> tuple[Tally, float]:
     """Clean every input of ``sources`` into one output; return the counts and seconds taken.
 
     See :func:`stream_inputs` for the inputs (``inputs``, when given, are
     those already found) and :func:`open_writer` for the output, and
-    :func:`write_stream` for the callbacks.
+    :func:`write_stream` for the ``listener``.
 
     Raises:
         cleaner.UnknownSiteError: ``options.site`` names no loaded pack.
@@ -410,7 +421,7 @@ def clean_stream_to(
     if inputs is None:
         inputs = stream_inputs(sources, output)
     with open_writer(output, output_format, fields=options.fields) as writer:
-        tally = write_stream(inputs, writer, cleaner, options, on_done=on_done, on_error=on_error)
+        tally = write_stream(inputs, writer, cleaner, options, listener=listener)
     return tally, time.perf_counter() - start
 
 
