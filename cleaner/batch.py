@@ -28,13 +28,14 @@ from cleaner.files import (
     InputError,
     atomic_open,
     file_sha256,
+    file_size,
     inflate,
     read_raw,
     write_atomic,
 )
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.inputs import ERRORS_FILE, STATS_FILE, STREAM_KINDS, Task, input_kind
-from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input
+from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input, position
 from cleaner.records import (
     Fields,
     JsonlWriter,
@@ -143,6 +144,9 @@ class BatchSetup:
         counter: A shared counter (``multiprocessing.Value``) of the documents
             and records done, which workers raise as they go, so that progress
             moves within a long JSON Lines or web archive input too.
+        bytes_read: A shared counter of the input bytes read (compressed bytes
+            of a gzip file), raised as inputs are read: the progress of a run
+            whose count of records is not known before it ends.
     """
 
     rules_dirs: tuple[Path, ...]
@@ -154,6 +158,7 @@ class BatchSetup:
     dry_run: bool = False
     provenance: ProvenanceLevel = "full"
     counter: Any = field(default=None, compare=False)
+    bytes_read: Any = field(default=None, compare=False)
 
     def __call__(self) -> Worker:
         """Load the packs and return the worker context."""
@@ -170,10 +175,27 @@ class Worker:
 
     def done(self, count: int) -> None:
         """Count documents or records done on the run's shared counter, if any."""
-        counter = self.setup.counter
-        if counter is not None and count:
-            with counter.get_lock():
-                counter.value += count
+        _add(self.setup.counter, count)
+
+
+def _add(counter: Any, count: int) -> None:
+    if counter is not None and count:
+        with counter.get_lock():
+            counter.value += count
+
+
+class _Meter:
+    """The bytes of one input read so far, added to the run's shared count as they grow."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.reported = 0
+
+    def to(self, position: int) -> None:
+        """The input has been read up to byte ``position``."""
+        if position > self.reported:
+            _add(self.worker.setup.bytes_read, position - self.reported)
+            self.reported = position
 
 
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
@@ -295,6 +317,14 @@ def process(worker: Worker, task: Task) -> Outcome:
 
     Never raises for a bad input: the failure is returned in the outcome.
     """
+    meter = _Meter(worker)
+    try:
+        return _process(worker, task, meter)
+    finally:
+        meter.to(file_size(task.source))  # the whole input counts as read once it is done
+
+
+def _process(worker: Worker, task: Task, meter: _Meter) -> Outcome:
     assert task.text_out is not None and task.meta_out is not None
     options = worker.setup
     outputs = (str(task.text_out), str(task.meta_out))
@@ -314,7 +344,7 @@ def process(worker: Worker, task: Task) -> Outcome:
             worker.done(tally.records)
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
         if streamed:
-            tally = _process_stream(worker, task, expected, warc=kind == "warc")
+            tally = _process_stream(worker, task, expected, meter, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
         kind, data = _inflate(task.source, raw, limit)
         result = clean_data(worker.records.cleaner, kind, data, site=options.site)
@@ -358,10 +388,13 @@ def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[Record
     return error_record(ctx_fields.id, task.display, exc), failure
 
 
-def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) -> Tally:
+def _process_stream(
+    worker: Worker, task: Task, expected: Stamp, meter: _Meter, *, warc: bool
+) -> Tally:
     """Clean a JSON Lines or WARC input into ``OUT/<name>.jsonl``, record by record."""
     assert task.text_out is not None and task.meta_out is not None
-    write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
+    writer = _warc_writer if warc else _jsonl_writer
+    write = writer(worker, task.source, meter)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
             return write(JsonlWriter(discard))
@@ -380,24 +413,29 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     return tally
 
 
-def _jsonl_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
+def _jsonl_writer(worker: Worker, source: Path, meter: _Meter) -> Callable[[JsonlWriter], Tally]:
     def setup() -> RecordCleaner:
         return worker.records
 
     def write(sink: JsonlWriter) -> Tally:
         with open_input(source) as lines:
+
+            def done(count: int) -> None:
+                worker.done(count)
+                meter.to(position(lines))
+
             return clean_stream(
                 lines,
                 sink,
                 setup=setup,
                 max_line_bytes=worker.setup.config.max_input_bytes,
-                on_done=worker.done,
+                on_done=done,
             )
 
     return write
 
 
-def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
+def _warc_writer(worker: Worker, source: Path, meter: _Meter) -> Callable[[JsonlWriter], Tally]:
     from cleaner.warc import clean_warc  # noqa: PLC0415 - needs the optional warc extra
 
     def write(sink: JsonlWriter) -> Tally:
@@ -410,6 +448,7 @@ def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]
             stats=tally,
             fields=records.fields,
             provenance=records.provenance,
+            on_read=meter.to,
         ):
             sink.write(record)
             worker.done(1)

@@ -55,6 +55,7 @@ from cleaner.files import (
     InputError,
     OutputBusy,
     OutputLock,
+    file_size,
     fsync_folders,
     remove_stale_temp,
     remove_stale_temp_of,
@@ -78,6 +79,7 @@ from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
 from cleaner.streams import (
     STDIN,
+    Input,
     Listener,
     StreamOptions,
     clean_stream_to,
@@ -680,6 +682,7 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         provenance=args.provenance,
         counter=multiprocessing.Value("q", 0),
+        bytes_read=multiprocessing.Value("q", 0),
     )
     if not args.dry_run:
         try:
@@ -713,19 +716,21 @@ def _run_folder(
     summary = Summary()
     start = time.perf_counter()
     # Progress counts documents and records as workers write them; the total is known
-    # without reading anything only when no input holds many records.
+    # without reading anything only when no input holds many records: else it is in
+    # bytes read of the inputs' bytes.
     streams = any(input_kind(task.source) in STREAM_KINDS for task in tasks)
     progress = Progress(
         None if streams else len(tasks),
         unit="record" if streams else "doc",
         enabled=not args.quiet,
+        total_bytes=sum(file_size(task.source) for task in tasks) if streams else None,
     )
     jobs = min(args.jobs, max(len(tasks), 1))
     unwritable: str | None = None
     done = 0
     try:
         seconds = _doc_timeout(args)
-        with progress.follow(setup.counter):
+        with progress.follow(setup.counter, read=setup.bytes_read):
             outcomes = ordered_map(
                 batch.process,
                 tasks,
@@ -839,7 +844,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     config = _clean_config(args)
     cleaner = _cleaner(args.rules, config)
     _require_site(cleaner, args.site)
-    progress = Progress(None, unit="record", enabled=not args.quiet)
+    progress = _stream_progress(inputs, enabled=not args.quiet)
     listener = _StreamListener(progress, verbose=args.verbose)
     try:
         with contextlib.ExitStack() as stack:
@@ -889,6 +894,18 @@ class _StreamListener(Listener):
 
     def broke_off(self, message: str) -> None:
         self.progress.write(f"cleaner: {message}")
+
+    def read(self, position: int) -> None:
+        self.progress.read(position)
+
+
+def _stream_progress(inputs: Sequence[Input], *, enabled: bool) -> Progress:
+    """Records out of a total when known (documents only), else bytes read of the inputs."""
+    if all(item.kind in ("text", "html") for item in inputs):
+        return Progress(len(inputs), unit="record", enabled=enabled)
+    sizes = [item.size for item in inputs]
+    known = None if None in sizes else sum(size or 0 for size in sizes)
+    return Progress(None, unit="record", enabled=enabled, total_bytes=known)
 
 
 def _exists(location: Path | str) -> bool:

@@ -66,6 +66,7 @@ __all__ = [
     "clean_stream",
     "numbered",
     "open_input",
+    "position",
 ]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -201,6 +202,15 @@ def open_input(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
+
+
+def position(handle: IO[bytes] | gzip.GzipFile) -> int:
+    """Return the bytes of the file under a handle of :func:`open_input` read so far.
+
+    For a gzip file, its compressed bytes: what progress compares with the file's size.
+    """
+    raw: Any = handle.fileobj if isinstance(handle, gzip.GzipFile) else handle
+    return int(raw.tell())
 
 
 def window_bytes(max_line_bytes: int | None, jobs: int) -> int:

@@ -29,9 +29,9 @@ from typing import IO, Any, Literal
 from cleaner import Cleaner
 from cleaner.batch import clean_data, document_record, document_timed_out
 from cleaner.config import CleanerConfig
-from cleaner.files import InputError, atomic_open
+from cleaner.files import InputError, atomic_open, file_size
 from cleaner.inputs import Task, discover, input_kind
-from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
+from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input, position
 from cleaner.parallel import ordered_map
 from cleaner.records import (
     Fields,
@@ -69,6 +69,13 @@ class Input:
     kind: str
     task: Task
     url: str | None = None
+
+    @property
+    def size(self) -> int | None:
+        """The input's bytes on disk, or ``None`` for standard input or a URL."""
+        if self.url is not None or self.task.source == STDIN:
+            return None
+        return file_size(self.task.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +198,11 @@ def write_stream(
     )
     done = listener or Listener()
     tally = Tally()
+    read = 0  # bytes of the inputs done, for progress
+
+    def at(position: int) -> None:
+        done.read(read + position)
+
     # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
     for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
         if is_document:
@@ -214,13 +226,17 @@ def write_stream(
                 tally.merge(counts)
                 done.document(item.task.display, counts)
                 done.records(1)
+                read += item.size or 0
+                at(0)
             writer.flush()
             continue
         for item in group:
             if item.kind == "warc":
-                tally.merge(_write_archive(item, writer, local, done))
+                tally.merge(_write_archive(item, writer, local, done, at=at))
             else:
-                tally.merge(_write_jsonl(item, writer, setup, options, done))
+                tally.merge(_write_jsonl(item, writer, setup, options, done, at=at))
+            read += item.size or 0
+            at(0)
     return tally
 
 
@@ -248,6 +264,8 @@ def _write_jsonl(
     setup: Callable[[], RecordCleaner],
     options: StreamOptions,
     done: Listener,
+    *,
+    at: Callable[[int], None],
 ) -> Tally:
     """Write the records of one JSON Lines input; a read failure ends it with an error record."""
     task = item.task
@@ -257,12 +275,14 @@ def _write_jsonl(
             raise InputError(task.refused)
         with contextlib.ExitStack() as stack:
             lines: IO[bytes]
+            local: IO[bytes] | None = None  # a local file: progress reads its position
             if item.url is not None:
                 lines = stack.enter_context(_open_url(item.url))
             elif task.source == STDIN:
                 lines = sys.stdin.buffer
             else:
                 lines = stack.enter_context(open_input(task.source))
+                local = lines
             results = clean_records(
                 lines,
                 setup=setup,
@@ -276,6 +296,8 @@ def _write_jsonl(
                 tally.merge(counts)
                 done.document(f"{task.display} {record.get(options.fields.id)}", counts)
                 done.records(1)
+                if local is not None:
+                    at(position(local))
                 if tally.records % _FLUSH_EVERY == 0:
                     writer.flush()
             writer.flush()
@@ -292,7 +314,12 @@ def _write_jsonl(
 
 
 def _write_archive(
-    item: Input, writer: RecordWriter, local: RecordCleaner, done: Listener
+    item: Input,
+    writer: RecordWriter,
+    local: RecordCleaner,
+    done: Listener,
+    *,
+    at: Callable[[int], None],
 ) -> Tally:
     """Write the records of one web archive; damage ends it with an error record."""
     from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
@@ -312,6 +339,7 @@ def _write_archive(
         stats=tally,
         fields=local.fields,
         provenance=local.provenance,
+        on_read=None if item.url else at,
     )
     try:
         before = Tally()
@@ -350,6 +378,13 @@ class Listener:
 
     def broke_off(self, message: str) -> None:
         """An input could not be read to its end; its error record was written."""
+
+    def read(self, position: int) -> None:
+        """The local input files were read up to byte ``position``, all together.
+
+        Counted in each file's own bytes (compressed ones for gzip), to compare
+        with the sum of the inputs' :attr:`Input.size`.
+        """
 
     def failed(self, message: str) -> None:
         """Report an input that broke off; its error record counts as one record."""

@@ -124,6 +124,7 @@ def clean_warc(
     max_body_bytes: int = MAX_BODY_BYTES,
     fields: Fields | None = None,
     provenance: ProvenanceLevel = "full",
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[Record]:
     """Clean every document of a web archive; yield one output or error record for each.
 
@@ -136,6 +137,7 @@ def clean_warc(
         max_body_bytes: Larger bodies give an error record.
         fields: The record field names (id, url, text) of the output records.
         provenance: How much provenance the output records carry.
+        on_read: Called after each record with the bytes of the file read so far.
 
     Raises:
         WarcError: The file cannot be opened or is not a valid web archive
@@ -152,6 +154,7 @@ def clean_warc(
         max_body_bytes=max_body_bytes,
         fields=fields or Fields(),
         provenance=provenance,
+        on_read=on_read or _nothing,
     )
     yield from reader.records()
 
@@ -169,6 +172,7 @@ class _Reader:
         max_body_bytes: int,
         fields: Fields,
         provenance: ProvenanceLevel,
+        on_read: Callable[[int], None],
     ) -> None:
         self.path = path
         self.name = path.name if isinstance(path, Path) else path.rsplit("/", 1)[-1]
@@ -178,6 +182,7 @@ class _Reader:
         self.max_body_bytes = max_body_bytes
         self.fields = fields
         self.provenance = provenance
+        self.on_read = on_read
 
     def records(self) -> Iterator[Record]:
         try:
@@ -218,6 +223,7 @@ class _Reader:
                 if problem is not None:
                     out, counts = self._error(record, offset, TruncatedRecord(problem))
                 counts()
+                self.on_read(handle.tell())
                 if out is not None:
                     yield out
 
@@ -353,8 +359,8 @@ def _open(path: Path | str) -> IO[bytes]:
     return handle
 
 
-def _nothing() -> None:
-    """Count nothing (a record that holds no document)."""
+def _nothing(*_: object) -> None:
+    """Count nothing (a record that holds no document); hear nothing."""
 
 
 @contextlib.contextmanager
