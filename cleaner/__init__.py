@@ -136,7 +136,9 @@ class Cleaner:
             metadata=metadata,
             source=source,
         )
-        return provenance.build(doc, self._whys)
+        result = provenance.build(doc, self._whys)
+        result.provenance["scope"] = self.config.scope()
+        return result
 
     def clean_html(
         self,
@@ -197,6 +199,7 @@ class Cleaner:
         result.provenance["html_removals"] = [r.to_dict() for r in removals]
         for rule in {r.rule for r in removals}:
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        result.provenance["scope"] = self.config.scope()
         return result
 
     def _choice_model(self) -> ChoiceModel | None:

@@ -91,6 +91,9 @@ class CleanBatch:
         config: Cleaner options.
         provenance: ``full``, ``summary`` or ``none`` (see
             :func:`cleaner.records.shape_provenance`).
+        keep_headline: Keep the headline in the text (``None``: as ``config``
+            says; see :meth:`cleaner.CleanerConfig.scoped`).
+        keep_comments: Keep readers' comments (``None``: as ``config`` says).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -114,11 +117,14 @@ class CleanBatch:
         output_column: str = "text",
         config: CleanerConfig | None = None,
         provenance: ProvenanceLevel = "full",
+        keep_headline: bool | None = None,
+        keep_comments: bool | None = None,
     ) -> None:
         if provenance not in PROVENANCE_LEVELS:
             raise ValueError(f"provenance must be one of {', '.join(PROVENANCE_LEVELS)}")
         self.provenance = provenance
-        self.cleaner = Cleaner(rules_dirs, config=config)
+        scope = {"keep_headline": keep_headline, "keep_comments": keep_comments}
+        self.cleaner = Cleaner(rules_dirs, config=(config or CleanerConfig()).scoped(**scope))
         self.cleaner.registry.require(site)
         self.site = site
         self.input_column = html_column or text_column
@@ -280,6 +286,8 @@ def clean_dataset(
     batch_size: int = 64,
     batch_format: str = "pyarrow",
     provenance: ProvenanceLevel = "full",
+    keep_headline: bool | None = None,
+    keep_comments: bool | None = None,
 ) -> Dataset:
     """Return ``ds`` with its rows cleaned by a pool of :class:`CleanBatch` actors.
 
@@ -305,6 +313,8 @@ def clean_dataset(
         batch_size: Rows per batch handed to an actor.
         batch_format: ``"pyarrow"`` or ``"pandas"``.
         provenance: ``full``, ``summary`` or ``none``.
+        keep_headline: Keep the headline in the text (``None``: as ``config`` says).
+        keep_comments: Keep readers' comments (``None``: as ``config`` says).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -322,6 +332,8 @@ def clean_dataset(
         "output_column": output_column,
         "config": config,
         "provenance": provenance,
+        "keep_headline": keep_headline,
+        "keep_comments": keep_comments,
     }
     CleanBatch(**kwargs)  # fail here, on the driver, rather than in every actor
     if isinstance(concurrency, tuple):

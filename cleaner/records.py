@@ -41,8 +41,8 @@ PROVENANCE_LEVELS: tuple[ProvenanceLevel, ...] = ("full", "summary", "none")
 Record = dict[str, Any]
 """An output or error record, ready to serialise."""
 
-SUMMARY_KEYS = ("tool", "input", "canonical", "output", "packs", "source", "url")
-"""Provenance entries kept by the ``summary`` level (hashes, pack versions, source)."""
+SUMMARY_KEYS = ("tool", "input", "canonical", "output", "packs", "source", "url", "scope")
+"""Provenance entries kept by the ``summary`` level (hashes, pack versions, source, scope)."""
 
 
 class NonFiniteNumber(ValueError):
@@ -136,8 +136,8 @@ def shape_provenance(provenance: Mapping[str, Any], level: ProvenanceLevel) -> d
     """Return the provenance an output record carries at ``level``.
 
     ``full`` is the whole audit record; ``summary`` keeps the hashes, packs
-    (names, versions, hashes), source and URL, and counts the removals per rule
-    instead of listing them; ``none`` is empty.
+    (names, versions, hashes), source, URL and scope, and counts the removals per
+    rule instead of listing them; ``none`` is empty.
 
     >>> shape_provenance({"url": "u", "removals": [{"rule": "a/b"}], "steps": []}, "summary")
     {'url': 'u', 'rule_counts': {'a/b': 1}}

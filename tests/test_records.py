@@ -94,7 +94,8 @@ def test_provenance_summary_keeps_hashes_packs_and_rule_counts() -> None:
     result = cleaner.clean(TEXTS[0], url="https://www.telesurenglish.net/news/a")
     summary = shape_provenance(result.provenance, "summary")
     assert set(summary) == {
-        *("tool", "input", "canonical", "output", "packs", "source", "url", "rule_counts")
+        *("tool", "input", "canonical", "output", "packs", "source", "url", "scope"),
+        "rule_counts",
     }
     assert sum(summary["rule_counts"].values()) == len(result.provenance["removals"]) > 0
     assert summary["output"]["sha256"] == cleaner.provenance.sha256(result.text)
