@@ -30,6 +30,7 @@ from cleaner.files import (
     file_sha256,
     file_size,
     inflate,
+    read_bytes,
     read_raw,
     write_atomic,
 )
@@ -42,10 +43,8 @@ from cleaner.records import (
     ProvenanceLevel,
     Record,
     Tally,
-    count,
-    count_failure,
     error_record,
-    output_record,
+    outcome,
     shape_provenance,
 )
 from cleaner.stamps import Stamp, stamp, up_to_date
@@ -207,12 +206,7 @@ def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes
     Raises:
         InputError: The file cannot be read, is not valid gzip, or is over the limit.
     """
-    return _inflate(path, read_raw(path, limit), limit)
-
-
-def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
-    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
-    return input_kind(path) or "text", inflate(path, raw, limit)
+    return input_kind(path) or "text", read_bytes(path, limit)
 
 
 def clean_file(
@@ -346,20 +340,20 @@ def _process(worker: Worker, task: Task, meter: _Meter) -> Outcome:
         if streamed:
             tally = _process_stream(worker, task, expected, meter, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
-        kind, data = _inflate(task.source, raw, limit)
-        result = clean_data(worker.records.cleaner, kind, data, site=options.site)
+        data = inflate(task.source, raw, limit)
+        result = clean_data(worker.records.cleaner, kind or "text", data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, expected, options.provenance)
     except Exception as exc:  # one bad document never stops a batch
-        error = task.error(type(exc).__name__, str(exc))
-        failure = Tally()
-        count_failure(failure, exc)
         worker.done(1)
-        return Outcome(task.display, "failed", failure, error=error)
-    tally = Tally()
-    count(tally, result, len(data))
+        return _failed(task, exc)
     worker.done(1)
-    return Outcome(task.display, "cleaned", tally, outputs)
+    return Outcome(task.display, "cleaned", Tally.cleaned(result, len(data)), outputs)
+
+
+def _failed(task: Task, exc: BaseException) -> Outcome:
+    error = task.error(type(exc).__name__, str(exc))
+    return Outcome(task.display, "failed", Tally.failure(exc), error=error)
 
 
 def deadline(task: Task, seconds: float | None) -> float | None:
@@ -374,18 +368,13 @@ def deadline(task: Task, seconds: float | None) -> float | None:
 
 def timed_out(task: Task, why: str) -> Outcome:
     """The outcome of a task whose worker was killed at its deadline (or died)."""
-    error = task.error("DocumentTimeout", why)
-    failure = Tally()
-    count_failure(failure, DocumentTimeout(why))
-    return Outcome(task.display, "failed", failure, error=error)
+    return _failed(task, DocumentTimeout(why))
 
 
 def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[Record, Tally]:
     """The error record of a document file whose worker was killed (stream modes)."""
-    failure = Tally()
     exc = DocumentTimeout(why)
-    count_failure(failure, exc)
-    return error_record(ctx_fields.id, task.display, exc), failure
+    return error_record(ctx_fields.id, task.display, exc), Tally.failure(exc)
 
 
 def _process_stream(
@@ -464,14 +453,11 @@ def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
     cannot be read or cleaned gives an error record.  This is how the stream
     modes take text and HTML files.
     """
-    tally = Tally()
-    try:
+
+    def clean() -> tuple[Result, int]:
         if task.refused is not None:
             raise InputError(task.refused)
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        result = clean_data(ctx.cleaner, kind, data, site=ctx.site)
-    except Exception as exc:  # one bad document never stops a stream
-        count_failure(tally, exc)
-        return error_record(ctx.fields.id, task.display, exc), tally
-    count(tally, result, len(data))
-    return output_record(ctx.fields, task.display, {}, result, ctx.provenance), tally
+        return clean_data(ctx.cleaner, kind, data, site=ctx.site), len(data)
+
+    return outcome(ctx.fields, task.display, clean, ctx.provenance)

@@ -42,7 +42,6 @@ from cleaner import (
 from cleaner.batch import Summary, clean_data, clean_file, read_input
 from cleaner.config import FAVOR_PRESETS
 from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
-from cleaner.document import Result
 from cleaner.evaluate import (
     HTML_BASELINES,
     EvalError,
@@ -449,11 +448,10 @@ def _cleaner(
         cleaner = Cleaner(rules, config=config)
     except RulePackError as exc:
         raise UsageError(f"invalid rule pack: {exc}") from None
-    if site is not None and site not in cleaner.registry.packs:
-        known = ", ".join(sorted(cleaner.registry.packs))
-        raise UsageError(
-            str(UnknownSiteError(f"no rule pack named {site!r} (loaded: {known})")).strip('"')
-        )
+    try:
+        cleaner.registry.require(site)
+    except UnknownSiteError as exc:
+        raise UsageError(str(exc)) from None
     return cleaner
 
 
@@ -623,7 +621,7 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         if args.with_metadata:
             output = _metadata_header(result.metadata) + output
     if args.verbose:
-        print(_hits(shown, result), file=sys.stderr)
+        print(_hit_line(shown, Counter(r.rule for r in result.removals)), file=sys.stderr)
     if args.output is None:
         sys.stdout.write(output)
         sys.stdout.flush()
@@ -640,13 +638,8 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _hits(shown: str, result: Result) -> str:
-    """One line: a document's removals per rule, most first."""
-    counts = Counter(r.rule for r in result.removals)
-    return _hit_line(shown, counts)
-
-
 def _hit_line(shown: str, counts: Counter[str]) -> str:
+    """One line: a document's removals per rule, most first."""
     rules = ", ".join(f"{rule} {n}" for rule, n in counts.most_common())
     return f"{shown}: {sum(counts.values())} removal(s)" + (f": {rules}" if rules else "")
 
@@ -841,9 +834,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     inputs = stream_inputs(args.sources, args.output)
     if any(item.kind == "warc" for item in inputs):
         _require_extra("cleaner.warc", "warc", "web archive input")
-    config = _clean_config(args)
-    cleaner = _cleaner(args.rules, config)
-    _require_site(cleaner, args.site)
+    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
     progress = _stream_progress(inputs, enabled=not args.quiet)
     listener = _StreamListener(progress, verbose=args.verbose)
     try:
@@ -917,23 +908,9 @@ def _exists(location: Path | str) -> bool:
     return bool(filesystem.exists(path))
 
 
-def _require_site(cleaner: Cleaner, site: str | None) -> None:
-    try:
-        cleaner.registry.require(site)
-    except UnknownSiteError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _counts(counts: Counter[str]) -> str:
-    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
-
-
-def _passed_over(counts: Counter[str]) -> str:
-    return f"{sum(counts.values())} web archive document(s) passed over ({_counts(counts)})"
-
-
-def _archive_records(counts: Counter[str]) -> str:
-    return f"{sum(counts.values())} web archive record(s) read ({_counts(counts)})"
+def _archive(counts: Counter[str], what: str) -> str:
+    listed = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+    return f"{sum(counts.values())} web archive {what} ({listed})"
 
 
 def _print_stream_summary(tally: Tally) -> None:
@@ -942,10 +919,10 @@ def _print_stream_summary(tally: Tally) -> None:
         f"{tally.failed} failed (error records in the output)"
     )
     if tally.passed_over:
-        line += "; " + _passed_over(tally.passed_over)
+        line += "; " + _archive(tally.passed_over, "document(s) passed over")
     print(line, file=sys.stderr)
     if tally.record_types:
-        print(f"  {_archive_records(tally.record_types)}", file=sys.stderr)
+        print(f"  {_archive(tally.record_types, 'record(s) read')}", file=sys.stderr)
 
 
 def _print_summary(
@@ -967,9 +944,11 @@ def _print_summary(
     for rule, count in summary.tally.removals.most_common(top):
         print(f"  {count:6d}  {rule}", file=sys.stderr)
     if summary.tally.passed_over:
-        print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
+        print(
+            f"  {_archive(summary.tally.passed_over, 'document(s) passed over')}", file=sys.stderr
+        )
     if summary.tally.record_types:
-        print(f"  {_archive_records(summary.tally.record_types)}", file=sys.stderr)
+        print(f"  {_archive(summary.tally.record_types, 'record(s) read')}", file=sys.stderr)
     if summary.errors and not dry_run and errors_written:
         print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 

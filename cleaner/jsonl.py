@@ -45,8 +45,6 @@ from cleaner.records import (
     RecordWriter,
     Sink,
     Tally,
-    count,
-    count_failure,
     error_record,
     loads,
     output_record,
@@ -160,7 +158,6 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
     Never raises for a bad record: the output is then an error record.
     """
     number, line = item
-    tally = Tally()
     record: Any = None
     try:
         if isinstance(line, LineTooLong):
@@ -173,13 +170,12 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
         record_id = _record_id(ctx, record)
         result, size = _document(ctx, record)
     except Exception as exc:  # one bad record never stops a stream
-        count_failure(tally, exc)
         raw_id = record.get(ctx.fields.id) if isinstance(record, dict) else None
-        return error_record(ctx.fields.id, raw_id, exc, line=number), tally
+        return error_record(ctx.fields.id, raw_id, exc, line=number), Tally.failure(exc)
     skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
     extra = {k: v for k, v in record.items() if k not in skip}
-    count(tally, result, size)
-    return output_record(ctx.fields, record_id, extra, result, ctx.provenance), tally
+    out = output_record(ctx.fields, record_id, extra, result, ctx.provenance)
+    return out, Tally.cleaned(result, size)
 
 
 def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
@@ -303,10 +299,8 @@ def _timed_out(
     id_field: str, item: tuple[int, bytes | LineTooLong], why: str
 ) -> tuple[Record, Tally]:
     """The error record of a record whose worker was killed (its id is not known here)."""
-    tally = Tally()
     exc = DocumentTimeout(why)
-    count_failure(tally, exc)
-    return error_record(id_field, None, exc, line=item[0]), tally
+    return error_record(id_field, None, exc, line=item[0]), Tally.failure(exc)
 
 
 def clean_stream(

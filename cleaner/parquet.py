@@ -179,13 +179,6 @@ def _fits_type(kind: pa.DataType, value: Any) -> bool:
     return False
 
 
-def _fits(kind: str, value: Any) -> bool:
-    if kind == "json":
-        return True
-    got = _kind(value)
-    return got == kind or (kind == "float" and got == "int")
-
-
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -348,14 +341,14 @@ class ParquetRecordWriter(RecordWriter):
         assert self._kinds is not None
         if name in self._nested:
             return _fits_type(self._nested[name], value)
-        return _fits(self._kinds[name], value)
+        kind = self._kinds[name]
+        return kind == "json" or _fits_type(_KINDS[kind], value)
 
     def _columns(self, records: list[Mapping[str, Any]]) -> dict[str, list[Any]]:
         kinds = self._kinds or {}
         id_name, text_name = self.fields.id, self.fields.text
-        columns: dict[str, list[Any]] = {name: [] for name in (id_name, *kinds, LEFTOVER_COLUMN)}
-        for name in (text_name, "metadata", "provenance", "error"):
-            columns[name] = []
+        named = (id_name, *kinds, LEFTOVER_COLUMN, text_name, "metadata", "provenance", "error")
+        columns: dict[str, list[Any]] = {name: [] for name in named}
         for record in records:
             leftover: dict[str, Any] = {}
             for name, value in record.items():

@@ -29,6 +29,7 @@ from typing import IO, Any, Literal
 from cleaner import Cleaner
 from cleaner.batch import clean_data, document_record, document_timed_out
 from cleaner.config import CleanerConfig
+from cleaner.document import Result
 from cleaner.files import InputError, atomic_open, file_size
 from cleaner.inputs import Task, discover, input_kind
 from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input, position
@@ -40,10 +41,8 @@ from cleaner.records import (
     Record,
     RecordWriter,
     Tally,
-    count,
-    count_failure,
     error_record,
-    output_record,
+    outcome,
 )
 
 STDIN = Path("-")
@@ -231,7 +230,13 @@ def write_stream(
             writer.flush()
             continue
         for item in group:
-            if item.kind == "warc":
+            if item.task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+                exc = InputError(item.task.refused)
+                where, message = {"file": item.task.display}, f"{item.task.display}: {exc}"
+                tally.merge(
+                    _broke_off(writer, local.fields.id, exc, where, message=message, done=done)
+                )
+            elif item.kind == "warc":
                 tally.merge(_write_archive(item, writer, local, done, at=at))
             else:
                 tally.merge(_write_jsonl(item, writer, setup, options, done, at=at))
@@ -243,19 +248,16 @@ def write_stream(
 def _url_document(ctx: RecordCleaner, item: Input) -> tuple[Record, Tally]:
     """Clean a text or HTML document named by an fsspec URL (bounded read)."""
     assert item.url is not None
-    limit = ctx.cleaner.config.max_input_bytes
-    tally = Tally()
-    try:
-        with _open_url(item.url) as handle:
+    url, limit = item.url, ctx.cleaner.config.max_input_bytes
+
+    def clean() -> tuple[Result, int]:
+        with _open_url(url) as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
             raise InputError(f"cannot read: more than {limit} bytes, over the input size limit")
-        result = clean_data(ctx.cleaner, item.kind, data, site=ctx.site)
-    except Exception as exc:  # one bad document never stops a stream
-        count_failure(tally, exc)
-        return error_record(ctx.fields.id, item.url, exc), tally
-    count(tally, result, len(data))
-    return output_record(ctx.fields, item.url, {}, result, ctx.provenance), tally
+        return clean_data(ctx.cleaner, item.kind, data, site=ctx.site), len(data)
+
+    return outcome(ctx.fields, url, clean, ctx.provenance)
 
 
 def _write_jsonl(
@@ -271,8 +273,6 @@ def _write_jsonl(
     task = item.task
     tally = Tally()
     try:
-        if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
-            raise InputError(task.refused)
         with contextlib.ExitStack() as stack:
             lines: IO[bytes]
             local: IO[bytes] | None = None  # a local file: progress reads its position
@@ -303,14 +303,28 @@ def _write_jsonl(
             writer.flush()
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
-    except (OSError, EOFError, InputError) as exc:  # unreadable, truncated gzip, not a file
-        count_failure(tally, exc)
-        line = None if isinstance(exc, InputError) else tally.records  # refused: not read
-        where = {"file": task.display}
-        writer.write(error_record(options.fields.id, None, exc, line=line, where=where))
-        writer.flush()
-        done.failed(f"{task.display}: {'' if line is None else f'line {line}: '}{exc}")
+    except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+        line = tally.records + 1  # where it broke off
+        where = {"line": line, "file": task.display}
+        message = f"{task.display}: line {line}: {exc}"
+        tally.merge(_broke_off(writer, options.fields.id, exc, where, message=message, done=done))
     return tally
+
+
+def _broke_off(
+    writer: RecordWriter,
+    id_field: str,
+    exc: BaseException,
+    where: dict[str, Any],
+    *,
+    message: str,
+    done: Listener,
+) -> Tally:
+    """Write the error record of an input that could not be read (to its end); count it."""
+    writer.write(error_record(id_field, None, exc, where=where))
+    writer.flush()
+    done.failed(message)
+    return Tally.failure(exc)
 
 
 def _write_archive(
@@ -326,12 +340,6 @@ def _write_archive(
 
     task = item.task
     tally = Tally()
-    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
-        exc = InputError(task.refused)
-        count_failure(tally, exc)
-        writer.write(error_record(local.fields.id, None, exc, where={"file": task.display}))
-        done.failed(f"{task.display}: {task.refused}")
-        return tally
     records = clean_warc(
         item.url or task.source,
         local.cleaner,
@@ -355,11 +363,8 @@ def _write_archive(
             done.document(f"{task.display} {name}", counts)
             done.records(1)
     except WarcError as exc:
-        count_failure(tally, exc)
         where = {"file": task.display, "offset": exc.offset}
-        writer.write(error_record(local.fields.id, None, exc, where=where))
-        writer.flush()
-        done.failed(str(exc))
+        tally.merge(_broke_off(writer, local.fields.id, exc, where, message=str(exc), done=done))
     return tally
 
 
