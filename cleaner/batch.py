@@ -13,10 +13,11 @@ a web archive comes up, as it needs the ``warc`` extra).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -382,8 +383,7 @@ def _process_stream(
 ) -> Tally:
     """Clean a JSON Lines or WARC input into ``OUT/<name>.jsonl``, record by record."""
     assert task.text_out is not None and task.meta_out is not None
-    writer = _warc_writer if warc else _jsonl_writer
-    write = writer(worker, task.source, meter)
+    write = functools.partial(_write_warc if warc else _write_jsonl, worker, task.source, meter)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
             return write(JsonlWriter(discard))
@@ -402,48 +402,38 @@ def _process_stream(
     return tally
 
 
-def _jsonl_writer(worker: Worker, source: Path, meter: _Meter) -> Callable[[JsonlWriter], Tally]:
-    def setup() -> RecordCleaner:
-        return worker.records
+def _write_jsonl(worker: Worker, source: Path, meter: _Meter, sink: JsonlWriter) -> Tally:
+    with open_input(source) as lines:
 
-    def write(sink: JsonlWriter) -> Tally:
-        with open_input(source) as lines:
+        def done(count: int) -> None:
+            worker.done(count)
+            meter.to(position(lines))
 
-            def done(count: int) -> None:
-                worker.done(count)
-                meter.to(position(lines))
-
-            return clean_stream(
-                lines,
-                sink,
-                setup=setup,
-                max_line_bytes=worker.setup.config.max_input_bytes,
-                on_done=done,
-            )
-
-    return write
+        return clean_stream(
+            lines,
+            sink,
+            setup=lambda: worker.records,
+            max_line_bytes=worker.setup.config.max_input_bytes,
+            on_done=done,
+        )
 
 
-def _warc_writer(worker: Worker, source: Path, meter: _Meter) -> Callable[[JsonlWriter], Tally]:
+def _write_warc(worker: Worker, source: Path, meter: _Meter, sink: JsonlWriter) -> Tally:
     from cleaner.warc import clean_warc  # noqa: PLC0415 - needs the optional warc extra
 
-    def write(sink: JsonlWriter) -> Tally:
-        tally = Tally()
-        records = worker.records
-        for record in clean_warc(
-            source,
-            records.cleaner,
-            site=records.site,
-            stats=tally,
-            fields=records.fields,
-            provenance=records.provenance,
-            on_read=meter.to,
-        ):
-            sink.write(record)
-            worker.done(1)
-        return tally
-
-    return write
+    tally, ctx = Tally(), worker.records
+    for record in clean_warc(
+        source,
+        ctx.cleaner,
+        site=ctx.site,
+        stats=tally,
+        fields=ctx.fields,
+        provenance=ctx.provenance,
+        on_read=meter.to,
+    ):
+        sink.write(record)
+        worker.done(1)
+    return tally
 
 
 def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:

@@ -509,26 +509,25 @@ def _single_output(args: argparse.Namespace) -> bool:
     return out is None or out.is_file() or (not out.exists() and out.suffix != "")
 
 
-def _one_document_options(args: argparse.Namespace) -> list[tuple[str, bool]]:
-    """The options for one input document, and whether each was given."""
-    return [
-        ("--url", args.url is not None),
-        ("--with-metadata", args.with_metadata),
-        ("--format json", args.format == "json"),
-        ("--input-format", args.input_format != "auto"),
-    ]
+def _one_document_option(args: argparse.Namespace) -> str | None:
+    """The first option given that applies to one input document only, if any."""
+    given = {
+        "--url": args.url is not None,
+        "--with-metadata": args.with_metadata,
+        "--format json": args.format == "json",
+        "--input-format": args.input_format != "auto",
+    }
+    return next((option for option, on in given.items() if on), None)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.jobs is None:
         args.jobs = _cpu_count()
+    option = _one_document_option(args)
     if args.format in ("jsonl", "parquet"):
-        for option, given in _one_document_options(args):
-            if given:
-                raise UsageError(
-                    f"{option} applies to one input document, not --format {args.format}"
-                )
+        if option is not None:
+            raise UsageError(f"{option} applies to one input document, not --format {args.format}")
         return _clean_jsonl(args)
     if any(is_url(s) for s in [*args.sources, args.output]):
         raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
@@ -547,9 +546,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
             "'-' (standard input) is one document: name no other input, and -o a file "
             "(or --format jsonl for JSON Lines records)"
         )
-    for option, given in _one_document_options(args):
-        if given:
-            raise UsageError(f"{option} applies to one input document (a file or '-')")
+    if option is not None:
+        raise UsageError(f"{option} applies to one input document (a file or '-')")
     if args.output is None:
         if input_kind(args.sources[0]) == "warc":
             raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
@@ -677,15 +675,11 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         counter=multiprocessing.Value("q", 0),
         bytes_read=multiprocessing.Value("q", 0),
     )
-    if not args.dry_run:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputUnwritable(f"cannot write to {out}: {exc.strerror or exc}") from None
     with contextlib.ExitStack() as held:
         if not args.dry_run:
             # One run at a time writes OUT: the sweep must not take another run's live files.
             try:
+                out.mkdir(parents=True, exist_ok=True)
                 held.push(_lock(out, folder=True, wait=args.wait))
                 remove_stale_temp(out)
             except OSError as exc:
