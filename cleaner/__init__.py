@@ -136,7 +136,9 @@ class Cleaner:
             metadata=metadata,
             source=source,
         )
-        return provenance.build(doc, self._whys)
+        result = provenance.build(doc, self._whys)
+        result.provenance["scope"] = self.config.scope()
+        return result
 
     def clean_html(
         self,
@@ -195,8 +197,9 @@ class Cleaner:
             )
         result = provenance.build(doc, self._whys)
         result.provenance["html_removals"] = [r.to_dict() for r in removals]
-        for rule in {r.rule for r in removals}:
+        for rule in dict.fromkeys(r.rule for r in removals):  # first-seen order, not a set's
             result.provenance["rules"].setdefault(rule, self._whys.get(rule, ""))
+        result.provenance["scope"] = self.config.scope()
         return result
 
     def _choice_model(self) -> ChoiceModel | None:

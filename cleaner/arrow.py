@@ -115,6 +115,9 @@ PROVENANCE_TYPE = pa.struct(
             ),
         ),
         pa.field("rule_counts", pa.map_(pa.string(), pa.int64())),
+        pa.field(
+            "scope", pa.struct([pa.field("headline", pa.bool_()), pa.field("comments", pa.bool_())])
+        ),
         pa.field("other", pa.string()),
     ]
 )

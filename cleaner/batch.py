@@ -13,10 +13,11 @@ a web archive comes up, as it needs the ``warc`` extra).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,23 +29,23 @@ from cleaner.files import (
     InputError,
     atomic_open,
     file_sha256,
+    file_size,
     inflate,
+    read_bytes,
     read_raw,
     write_atomic,
 )
 from cleaner.html import DecodeError, decode_bytes
 from cleaner.inputs import ERRORS_FILE, STATS_FILE, STREAM_KINDS, Task, input_kind
-from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input
+from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input, position
 from cleaner.records import (
     Fields,
     JsonlWriter,
     ProvenanceLevel,
     Record,
     Tally,
-    count,
-    count_failure,
     error_record,
-    output_record,
+    outcome,
     shape_provenance,
 )
 from cleaner.stamps import Stamp, stamp, up_to_date
@@ -143,6 +144,9 @@ class BatchSetup:
         counter: A shared counter (``multiprocessing.Value``) of the documents
             and records done, which workers raise as they go, so that progress
             moves within a long JSON Lines or web archive input too.
+        bytes_read: A shared counter of the input bytes read (compressed bytes
+            of a gzip file), raised as inputs are read: the progress of a run
+            whose count of records is not known before it ends.
     """
 
     rules_dirs: tuple[Path, ...]
@@ -154,6 +158,7 @@ class BatchSetup:
     dry_run: bool = False
     provenance: ProvenanceLevel = "full"
     counter: Any = field(default=None, compare=False)
+    bytes_read: Any = field(default=None, compare=False)
 
     def __call__(self) -> Worker:
         """Load the packs and return the worker context."""
@@ -170,10 +175,27 @@ class Worker:
 
     def done(self, count: int) -> None:
         """Count documents or records done on the run's shared counter, if any."""
-        counter = self.setup.counter
-        if counter is not None and count:
-            with counter.get_lock():
-                counter.value += count
+        _add(self.setup.counter, count)
+
+
+def _add(counter: Any, count: int) -> None:
+    if counter is not None and count:
+        with counter.get_lock():
+            counter.value += count
+
+
+class _Meter:
+    """The bytes of one input read so far, added to the run's shared count as they grow."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.reported = 0
+
+    def to(self, position: int) -> None:
+        """The input has been read up to byte ``position``."""
+        if position > self.reported:
+            _add(self.worker.setup.bytes_read, position - self.reported)
+            self.reported = position
 
 
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
@@ -185,12 +207,7 @@ def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes
     Raises:
         InputError: The file cannot be read, is not valid gzip, or is over the limit.
     """
-    return _inflate(path, read_raw(path, limit), limit)
-
-
-def _inflate(path: Path, raw: bytes, limit: int) -> tuple[str, bytes]:
-    """Return the kind of an input and its bytes, inflated if the name ends in ``.gz``."""
-    return input_kind(path) or "text", inflate(path, raw, limit)
+    return input_kind(path) or "text", read_bytes(path, limit)
 
 
 def clean_file(
@@ -295,6 +312,14 @@ def process(worker: Worker, task: Task) -> Outcome:
 
     Never raises for a bad input: the failure is returned in the outcome.
     """
+    meter = _Meter(worker)
+    try:
+        return _process(worker, task, meter)
+    finally:
+        meter.to(file_size(task.source))  # the whole input counts as read once it is done
+
+
+def _process(worker: Worker, task: Task, meter: _Meter) -> Outcome:
     assert task.text_out is not None and task.meta_out is not None
     options = worker.setup
     outputs = (str(task.text_out), str(task.meta_out))
@@ -314,22 +339,22 @@ def process(worker: Worker, task: Task) -> Outcome:
             worker.done(tally.records)
             return Outcome(task.display, "skipped", tally, error=_record_errors(task, tally))
         if streamed:
-            tally = _process_stream(worker, task, expected, warc=kind == "warc")
+            tally = _process_stream(worker, task, expected, meter, warc=kind == "warc")
             return Outcome(task.display, "cleaned", tally, outputs, _record_errors(task, tally))
-        kind, data = _inflate(task.source, raw, limit)
-        result = clean_data(worker.records.cleaner, kind, data, site=options.site)
+        data = inflate(task.source, raw, limit)
+        result = clean_data(worker.records.cleaner, kind or "text", data, site=options.site)
         if not options.dry_run:
             write_outputs(task, result, expected, options.provenance)
     except Exception as exc:  # one bad document never stops a batch
-        error = task.error(type(exc).__name__, str(exc))
-        failure = Tally()
-        count_failure(failure, exc)
         worker.done(1)
-        return Outcome(task.display, "failed", failure, error=error)
-    tally = Tally()
-    count(tally, result, len(data))
+        return _failed(task, exc)
     worker.done(1)
-    return Outcome(task.display, "cleaned", tally, outputs)
+    return Outcome(task.display, "cleaned", Tally.cleaned(result, len(data)), outputs)
+
+
+def _failed(task: Task, exc: BaseException) -> Outcome:
+    error = task.error(type(exc).__name__, str(exc))
+    return Outcome(task.display, "failed", Tally.failure(exc), error=error)
 
 
 def deadline(task: Task, seconds: float | None) -> float | None:
@@ -344,24 +369,21 @@ def deadline(task: Task, seconds: float | None) -> float | None:
 
 def timed_out(task: Task, why: str) -> Outcome:
     """The outcome of a task whose worker was killed at its deadline (or died)."""
-    error = task.error("DocumentTimeout", why)
-    failure = Tally()
-    count_failure(failure, DocumentTimeout(why))
-    return Outcome(task.display, "failed", failure, error=error)
+    return _failed(task, DocumentTimeout(why))
 
 
 def document_timed_out(ctx_fields: Fields, task: Task, why: str) -> tuple[Record, Tally]:
     """The error record of a document file whose worker was killed (stream modes)."""
-    failure = Tally()
     exc = DocumentTimeout(why)
-    count_failure(failure, exc)
-    return error_record(ctx_fields.id, task.display, exc), failure
+    return error_record(ctx_fields.id, task.display, exc), Tally.failure(exc)
 
 
-def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) -> Tally:
+def _process_stream(
+    worker: Worker, task: Task, expected: Stamp, meter: _Meter, *, warc: bool
+) -> Tally:
     """Clean a JSON Lines or WARC input into ``OUT/<name>.jsonl``, record by record."""
     assert task.text_out is not None and task.meta_out is not None
-    write = _warc_writer(worker, task.source) if warc else _jsonl_writer(worker, task.source)
+    write = functools.partial(_write_warc if warc else _write_jsonl, worker, task.source, meter)
     if worker.setup.dry_run:
         with Path(os.devnull).open("wb") as discard:
             return write(JsonlWriter(discard))
@@ -380,42 +402,38 @@ def _process_stream(worker: Worker, task: Task, expected: Stamp, *, warc: bool) 
     return tally
 
 
-def _jsonl_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
-    def setup() -> RecordCleaner:
-        return worker.records
+def _write_jsonl(worker: Worker, source: Path, meter: _Meter, sink: JsonlWriter) -> Tally:
+    with open_input(source) as lines:
 
-    def write(sink: JsonlWriter) -> Tally:
-        with open_input(source) as lines:
-            return clean_stream(
-                lines,
-                sink,
-                setup=setup,
-                max_line_bytes=worker.setup.config.max_input_bytes,
-                on_done=worker.done,
-            )
+        def done(count: int) -> None:
+            worker.done(count)
+            meter.to(position(lines))
 
-    return write
+        return clean_stream(
+            lines,
+            sink,
+            setup=lambda: worker.records,
+            max_line_bytes=worker.setup.config.max_input_bytes,
+            on_done=done,
+        )
 
 
-def _warc_writer(worker: Worker, source: Path) -> Callable[[JsonlWriter], Tally]:
+def _write_warc(worker: Worker, source: Path, meter: _Meter, sink: JsonlWriter) -> Tally:
     from cleaner.warc import clean_warc  # noqa: PLC0415 - needs the optional warc extra
 
-    def write(sink: JsonlWriter) -> Tally:
-        tally = Tally()
-        records = worker.records
-        for record in clean_warc(
-            source,
-            records.cleaner,
-            site=records.site,
-            stats=tally,
-            fields=records.fields,
-            provenance=records.provenance,
-        ):
-            sink.write(record)
-            worker.done(1)
-        return tally
-
-    return write
+    tally, ctx = Tally(), worker.records
+    for record in clean_warc(
+        source,
+        ctx.cleaner,
+        site=ctx.site,
+        stats=tally,
+        fields=ctx.fields,
+        provenance=ctx.provenance,
+        on_read=meter.to,
+    ):
+        sink.write(record)
+        worker.done(1)
+    return tally
 
 
 def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
@@ -425,14 +443,11 @@ def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
     cannot be read or cleaned gives an error record.  This is how the stream
     modes take text and HTML files.
     """
-    tally = Tally()
-    try:
+
+    def clean() -> tuple[Result, int]:
         if task.refused is not None:
             raise InputError(task.refused)
         kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        result = clean_data(ctx.cleaner, kind, data, site=ctx.site)
-    except Exception as exc:  # one bad document never stops a stream
-        count_failure(tally, exc)
-        return error_record(ctx.fields.id, task.display, exc), tally
-    count(tally, result, len(data))
-    return output_record(ctx.fields, task.display, {}, result, ctx.provenance), tally
+        return clean_data(ctx.cleaner, kind, data, site=ctx.site), len(data)
+
+    return outcome(ctx.fields, task.display, clean, ctx.provenance)

@@ -42,7 +42,6 @@ from cleaner import (
 from cleaner.batch import Summary, clean_data, clean_file, read_input
 from cleaner.config import FAVOR_PRESETS
 from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
-from cleaner.document import Result
 from cleaner.evaluate import (
     HTML_BASELINES,
     EvalError,
@@ -55,6 +54,7 @@ from cleaner.files import (
     InputError,
     OutputBusy,
     OutputLock,
+    file_size,
     fsync_folders,
     remove_stale_temp,
     remove_stale_temp_of,
@@ -76,7 +76,16 @@ from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
-from cleaner.streams import STDIN, StreamOptions, clean_stream_to, is_url, stats, stream_inputs
+from cleaner.streams import (
+    STDIN,
+    Input,
+    Listener,
+    StreamOptions,
+    clean_stream_to,
+    is_url,
+    stats,
+    stream_inputs,
+)
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
@@ -94,9 +103,15 @@ class UsageError(Exception):
 class Interrupted(Exception):
     """Ctrl-C during a run; carries how far it got."""
 
-    def __init__(self, done: int, total: int | None, unit: str = "input") -> None:
-        super().__init__(done, total, unit)
-        self.done, self.total, self.unit = done, total, unit
+    def __init__(
+        self,
+        done: int,
+        total: int | None,
+        unit: str = "input",
+        then: str = "run again to continue",
+    ) -> None:
+        super().__init__(done, total, unit, then)
+        self.done, self.total, self.unit, self.then = done, total, unit, then
 
 
 class OutputUnwritable(Exception):
@@ -433,11 +448,10 @@ def _cleaner(
         cleaner = Cleaner(rules, config=config)
     except RulePackError as exc:
         raise UsageError(f"invalid rule pack: {exc}") from None
-    if site is not None and site not in cleaner.registry.packs:
-        known = ", ".join(sorted(cleaner.registry.packs))
-        raise UsageError(
-            str(UnknownSiteError(f"no rule pack named {site!r} (loaded: {known})")).strip('"')
-        )
+    try:
+        cleaner.registry.require(site)
+    except UnknownSiteError as exc:
+        raise UsageError(str(exc)) from None
     return cleaner
 
 
@@ -495,30 +509,25 @@ def _single_output(args: argparse.Namespace) -> bool:
     return out is None or out.is_file() or (not out.exists() and out.suffix != "")
 
 
-def _one_document_options(args: argparse.Namespace) -> list[tuple[str, bool]]:
-    """The options for one input document, and whether each was given."""
-    return [
-        ("--url", args.url is not None),
-        ("--with-metadata", args.with_metadata),
-        ("--format json", args.format == "json"),
-        ("--input-format", args.input_format != "auto"),
-    ]
+def _one_document_option(args: argparse.Namespace) -> str | None:
+    """The first option given that applies to one input document only, if any."""
+    given = {
+        "--url": args.url is not None,
+        "--with-metadata": args.with_metadata,
+        "--format json": args.format == "json",
+        "--input-format": args.input_format != "auto",
+    }
+    return next((option for option, on in given.items() if on), None)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Clean every input; report failures and a summary."""
     if args.jobs is None:
         args.jobs = _cpu_count()
+    option = _one_document_option(args)
     if args.format in ("jsonl", "parquet"):
-        for option, given in _one_document_options(args):
-            if given:
-                raise UsageError(
-                    f"{option} applies to one input document, not --format {args.format}"
-                )
-        if args.verbose:
-            raise UsageError(
-                f"--verbose applies to documents and folders, not --format {args.format}"
-            )
+        if option is not None:
+            raise UsageError(f"{option} applies to one input document, not --format {args.format}")
         return _clean_jsonl(args)
     if any(is_url(s) for s in [*args.sources, args.output]):
         raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
@@ -537,9 +546,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
             "'-' (standard input) is one document: name no other input, and -o a file "
             "(or --format jsonl for JSON Lines records)"
         )
-    for option, given in _one_document_options(args):
-        if given:
-            raise UsageError(f"{option} applies to one input document (a file or '-')")
+    if option is not None:
+        raise UsageError(f"{option} applies to one input document (a file or '-')")
     if args.output is None:
         if input_kind(args.sources[0]) == "warc":
             raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
@@ -611,7 +619,7 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         if args.with_metadata:
             output = _metadata_header(result.metadata) + output
     if args.verbose:
-        print(_hits(shown, result), file=sys.stderr)
+        print(_hit_line(shown, Counter(r.rule for r in result.removals)), file=sys.stderr)
     if args.output is None:
         sys.stdout.write(output)
         sys.stdout.flush()
@@ -628,13 +636,8 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _hits(shown: str, result: Result) -> str:
-    """One line: a document's removals per rule, most first."""
-    counts = Counter(r.rule for r in result.removals)
-    return _hit_line(shown, counts)
-
-
 def _hit_line(shown: str, counts: Counter[str]) -> str:
+    """One line: a document's removals per rule, most first."""
     rules = ", ".join(f"{rule} {n}" for rule, n in counts.most_common())
     return f"{shown}: {sum(counts.values())} removal(s)" + (f": {rules}" if rules else "")
 
@@ -670,16 +673,13 @@ def _clean_folder(cleaner: Cleaner, args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         provenance=args.provenance,
         counter=multiprocessing.Value("q", 0),
+        bytes_read=multiprocessing.Value("q", 0),
     )
-    if not args.dry_run:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputUnwritable(f"cannot write to {out}: {exc.strerror or exc}") from None
     with contextlib.ExitStack() as held:
         if not args.dry_run:
             # One run at a time writes OUT: the sweep must not take another run's live files.
             try:
+                out.mkdir(parents=True, exist_ok=True)
                 held.push(_lock(out, folder=True, wait=args.wait))
                 remove_stale_temp(out)
             except OSError as exc:
@@ -703,19 +703,21 @@ def _run_folder(
     summary = Summary()
     start = time.perf_counter()
     # Progress counts documents and records as workers write them; the total is known
-    # without reading anything only when no input holds many records.
+    # without reading anything only when no input holds many records: else it is in
+    # bytes read of the inputs' bytes.
     streams = any(input_kind(task.source) in STREAM_KINDS for task in tasks)
     progress = Progress(
         None if streams else len(tasks),
         unit="record" if streams else "doc",
         enabled=not args.quiet,
+        total_bytes=sum(file_size(task.source) for task in tasks) if streams else None,
     )
     jobs = min(args.jobs, max(len(tasks), 1))
     unwritable: str | None = None
     done = 0
     try:
         seconds = _doc_timeout(args)
-        with progress.follow(setup.counter):
+        with progress.follow(setup.counter, read=setup.bytes_read):
             outcomes = ordered_map(
                 batch.process,
                 tasks,
@@ -826,10 +828,9 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     inputs = stream_inputs(args.sources, args.output)
     if any(item.kind == "warc" for item in inputs):
         _require_extra("cleaner.warc", "warc", "web archive input")
-    config = _clean_config(args)
-    cleaner = _cleaner(args.rules, config)
-    _require_site(cleaner, args.site)
-    progress = Progress(None, unit="record", enabled=not args.quiet)
+    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+    progress = _stream_progress(inputs, enabled=not args.quiet)
+    listener = _StreamListener(progress, verbose=args.verbose)
     try:
         with contextlib.ExitStack() as stack:
             if isinstance(args.output, Path):
@@ -842,10 +843,17 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
                 cleaner=cleaner,
                 options=_stream_options(args, cleaner.config),
                 output_format=args.format,
-                on_done=progress.update,
-                on_error=lambda message: progress.write(f"cleaner: {message}"),
+                listener=listener,
                 inputs=inputs,
             )
+    except KeyboardInterrupt:
+        # A stream does not resume: a file output is written whole or not at all.
+        then = (
+            "run again from the start (records went to standard output)"
+            if args.output is None
+            else f"{args.output} not written; run again"
+        )
+        raise Interrupted(progress.done, progress.total, "record", then) from None
     finally:
         progress.close()
     if args.stats is not None:
@@ -853,6 +861,36 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
+
+
+class _StreamListener(Listener):
+    """The progress of a stream, its inputs that broke off, and with -v each document's hits."""
+
+    def __init__(self, progress: Progress, *, verbose: bool) -> None:
+        self.progress = progress
+        self.verbose = verbose
+
+    def records(self, n: int) -> None:
+        self.progress.update(n)
+
+    def document(self, name: str, tally: Tally) -> None:
+        if self.verbose and not tally.failed:
+            self.progress.write(_hit_line(name, tally.removals))
+
+    def broke_off(self, message: str) -> None:
+        self.progress.write(f"cleaner: {message}")
+
+    def read(self, position: int) -> None:
+        self.progress.read(position)
+
+
+def _stream_progress(inputs: Sequence[Input], *, enabled: bool) -> Progress:
+    """Records out of a total when known (documents only), else bytes read of the inputs."""
+    if all(item.kind in ("text", "html") for item in inputs):
+        return Progress(len(inputs), unit="record", enabled=enabled)
+    sizes = [item.size for item in inputs]
+    known = None if None in sizes else sum(size or 0 for size in sizes)
+    return Progress(None, unit="record", enabled=enabled, total_bytes=known)
 
 
 def _exists(location: Path | str) -> bool:
@@ -864,23 +902,9 @@ def _exists(location: Path | str) -> bool:
     return bool(filesystem.exists(path))
 
 
-def _require_site(cleaner: Cleaner, site: str | None) -> None:
-    try:
-        cleaner.registry.require(site)
-    except UnknownSiteError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _counts(counts: Counter[str]) -> str:
-    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
-
-
-def _passed_over(counts: Counter[str]) -> str:
-    return f"{sum(counts.values())} web archive document(s) passed over ({_counts(counts)})"
-
-
-def _archive_records(counts: Counter[str]) -> str:
-    return f"{sum(counts.values())} web archive record(s) read ({_counts(counts)})"
+def _archive(counts: Counter[str], what: str) -> str:
+    listed = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+    return f"{sum(counts.values())} web archive {what} ({listed})"
 
 
 def _print_stream_summary(tally: Tally) -> None:
@@ -889,10 +913,10 @@ def _print_stream_summary(tally: Tally) -> None:
         f"{tally.failed} failed (error records in the output)"
     )
     if tally.passed_over:
-        line += "; " + _passed_over(tally.passed_over)
+        line += "; " + _archive(tally.passed_over, "document(s) passed over")
     print(line, file=sys.stderr)
     if tally.record_types:
-        print(f"  {_archive_records(tally.record_types)}", file=sys.stderr)
+        print(f"  {_archive(tally.record_types, 'record(s) read')}", file=sys.stderr)
 
 
 def _print_summary(
@@ -914,9 +938,11 @@ def _print_summary(
     for rule, count in summary.tally.removals.most_common(top):
         print(f"  {count:6d}  {rule}", file=sys.stderr)
     if summary.tally.passed_over:
-        print(f"  {_passed_over(summary.tally.passed_over)}", file=sys.stderr)
+        print(
+            f"  {_archive(summary.tally.passed_over, 'document(s) passed over')}", file=sys.stderr
+        )
     if summary.tally.record_types:
-        print(f"  {_archive_records(summary.tally.record_types)}", file=sys.stderr)
+        print(f"  {_archive(summary.tally.record_types, 'record(s) read')}", file=sys.stderr)
     if summary.errors and not dry_run and errors_written:
         print(f"  failures listed in {out / ERRORS_FILE}", file=sys.stderr)
 
@@ -1252,7 +1278,7 @@ def _interrupted(exc: Interrupted | None) -> int:
     else:
         total = f" of {exc.total}" if exc.total is not None else ""
         print(
-            f"\ncleaner: interrupted: {exc.done}{total} {exc.unit}(s) done; run again to continue",
+            f"\ncleaner: interrupted: {exc.done}{total} {exc.unit}(s) done; {exc.then}",
             file=sys.stderr,
         )
     return EXIT_INTERRUPTED

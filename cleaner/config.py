@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 
@@ -316,6 +317,25 @@ class CleanerConfig:
         if favor not in FAVOR_PRESETS:
             raise ValueError(f"no preset {favor!r} (presets: {', '.join(FAVOR_PRESETS)})")
         return cls(**{**FAVOR_PRESETS[favor], **changes})  # type: ignore[arg-type]
+
+    def scoped(
+        self, *, keep_headline: bool | None = None, keep_comments: bool | None = None
+    ) -> CleanerConfig:
+        """Return this configuration with the scope options given (``None``: as it is).
+
+        The scope options of the adapters (Ray, datatrove) and the command line
+        (``--keep-headline``, ``--keep-comments``) land here.
+
+        >>> CleanerConfig().scoped(keep_headline=True).scope()
+        {'headline': True, 'comments': False}
+        """
+        changes = {"keep_headline": keep_headline, "keep_comments": keep_comments}
+        given = {name: value for name, value in changes.items() if value is not None}
+        return dataclasses.replace(self, **given) if given else self  # type: ignore[arg-type]
+
+    def scope(self) -> dict[str, bool]:
+        """Return what the output holds besides the article: ``provenance["scope"]``."""
+        return {"headline": self.keep_headline, "comments": self.keep_comments}
 
 
 FAVOR_PRESETS: dict[str, dict[str, object]] = {

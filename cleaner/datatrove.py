@@ -52,6 +52,9 @@ class CleanStep(PipelineStep):  # type: ignore[misc]
         config: Cleaner options.
         provenance: ``full``, ``summary`` or ``none``.
         exclusion_writer: A datatrove writer for the documents dropped.
+        keep_headline: Keep the headline in the text (``None``: as ``config``
+            says; see :meth:`cleaner.CleanerConfig.scoped`).
+        keep_comments: Keep readers' comments (``None``: as ``config`` says).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -72,6 +75,8 @@ class CleanStep(PipelineStep):  # type: ignore[misc]
         config: CleanerConfig | None = None,
         provenance: ProvenanceLevel = "full",
         exclusion_writer: Any = None,
+        keep_headline: bool | None = None,
+        keep_comments: bool | None = None,
     ) -> None:
         super().__init__()
         if provenance not in PROVENANCE_LEVELS:
@@ -80,11 +85,12 @@ class CleanStep(PipelineStep):  # type: ignore[misc]
         self.site = site
         self.html = html
         self.url_key = url_key
-        self.config = config
+        scope = {"keep_headline": keep_headline, "keep_comments": keep_comments}
+        self.config = (config or CleanerConfig()).scoped(**scope)
         self.provenance: ProvenanceLevel = provenance
         self.exclusion_writer = exclusion_writer
         # Fail here, on the driver, rather than in every task; tasks build their own.
-        Cleaner(self.rules_dirs, config=config).registry.require(site)
+        Cleaner(self.rules_dirs, config=self.config).registry.require(site)
         self._cleaner: Cleaner | None = None
 
     def __getstate__(self) -> dict[str, Any]:

@@ -169,6 +169,14 @@ def inflate(path: Path, raw: bytes, limit: int) -> bytes:
         raise InputError(f"cannot read: {exc}") from None
 
 
+def file_size(path: Path) -> int:
+    """Return a file's size in bytes, 0 for one that cannot be read (progress only)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def file_sha256(path: Path) -> str:
     """Return the SHA-256 of a regular file's bytes, read in blocks.
 

@@ -45,8 +45,6 @@ from cleaner.records import (
     RecordWriter,
     Sink,
     Tally,
-    count,
-    count_failure,
     error_record,
     loads,
     output_record,
@@ -66,6 +64,7 @@ __all__ = [
     "clean_stream",
     "numbered",
     "open_input",
+    "position",
 ]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -159,7 +158,6 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
     Never raises for a bad record: the output is then an error record.
     """
     number, line = item
-    tally = Tally()
     record: Any = None
     try:
         if isinstance(line, LineTooLong):
@@ -172,13 +170,12 @@ def clean_line(ctx: RecordCleaner, item: tuple[int, bytes | LineTooLong]) -> tup
         record_id = _record_id(ctx, record)
         result, size = _document(ctx, record)
     except Exception as exc:  # one bad record never stops a stream
-        count_failure(tally, exc)
         raw_id = record.get(ctx.fields.id) if isinstance(record, dict) else None
-        return error_record(ctx.fields.id, raw_id, exc, line=number), tally
+        return error_record(ctx.fields.id, raw_id, exc, line=number), Tally.failure(exc)
     skip = {ctx.fields.id, ctx.fields.text, ctx.fields.html}
     extra = {k: v for k, v in record.items() if k not in skip}
-    count(tally, result, size)
-    return output_record(ctx.fields, record_id, extra, result, ctx.provenance), tally
+    out = output_record(ctx.fields, record_id, extra, result, ctx.provenance)
+    return out, Tally.cleaned(result, size)
 
 
 def numbered(lines: Iterable[bytes | LineTooLong]) -> Iterator[tuple[int, bytes | LineTooLong]]:
@@ -201,6 +198,15 @@ def open_input(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
+
+
+def position(handle: IO[bytes] | gzip.GzipFile) -> int:
+    """Return the bytes of the file under a handle of :func:`open_input` read so far.
+
+    For a gzip file, its compressed bytes: what progress compares with the file's size.
+    """
+    raw: Any = handle.fileobj if isinstance(handle, gzip.GzipFile) else handle
+    return int(raw.tell())
 
 
 def window_bytes(max_line_bytes: int | None, jobs: int) -> int:
@@ -293,10 +299,8 @@ def _timed_out(
     id_field: str, item: tuple[int, bytes | LineTooLong], why: str
 ) -> tuple[Record, Tally]:
     """The error record of a record whose worker was killed (its id is not known here)."""
-    tally = Tally()
     exc = DocumentTimeout(why)
-    count_failure(tally, exc)
-    return error_record(id_field, None, exc, line=item[0]), tally
+    return error_record(id_field, None, exc, line=item[0]), Tally.failure(exc)
 
 
 def clean_stream(

@@ -46,9 +46,8 @@ Needs the ``parquet`` extra (``pip install 'cleaner[parquet]'``).
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -64,8 +63,7 @@ from cleaner.arrow import (
     metadata_to_arrow,
     provenance_to_arrow,
 )
-from cleaner.filemode import plain_mode
-from cleaner.files import TEMP_SUFFIX
+from cleaner.files import atomic_open
 from cleaner.records import Fields, RecordWriter
 
 FIXED_FIELDS = ("id", "text", "metadata", "provenance", "error")
@@ -179,13 +177,6 @@ def _fits_type(kind: pa.DataType, value: Any) -> bool:
     return False
 
 
-def _fits(kind: str, value: Any) -> bool:
-    if kind == "json":
-        return True
-    got = _kind(value)
-    return got == kind or (kind == "float" and got == "int")
-
-
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -263,7 +254,7 @@ class ParquetRecordWriter(RecordWriter):
         self._kinds: dict[str, str] | None = None
         self._nested: dict[str, pa.DataType] = {}
         self._writer: pq.ParquetWriter | None = None
-        self._tmp: Path | None = None
+        self._file = contextlib.ExitStack()  # the temporary file of a path, renamed at the end
 
     def __enter__(self) -> ParquetRecordWriter:
         return self
@@ -285,14 +276,6 @@ class ParquetRecordWriter(RecordWriter):
         if len(self._buffer) >= self.row_group_size:
             self._flush()
 
-    def write_all(self, records: Iterable[Mapping[str, Any]]) -> int:
-        """Add every record of an iterable; return how many were added."""
-        count = 0
-        for record in records:
-            self.write(record)
-            count += 1
-        return count
-
     def close(self) -> None:
         """Write the last row group and rename the finished file into place."""
         self._flush()
@@ -300,33 +283,21 @@ class ParquetRecordWriter(RecordWriter):
             self._open(build_schema({}, self.fields))
         assert self._writer is not None
         self._writer.close()
-        if self._tmp is not None:
-            self._tmp.replace(self.path)
-        self._writer = self._tmp = None
+        self._writer = None
+        self._file.close()
 
     def abort(self) -> None:
         """Discard the file being written."""
         if self._writer is not None:
             self._writer.close()
-        if self._tmp is not None:
-            self._tmp.unlink(missing_ok=True)
-        self._writer = self._tmp = None
+        self._writer = None
         self._buffer = []
+        self._file.__exit__(OSError, OSError("aborted"), None)  # removes the temporary file
 
     def _open(self, schema: pa.Schema) -> None:
-        if self._handle is not None:
-            self._writer = pq.ParquetWriter(self._handle, schema, compression=self.compression)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
-        )
-        try:
-            plain_mode(fd)
-        finally:
-            os.close(fd)
-        self._tmp = Path(tmp)
-        self._writer = pq.ParquetWriter(tmp, schema, compression=self.compression)
+        if self._handle is None:  # written to a temporary file beside it (see atomic_open)
+            self._handle = self._file.enter_context(atomic_open(self.path))
+        self._writer = pq.ParquetWriter(self._handle, schema, compression=self.compression)
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -348,14 +319,14 @@ class ParquetRecordWriter(RecordWriter):
         assert self._kinds is not None
         if name in self._nested:
             return _fits_type(self._nested[name], value)
-        return _fits(self._kinds[name], value)
+        kind = self._kinds[name]
+        return kind == "json" or _fits_type(_KINDS[kind], value)
 
     def _columns(self, records: list[Mapping[str, Any]]) -> dict[str, list[Any]]:
         kinds = self._kinds or {}
         id_name, text_name = self.fields.id, self.fields.text
-        columns: dict[str, list[Any]] = {name: [] for name in (id_name, *kinds, LEFTOVER_COLUMN)}
-        for name in (text_name, "metadata", "provenance", "error"):
-            columns[name] = []
+        named = (id_name, *kinds, LEFTOVER_COLUMN, text_name, "metadata", "provenance", "error")
+        columns: dict[str, list[Any]] = {name: [] for name in named}
         for record in records:
             leftover: dict[str, Any] = {}
             for name, value in record.items():
@@ -393,4 +364,6 @@ def write_parquet(
     with ParquetRecordWriter(
         path, row_group_size=row_group_size, compression=compression, fields=fields
     ) as writer:
-        return writer.write_all(records)
+        for record in records:
+            writer.write(record)
+    return writer.rows

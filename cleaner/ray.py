@@ -91,6 +91,9 @@ class CleanBatch:
         config: Cleaner options.
         provenance: ``full``, ``summary`` or ``none`` (see
             :func:`cleaner.records.shape_provenance`).
+        keep_headline: Keep the headline in the text (``None``: as ``config``
+            says; see :meth:`cleaner.CleanerConfig.scoped`).
+        keep_comments: Keep readers' comments (``None``: as ``config`` says).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
@@ -114,11 +117,14 @@ class CleanBatch:
         output_column: str = "text",
         config: CleanerConfig | None = None,
         provenance: ProvenanceLevel = "full",
+        keep_headline: bool | None = None,
+        keep_comments: bool | None = None,
     ) -> None:
         if provenance not in PROVENANCE_LEVELS:
             raise ValueError(f"provenance must be one of {', '.join(PROVENANCE_LEVELS)}")
         self.provenance = provenance
-        self.cleaner = Cleaner(rules_dirs, config=config)
+        scope = {"keep_headline": keep_headline, "keep_comments": keep_comments}
+        self.cleaner = Cleaner(rules_dirs, config=(config or CleanerConfig()).scoped(**scope))
         self.cleaner.registry.require(site)
         self.site = site
         self.input_column = html_column or text_column
@@ -286,18 +292,11 @@ class PartitionCleaner:
 def clean_dataset(
     ds: Dataset,
     *,
-    rules_dirs: Iterable[str | Path] = (),
-    site: str | None = None,
-    text_column: str = "text",
-    html_column: str | None = None,
-    url_column: str | None = None,
-    output_column: str = "text",
-    config: CleanerConfig | None = None,
     concurrency: int | tuple[int, int] | None = None,
     num_cpus: float = 1,
     batch_size: int = 64,
     batch_format: str = "pyarrow",
-    provenance: ProvenanceLevel = "full",
+    **options: Any,
 ) -> Dataset:
     """Return ``ds`` with its rows cleaned by a pool of :class:`CleanBatch` actors.
 
@@ -307,14 +306,6 @@ def clean_dataset(
 
     Args:
         ds: The input dataset.
-        rules_dirs: Folders of extra rule packs; the same path must be readable
-            on every node (ship them with the job's ``working_dir``).
-        site: Force the rule pack of this name for every row.
-        text_column: Column of plain text.
-        html_column: Column of HTML pages (takes precedence over ``text_column``).
-        url_column: Optional column of page URLs.
-        output_column: Column that receives the clean text.
-        config: Cleaner options.
         concurrency: Actors: a fixed number, a ``(min, max)`` autoscaling range,
             or ``None`` for Ray's default (autoscaling from one).
         num_cpus: CPUs reserved per actor.  With a fixed ``concurrency``, leave
@@ -322,26 +313,22 @@ def clean_dataset(
             the reads that feed them.
         batch_size: Rows per batch handed to an actor.
         batch_format: ``"pyarrow"`` or ``"pandas"``.
-        provenance: ``full``, ``summary`` or ``none``.
+        **options: The arguments of :class:`CleanBatch` (``rules_dirs``,
+            ``site``, ``text_column``, ``html_column``, ``url_column``,
+            ``output_column``, ``config``, ``provenance``, ``keep_headline``,
+            ``keep_comments``).  Rule-pack folders must be readable at the same
+            path on every node (ship them with the job's ``working_dir``).
 
     Raises:
         cleaner.RulePackError: A rule pack is invalid.
         cleaner.UnknownSiteError: ``site`` names no loaded pack.
+        TypeError: An option :class:`CleanBatch` does not take.
     """
     from ray.data import ActorPoolStrategy  # noqa: PLC0415 (Ray is imported only when used)
 
-    dirs = [str(d) for d in rules_dirs]
-    kwargs: dict[str, Any] = {
-        "rules_dirs": dirs,
-        "site": site,
-        "text_column": text_column,
-        "html_column": html_column,
-        "url_column": url_column,
-        "output_column": output_column,
-        "config": config,
-        "provenance": provenance,
-    }
-    CleanBatch(**kwargs)  # fail here, on the driver, rather than in every actor
+    if "rules_dirs" in options:
+        options["rules_dirs"] = [str(d) for d in options["rules_dirs"]]
+    CleanBatch(**options)  # fail here, on the driver, rather than in every actor
     if isinstance(concurrency, tuple):
         compute = ActorPoolStrategy(min_size=concurrency[0], max_size=concurrency[1])
     elif concurrency is not None:
@@ -350,7 +337,7 @@ def clean_dataset(
         compute = None
     return ds.map_batches(
         CleanBatch,
-        fn_constructor_kwargs=kwargs,
+        fn_constructor_kwargs=options,
         compute=compute,
         num_cpus=num_cpus,
         batch_size=batch_size,

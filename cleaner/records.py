@@ -18,8 +18,8 @@ Output is strict JSON (RFC 8259): a record holding a number JSON cannot write
 (``NaN``, ``Infinity``, or a literal like ``1e99999`` that overflows to one)
 becomes an error record (:class:`NonFiniteNumber`) rather than invalid JSON.
 
-:class:`Tally` counts what a run did; :func:`count` is the one place a cleaned
-document's removals and bytes are counted.
+:class:`Tally` counts what a run did; :meth:`Tally.cleaned` is the one place a
+cleaned document's removals and bytes are counted.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -41,8 +41,8 @@ PROVENANCE_LEVELS: tuple[ProvenanceLevel, ...] = ("full", "summary", "none")
 Record = dict[str, Any]
 """An output or error record, ready to serialise."""
 
-SUMMARY_KEYS = ("tool", "input", "canonical", "output", "packs", "source", "url")
-"""Provenance entries kept by the ``summary`` level (hashes, pack versions, source)."""
+SUMMARY_KEYS = ("tool", "input", "canonical", "output", "packs", "source", "url", "scope")
+"""Provenance entries kept by the ``summary`` level (hashes, pack versions, source, scope)."""
 
 
 class NonFiniteNumber(ValueError):
@@ -116,28 +116,43 @@ class Tally:
             "record_types": dict(sorted(self.record_types.items())),
         }
 
+    @classmethod
+    def cleaned(cls, result: Result, bytes_in: int) -> Tally:
+        """Count one cleaned document: its record, input and output bytes, removals per rule."""
+        removals = Counter(r.rule for r in result.removals)
+        out = len(result.text.encode("utf-8"))
+        return cls(records=1, bytes_in=bytes_in, bytes_out=out, removals=removals)
 
-def count(tally: Tally, result: Result, bytes_in: int) -> None:
-    """Count one cleaned document: its record, input and output bytes, removals per rule."""
-    tally.records += 1
-    tally.bytes_in += bytes_in
-    tally.bytes_out += len(result.text.encode("utf-8"))
-    tally.removals.update(r.rule for r in result.removals)
+    @classmethod
+    def failure(cls, exc: BaseException) -> Tally:
+        """Count one error record, by the type of its error."""
+        return cls(records=1, failed=1, failures=Counter({type(exc).__name__: 1}))
 
 
-def count_failure(tally: Tally, exc: BaseException) -> None:
-    """Count one error record, by the type of its error."""
-    tally.records += 1
-    tally.failed += 1
-    tally.failures[type(exc).__name__] += 1
+def outcome(
+    fields: Fields,
+    record_id: Any,
+    clean: Callable[[], tuple[Result, int]],
+    provenance: ProvenanceLevel = "full",
+) -> tuple[Record, Tally]:
+    """Clean one document; return its output record (or error record) and its counts.
+
+    ``clean`` returns the result and the input's size in bytes; whatever it
+    raises becomes the error record: one bad document never stops a stream.
+    """
+    try:
+        result, size = clean()
+    except Exception as exc:
+        return error_record(fields.id, record_id, exc), Tally.failure(exc)
+    return output_record(fields, record_id, {}, result, provenance), Tally.cleaned(result, size)
 
 
 def shape_provenance(provenance: Mapping[str, Any], level: ProvenanceLevel) -> dict[str, Any]:
     """Return the provenance an output record carries at ``level``.
 
     ``full`` is the whole audit record; ``summary`` keeps the hashes, packs
-    (names, versions, hashes), source and URL, and counts the removals per rule
-    instead of listing them; ``none`` is empty.
+    (names, versions, hashes), source, URL and scope, and counts the removals per
+    rule instead of listing them; ``none`` is empty.
 
     >>> shape_provenance({"url": "u", "removals": [{"rule": "a/b"}], "steps": []}, "summary")
     {'url': 'u', 'rule_counts': {'a/b': 1}}

@@ -20,6 +20,7 @@ import functools
 import itertools
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,10 @@ from typing import IO, Any, Literal
 from cleaner import Cleaner
 from cleaner.batch import clean_data, document_record, document_timed_out
 from cleaner.config import CleanerConfig
-from cleaner.files import InputError, atomic_open
+from cleaner.document import Result
+from cleaner.files import InputError, atomic_open, file_size
 from cleaner.inputs import Task, discover, input_kind
-from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input
+from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input, position
 from cleaner.parallel import ordered_map
 from cleaner.records import (
     Fields,
@@ -39,17 +41,15 @@ from cleaner.records import (
     Record,
     RecordWriter,
     Tally,
-    count,
-    count_failure,
     error_record,
-    output_record,
+    outcome,
 )
 
 STDIN = Path("-")
 """The source that stands for JSON Lines on standard input."""
 
 _FLUSH_EVERY = 32
-"""Records of a JSON Lines input written between two flushes (and progress reports)."""
+"""Records of a JSON Lines input written between two flushes."""
 
 OutputFormat = Literal["jsonl", "parquet"]
 
@@ -68,6 +68,13 @@ class Input:
     kind: str
     task: Task
     url: str | None = None
+
+    @property
+    def size(self) -> int | None:
+        """The input's bytes on disk, or ``None`` for standard input or a URL."""
+        if self.url is not None or self.task.source == STDIN:
+            return None
+        return file_size(self.task.source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +174,7 @@ def write_stream(
     writer: RecordWriter,
     cleaner: Cleaner,
     options: StreamOptions,
-    *,
-    on_done: Callable[[int], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
+    listener: Listener | None = None,
 ) -> Tally:
     """Write the output records of every input to ``writer``; return the counts.
 
@@ -178,9 +183,7 @@ def write_stream(
         writer: Where the records go.
         cleaner: The engine of this process (workers build their own from ``options``).
         options: Field names, site, provenance level, workers.
-        on_done: Called with the number of records after each batch is written.
-        on_error: Called with a message naming the input when one cannot be
-            read to its end (its error record is in the output too).
+        listener: Told of the records as they are written (progress, per-document hits).
     """
     local = RecordCleaner(cleaner, options.fields, options.site, options.provenance)
     seconds = options.timeout
@@ -192,8 +195,13 @@ def write_stream(
             options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
         )
     )
-    done = _Done(on_done, on_error)
+    done = listener or Listener()
     tally = Tally()
+    read = 0  # bytes of the inputs done, for progress
+
+    def at(position: int) -> None:
+        done.read(read + position)
+
     # Consecutive text and HTML files are one parallel run; a JSON Lines or web archive is one.
     for is_document, group in itertools.groupby(inputs, key=lambda i: i.kind in ("text", "html")):
         if is_document:
@@ -212,36 +220,44 @@ def write_stream(
                     timeout=None if seconds is None else lambda _: seconds,
                     on_timeout=functools.partial(document_timed_out, local.fields),
                 )
-            for record, counts in results:
+            for item, (record, counts) in zip(items, results, strict=True):
                 writer.write(record)
                 tally.merge(counts)
+                done.document(item.task.display, counts)
                 done.records(1)
+                read += item.size or 0
+                at(0)
             writer.flush()
             continue
         for item in group:
-            if item.kind == "warc":
-                tally.merge(_write_archive(item, writer, local, done))
+            if item.task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
+                exc = InputError(item.task.refused)
+                where, message = {"file": item.task.display}, f"{item.task.display}: {exc}"
+                tally.merge(
+                    _broke_off(writer, local.fields.id, exc, where, message=message, done=done)
+                )
+            elif item.kind == "warc":
+                tally.merge(_write_archive(item, writer, local, done, at=at))
             else:
-                tally.merge(_write_jsonl(item, writer, setup, options, done))
+                tally.merge(_write_jsonl(item, writer, setup, options, done, at=at))
+            read += item.size or 0
+            at(0)
     return tally
 
 
 def _url_document(ctx: RecordCleaner, item: Input) -> tuple[Record, Tally]:
     """Clean a text or HTML document named by an fsspec URL (bounded read)."""
     assert item.url is not None
-    limit = ctx.cleaner.config.max_input_bytes
-    tally = Tally()
-    try:
-        with _open_url(item.url) as handle:
+    url, limit = item.url, ctx.cleaner.config.max_input_bytes
+
+    def clean() -> tuple[Result, int]:
+        with _open_url(url) as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
             raise InputError(f"cannot read: more than {limit} bytes, over the input size limit")
-        result = clean_data(ctx.cleaner, item.kind, data, site=ctx.site)
-    except Exception as exc:  # one bad document never stops a stream
-        count_failure(tally, exc)
-        return error_record(ctx.fields.id, item.url, exc), tally
-    count(tally, result, len(data))
-    return output_record(ctx.fields, item.url, {}, result, ctx.provenance), tally
+        return clean_data(ctx.cleaner, item.kind, data, site=ctx.site), len(data)
+
+    return outcome(ctx.fields, url, clean, ctx.provenance)
 
 
 def _write_jsonl(
@@ -249,22 +265,24 @@ def _write_jsonl(
     writer: RecordWriter,
     setup: Callable[[], RecordCleaner],
     options: StreamOptions,
-    done: _Done,
+    done: Listener,
+    *,
+    at: Callable[[int], None],
 ) -> Tally:
     """Write the records of one JSON Lines input; a read failure ends it with an error record."""
     task = item.task
     tally = Tally()
     try:
-        if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
-            raise InputError(task.refused)
         with contextlib.ExitStack() as stack:
             lines: IO[bytes]
+            local: IO[bytes] | None = None  # a local file: progress reads its position
             if item.url is not None:
                 lines = stack.enter_context(_open_url(item.url))
             elif task.source == STDIN:
                 lines = sys.stdin.buffer
             else:
                 lines = stack.enter_context(open_input(task.source))
+                local = lines
             results = clean_records(
                 lines,
                 setup=setup,
@@ -276,35 +294,52 @@ def _write_jsonl(
             for record, counts in results:
                 writer.write(record)
                 tally.merge(counts)
+                done.document(f"{task.display} {record.get(options.fields.id)}", counts)
+                done.records(1)
+                if local is not None:
+                    at(position(local))
                 if tally.records % _FLUSH_EVERY == 0:
                     writer.flush()
-                    done.records(_FLUSH_EVERY)
             writer.flush()
-            done.records(tally.records % _FLUSH_EVERY)
     except BrokenPipeError:
         raise  # the reader went away: not a failure of this input
-    except (OSError, EOFError, InputError) as exc:  # unreadable, truncated gzip, not a file
-        count_failure(tally, exc)
-        line = None if isinstance(exc, InputError) else tally.records  # refused: not read
-        where = {"file": task.display}
-        writer.write(error_record(options.fields.id, None, exc, line=line, where=where))
-        writer.flush()
-        done.failed(f"{task.display}: {'' if line is None else f'line {line}: '}{exc}")
+    except (OSError, EOFError) as exc:  # unreadable, truncated gzip
+        line = tally.records + 1  # where it broke off
+        where = {"line": line, "file": task.display}
+        message = f"{task.display}: line {line}: {exc}"
+        tally.merge(_broke_off(writer, options.fields.id, exc, where, message=message, done=done))
     return tally
 
 
-def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done: _Done) -> Tally:
+def _broke_off(
+    writer: RecordWriter,
+    id_field: str,
+    exc: BaseException,
+    where: dict[str, Any],
+    *,
+    message: str,
+    done: Listener,
+) -> Tally:
+    """Write the error record of an input that could not be read (to its end); count it."""
+    writer.write(error_record(id_field, None, exc, where=where))
+    writer.flush()
+    done.failed(message)
+    return Tally.failure(exc)
+
+
+def _write_archive(
+    item: Input,
+    writer: RecordWriter,
+    local: RecordCleaner,
+    done: Listener,
+    *,
+    at: Callable[[int], None],
+) -> Tally:
     """Write the records of one web archive; damage ends it with an error record."""
     from cleaner.warc import WarcError, clean_warc  # noqa: PLC0415 - needs the warc extra
 
     task = item.task
     tally = Tally()
-    if task.refused is not None:  # e.g. a FIFO: opening it would wait for a writer
-        exc = InputError(task.refused)
-        count_failure(tally, exc)
-        writer.write(error_record(local.fields.id, None, exc, where={"file": task.display}))
-        done.failed(f"{task.display}: {task.refused}")
-        return tally
     records = clean_warc(
         item.url or task.source,
         local.cleaner,
@@ -312,37 +347,54 @@ def _write_archive(item: Input, writer: RecordWriter, local: RecordCleaner, done
         stats=tally,
         fields=local.fields,
         provenance=local.provenance,
+        on_read=None if item.url else at,
     )
     try:
+        before = Tally()
         for record in records:
             writer.write(record)
             writer.flush()
+            # The archive's counts grow record by record: this record's are the difference.
+            counts = Tally(
+                removals=tally.removals - before.removals, failed=tally.failed - before.failed
+            )
+            before = Tally(removals=Counter(tally.removals), failed=tally.failed)
+            name = record.get(local.fields.url) or record.get(local.fields.id)
+            done.document(f"{task.display} {name}", counts)
             done.records(1)
     except WarcError as exc:
-        count_failure(tally, exc)
         where = {"file": task.display, "offset": exc.offset}
-        writer.write(error_record(local.fields.id, None, exc, where=where))
-        writer.flush()
-        done.failed(str(exc))
+        tally.merge(_broke_off(writer, local.fields.id, exc, where, message=str(exc), done=done))
     return tally
 
 
-@dataclass(frozen=True, slots=True)
-class _Done:
-    """The progress callbacks of a stream."""
+class Listener:
+    """What a stream tells as it goes; this one hears nothing (subclass it).
 
-    on_done: Callable[[int], None] | None
-    on_error: Callable[[str], None] | None
+    The command line's listener draws the progress and, with ``--verbose``,
+    prints each document's removals per rule.
+    """
 
     def records(self, n: int) -> None:
-        if self.on_done is not None:
-            self.on_done(n)
+        """``n`` more records were written."""
+
+    def document(self, name: str, tally: Tally) -> None:
+        """One output or error record was written; ``name`` says which, ``tally`` its counts."""
+
+    def broke_off(self, message: str) -> None:
+        """An input could not be read to its end; its error record was written."""
+
+    def read(self, position: int) -> None:
+        """The local input files were read up to byte ``position``, all together.
+
+        Counted in each file's own bytes (compressed ones for gzip), to compare
+        with the sum of the inputs' :attr:`Input.size`.
+        """
 
     def failed(self, message: str) -> None:
         """Report an input that broke off; its error record counts as one record."""
         self.records(1)
-        if self.on_error is not None:
-            self.on_error(message)
+        self.broke_off(message)
 
 
 @contextlib.contextmanager
@@ -392,15 +444,14 @@ def clean_stream_to(
     cleaner: Cleaner,
     options: StreamOptions,
     output_format: OutputFormat = "jsonl",
-    on_done: Callable[[int], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
+    listener: Listener | None = None,
     inputs: Sequence[Input] | None = None,
 ) -> tuple[Tally, float]:
     """Clean every input of ``sources`` into one output; return the counts and seconds taken.
 
     See :func:`stream_inputs` for the inputs (``inputs``, when given, are
     those already found) and :func:`open_writer` for the output, and
-    :func:`write_stream` for the callbacks.
+    :func:`write_stream` for the ``listener``.
 
     Raises:
         cleaner.UnknownSiteError: ``options.site`` names no loaded pack.
@@ -410,7 +461,7 @@ def clean_stream_to(
     if inputs is None:
         inputs = stream_inputs(sources, output)
     with open_writer(output, output_format, fields=options.fields) as writer:
-        tally = write_stream(inputs, writer, cleaner, options, on_done=on_done, on_error=on_error)
+        tally = write_stream(inputs, writer, cleaner, options, listener=listener)
     return tally, time.perf_counter() - start
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from email.message import Message
 from pathlib import Path
@@ -56,8 +57,6 @@ from cleaner.records import (
     ProvenanceLevel,
     Record,
     Tally,
-    count,
-    count_failure,
     error_record,
     output_record,
 )
@@ -124,6 +123,7 @@ def clean_warc(
     max_body_bytes: int = MAX_BODY_BYTES,
     fields: Fields | None = None,
     provenance: ProvenanceLevel = "full",
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[Record]:
     """Clean every document of a web archive; yield one output or error record for each.
 
@@ -136,6 +136,7 @@ def clean_warc(
         max_body_bytes: Larger bodies give an error record.
         fields: The record field names (id, url, text) of the output records.
         provenance: How much provenance the output records carry.
+        on_read: Called after each record with the bytes of the file read so far.
 
     Raises:
         WarcError: The file cannot be opened or is not a valid web archive
@@ -152,6 +153,7 @@ def clean_warc(
         max_body_bytes=max_body_bytes,
         fields=fields or Fields(),
         provenance=provenance,
+        on_read=on_read or _nothing,
     )
     yield from reader.records()
 
@@ -169,6 +171,7 @@ class _Reader:
         max_body_bytes: int,
         fields: Fields,
         provenance: ProvenanceLevel,
+        on_read: Callable[[int], None],
     ) -> None:
         self.path = path
         self.name = path.name if isinstance(path, Path) else path.rsplit("/", 1)[-1]
@@ -178,6 +181,7 @@ class _Reader:
         self.max_body_bytes = max_body_bytes
         self.fields = fields
         self.provenance = provenance
+        self.on_read = on_read
 
     def records(self) -> Iterator[Record]:
         try:
@@ -217,7 +221,8 @@ class _Reader:
                 problem = _damage(archive, record, errors)
                 if problem is not None:
                     out, counts = self._error(record, offset, TruncatedRecord(problem))
-                counts()
+                self.tally.merge(counts)
+                self.on_read(handle.tell())
                 if out is not None:
                     yield out
 
@@ -235,7 +240,7 @@ class _Reader:
                 f"{self.path}: bad ARC record at byte {offset}: length {length!r}", offset
             )
 
-    def _document(self, record: Any, offset: int) -> tuple[Record | None, Callable[[], None]]:
+    def _document(self, record: Any, offset: int) -> tuple[Record | None, Tally]:
         """Clean one record; return its output or error record and what counts it.
 
         The counts are applied once the record is known to be whole.  The
@@ -243,7 +248,7 @@ class _Reader:
         """
         rec_type = record.rec_type
         if rec_type not in ("response", "resource", "conversion"):
-            return None, _nothing
+            return None, Tally()
         http = record.http_headers
         status = http.get_statuscode() if http is not None else None
         if status is not None and not str(status).startswith("2"):
@@ -277,21 +282,17 @@ class _Reader:
             return self._error(record, offset, exc)
         extra = {self.fields.url: uri}
         out = output_record(self.fields, self._id(record, offset), extra, result, self.provenance)
-        return out, functools.partial(count, self.tally, result, len(body))
+        return out, Tally.cleaned(result, len(body))
 
-    def _pass_over(self, reason: str) -> Callable[[], None]:
-        def counts() -> None:
-            self.tally.passed_over[reason] += 1
+    @staticmethod
+    def _pass_over(reason: str) -> Tally:
+        return Tally(passed_over=Counter({reason: 1}))
 
-        return counts
-
-    def _error(
-        self, record: Any, offset: int, exc: BaseException
-    ) -> tuple[Record, Callable[[], None]]:
+    def _error(self, record: Any, offset: int, exc: BaseException) -> tuple[Record, Tally]:
         # The path as given, as in the error record of a file that breaks off.
         where = {self.fields.url: self._uri(record), "file": str(self.path), "offset": offset}
         out = error_record(self.fields.id, self._id(record, offset), exc, where=where)
-        return out, functools.partial(count_failure, self.tally, exc)
+        return out, Tally.failure(exc)
 
     def _id(self, record: Any, offset: int) -> str:
         record_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -353,8 +354,8 @@ def _open(path: Path | str) -> IO[bytes]:
     return handle
 
 
-def _nothing() -> None:
-    """Count nothing (a record that holds no document)."""
+def _nothing(_: int) -> None:
+    """Hear nothing (no ``on_read``)."""
 
 
 @contextlib.contextmanager

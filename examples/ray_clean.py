@@ -71,6 +71,22 @@ def build_parser() -> argparse.ArgumentParser:
         default="full",
         help="provenance per row: full, summary (rule counts, hashes, packs) or none",
     )
+    parser.add_argument(
+        "--keep-headline",
+        action=argparse.BooleanOptionalAction,
+        help="keep the headline in the text (default: it moves to metadata.title)",
+    )
+    comments = parser.add_mutually_exclusive_group()
+    comments.add_argument(
+        "--keep-comments", action="store_const", const=True, help="keep readers' comments"
+    )
+    comments.add_argument(
+        "--no-comments",
+        dest="keep_comments",
+        action="store_const",
+        const=False,
+        help="cut readers' comments (the default)",
+    )
     return parser
 
 
@@ -157,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             num_cpus=args.num_cpus,
             batch_size=args.batch_size,
             provenance=args.provenance,
+            keep_headline=args.keep_headline,
+            keep_comments=args.keep_comments,
         )
     except (cleaner.RulePackError, cleaner.UnknownSiteError) as exc:
         print(f"ray_clean: error: {exc}", file=sys.stderr)

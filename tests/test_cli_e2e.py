@@ -7,6 +7,7 @@ and what to standard error.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -15,12 +16,13 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEEDS
+from tests.test_warc import RESPONSES, write_warc
 
 BIN = Path(sys.executable).parent
 CLEANER = shutil.which("cleaner", path=str(BIN)) or shutil.which("cleaner")
@@ -244,6 +246,78 @@ def test_ctrl_c_says_how_far_it_got_and_a_rerun_continues(many: Path, tmp_path: 
     assert up_to_date >= done
 
 
+@pytest.fixture
+def many_records(tmp_path: Path) -> Path:
+    """A gzipped JSON Lines file of 4,000 records, long enough to be interrupted."""
+    texts = [seed.read_text("utf-8") for seed in sorted(SEEDS.glob("*.txt"))]
+    path = tmp_path / "many.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for n in range(4000):
+            handle.write(json.dumps({"id": n, "text": texts[n % len(texts)]}) + "\n")
+    return path
+
+
+def _interrupt(args: list[str | Path], wait: Callable[[], bool]) -> tuple[int, str, Path]:
+    """Start the program, press Ctrl-C once ``wait()`` holds; return status, stderr, stdout file."""
+    assert CLEANER is not None
+    stdout = Path(str(args[1]) + ".stdout")  # beside the input: read after the end
+    with stdout.open("wb") as sink:
+        process = subprocess.Popen(
+            [CLEANER, *map(str, args)],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_default_sigint,  # noqa: PLW1509 - the test starts no threads
+        )
+        deadline = time.monotonic() + 120
+        while not wait() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole group
+        _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr.decode().replace("\r", "\n"), stdout
+
+
+def _last_line(message: str) -> str:
+    assert TRACEBACK not in message and "KeyboardInterrupt" not in message
+    return [line for line in message.splitlines() if line.strip()][-1]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_ctrl_c_in_a_stream_to_a_file_counts_records_and_writes_nothing(
+    many_records: Path, tmp_path: Path, output_format: str
+) -> None:
+    out = tmp_path / f"out.{output_format}"
+    args: list[str | Path] = ["clean", many_records, "--format", output_format, "-o", out]
+
+    def writing() -> bool:  # records reached the temporary file beside the output
+        return any(p.stat().st_size for p in tmp_path.glob(f".{out.name}*"))
+
+    status, message, _ = _interrupt([*args, "-j", "2"], writing)
+    assert status == 130, message
+    last = _last_line(message)
+    assert last.startswith("cleaner: interrupted: "), last
+    assert last.endswith(f"record(s) done; {out} not written; run again"), last
+    assert 0 < int(last.split()[2].replace(",", "")) < 4000, last
+    assert not out.exists() and list(tmp_path.glob(".out*")) == []
+
+
+def test_ctrl_c_in_a_stream_to_stdout_counts_the_records_written(
+    many_records: Path, tmp_path: Path
+) -> None:
+    args: list[str | Path] = ["clean", many_records, "--format", "jsonl", "-j", "1"]
+    stdout = Path(f"{many_records}.stdout")
+    status, message, _ = _interrupt(args, lambda: stdout.exists() and stdout.stat().st_size > 0)
+    assert status == 130, message
+    last = _last_line(message)
+    assert last.endswith(
+        "record(s) done; run again from the start (records went to standard output)"
+    )
+    done = int(last.split()[2].replace(",", ""))
+    lines = stdout.read_bytes().splitlines()
+    assert 0 < done < 4000 and len(lines) == done
+    assert [json.loads(line)["id"] for line in lines] == list(range(done))
+
+
 def test_same_folder_is_one_line_with_a_count(tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(SEEDS, src)
@@ -263,6 +337,37 @@ def test_verbose_prints_rule_hits_per_document(tmp_path: Path) -> None:
     assert len([h for h in hits if h.startswith(str(src))]) == 5
     assert any("generic/headline 1" in h for h in hits)
     assert run("clean", SEED, "-v", "-q").returncode == 2  # -q and -v exclude each other
+
+
+def test_verbose_prints_rule_hits_per_record_in_stream_formats(tmp_path: Path) -> None:
+    records = tmp_path / "in.jsonl"
+    texts = [seed.read_text("utf-8") for seed in sorted(SEEDS.glob("*.txt"))]
+    records.write_text(
+        "".join(json.dumps({"id": f"r{n}", "text": t}) + "\n" for n, t in enumerate(texts))
+    )
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, RESPONSES)
+    for args in (
+        ["--format", "jsonl"],
+        ["--format", "parquet", "-o", tmp_path / "out.parquet"],
+    ):
+        done = run("clean", records, warc, SEED, "-v", "-j", "1", *args)
+        assert done.returncode == 1, done.stderr  # the archive's broken page failed
+        hits = [line for line in done.stderr.decode().splitlines() if " removal(s)" in line]
+        assert [h.split(":")[0] for h in hits[: len(texts)]] == [
+            f"{records} r{n}" for n in range(len(texts))
+        ]
+        assert any("generic/headline 1" in h for h in hits)
+        # The archive's pages by URL (the broken one is an error record: no line), then the file.
+        pages = [h for h in hits if h.startswith(f"{warc} ")]
+        assert [h.split(": ")[0] for h in pages] == [
+            f"{warc} {uri}"
+            for uri, status, headers, _ in RESPONSES
+            if status == "200 OK"
+            and headers != [("Content-Type", "image/png")]
+            and not uri.endswith("broken")
+        ]
+        assert hits[-1].startswith(f"{SEED}: ")
 
 
 def _mounted_tmpfs(where: Path, options: str) -> Iterator[Path]:

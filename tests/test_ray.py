@@ -183,6 +183,17 @@ def test_clean_dataset_fails_early_on_configuration(ray_local: ModuleType) -> No
         clean_dataset(ds, site="no-such-pack")
 
 
+@pytest.mark.ray
+def test_clean_dataset_takes_the_scope_options(ray_local: ModuleType) -> None:
+    from tests.test_scope import DOC, HEADLINE  # noqa: PLC0415 - the story the scope tests use
+
+    ds = ray_local.data.from_items([{"id": "a", "text": DOC}])
+    cleaned = clean_dataset(ds, keep_headline=True, keep_comments=True, concurrency=1)
+    (row,) = cleaned.take_all()
+    assert row["text"].startswith(HEADLINE) and "twenty years" in row["text"]
+    assert row["provenance"]["scope"] == {"headline": True, "comments": True}
+
+
 def load_example() -> ModuleType:
     path = ROOT / "examples" / "ray_clean.py"
     spec = importlib.util.spec_from_file_location("ray_clean_example", path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,7 +36,7 @@ from cleaner.records import (
     loads,
     shape_provenance,
 )
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 TEXTS = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
@@ -94,7 +96,8 @@ def test_provenance_summary_keeps_hashes_packs_and_rule_counts() -> None:
     result = cleaner.clean(TEXTS[0], url="https://www.telesurenglish.net/news/a")
     summary = shape_provenance(result.provenance, "summary")
     assert set(summary) == {
-        *("tool", "input", "canonical", "output", "packs", "source", "url", "rule_counts")
+        *("tool", "input", "canonical", "output", "packs", "source", "url", "scope"),
+        "rule_counts",
     }
     assert sum(summary["rule_counts"].values()) == len(result.provenance["removals"]) > 0
     assert summary["output"]["sha256"] == cleaner.provenance.sha256(result.text)
@@ -256,3 +259,26 @@ def test_clean_batch_provenance_levels() -> None:
     assert CleanBatch(provenance="none")(table).column("provenance").to_pylist() == [None]
     with pytest.raises(ValueError, match="provenance must be one of"):
         CleanBatch(provenance="some")  # type: ignore[arg-type]
+
+
+def test_html_provenance_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # The rules an HTML page's removals name are listed in a stable order: a re-run (or
+    # another worker process, with its own hash seed) writes the same bytes.
+    page = ROOT / "tests" / "data" / "article.html"
+    script = (
+        "import json, sys, cleaner; "
+        "r = cleaner.Cleaner(config=cleaner.CleanerConfig(html_choice=False))"
+        ".clean_html(open(sys.argv[1], 'rb').read()); "
+        "print(json.dumps(r.provenance['rules']))"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(page)],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
