@@ -24,9 +24,11 @@ from cleaner.heuristics import (
     _ends_with_abbreviation,
     _has_credit,
     _letter_hint,
+    _source_keys,
     ends_sentence,
 )
 from cleaner.plain import PLAIN_PUNCTUATION
+from cleaner.rules.compiled import pack_screen
 from cleaner.rules.engine import apply_pack, line_matches
 from cleaner.rules.literals import any_of, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
@@ -343,3 +345,32 @@ def test_screen_lets_every_length_through_that_fits(size: int) -> None:
     for text in ("Share" + "x" * size, "x" * size + "SHARE", "x" * size):
         got = [number for number, _ in line_matches(LENGTH_PACK, text, CONFIG)]
         assert got == _plain_line_matches(LENGTH_PACK, text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(PACKS),
+    st.lists(st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT, st.just("")), max_size=8),
+)
+def test_lines_screened_together_as_each_alone(pack: Pack, lines: list[str]) -> None:
+    """The joined scans of screen_lines drop what crosses a joint: as one line at a time."""
+    screen = pack_screen(pack)
+    lines = [*lines, "\x00".join(lines), *(a + b for a, b in itertools.pairwise(lines))]
+    assert screen.screen_lines(lines) == [screen.screen_lines([line])[0] for line in lines]
+    for line in lines:
+        got = [number for number, _ in screen.candidates(line)]
+        plain = _plain_line_matches(pack, line)
+        assert set(plain) <= set(got), line
+
+
+QUOTE_WORDS = st.sampled_from("we will act to protect our people now the a".split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(QUOTE_WORDS, min_size=2, max_size=14), st.lists(QUOTE_WORDS, max_size=20))
+def test_a_pull_quote_source_holds_a_key(quote: list[str], line: list[str]) -> None:
+    """A line holding the overlap of a quote's pairs holds one of the quote's keys."""
+    pairs = set(itertools.pairwise(quote))
+    held = pairs & set(itertools.pairwise(line))
+    if len(held) >= CONFIG.pull_quote_overlap * len(pairs):
+        assert _source_keys(pairs, CONFIG.pull_quote_overlap) & set(line)
