@@ -28,10 +28,12 @@ from cleaner.heuristics import (
     ends_sentence,
 )
 from cleaner.plain import PLAIN_PUNCTUATION
-from cleaner.rules.compiled import pack_screen
+from cleaner.rules.compiled import Screen, build_screen, pack_screen
 from cleaner.rules.engine import apply_pack, line_matches
+from cleaner.rules.keyscan import KeyScan
 from cleaner.rules.literals import any_of, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
+from cleaner.screens import hyperscan
 from cleaner.tokens import runs, words
 from tests.conftest import FIXTURES, SEEDS, real_lines
 
@@ -347,16 +349,55 @@ def test_screen_lets_every_length_through_that_fits(size: int) -> None:
         assert got == _plain_line_matches(LENGTH_PACK, text), text
 
 
+_PLAIN_SCREENS: dict[str, Screen] = {}
+
+
+@pytest.mark.skipif(hyperscan is None, reason="hyperscan is not installed")
+def test_the_rule_screens_run_on_hyperscan() -> None:
+    assert KeyScan({"a": 1}).engine == "hyperscan"
+    assert KeyScan({"a": 1}, use_hyperscan=False).engine == "ahocorasick"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ab", "b", "é", "ſt", "\ud800", "\x00", " "]), max_size=4),
+    st.lists(st.text(alphabet="abé ſt\x00\ud800", max_size=8), max_size=6),
+    st.booleans(),
+)
+def test_key_scans_agree(keys: list[str], texts: list[str], at_start: bool) -> None:
+    """hyperscan and Aho-Corasick find the same keys, each text as when scanned alone."""
+    table = {key: 1 << n for n, key in enumerate(dict.fromkeys(k for k in keys if k))}
+    if not table:
+        return
+    fast, plain = KeyScan(table), KeyScan(table, use_hyperscan=False)
+    expected = sorted(
+        (k, bits)
+        for k, text in enumerate(texts)
+        for key, bits in table.items()
+        for at in range(len(text))
+        if text.startswith(key, at) and (at == 0 or not at_start)
+    )
+    assert sorted(fast.found(texts, at_start=at_start)) == expected
+    assert sorted(plain.found(texts, at_start=at_start)) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(PACKS),
     st.lists(st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT, st.just("")), max_size=8),
 )
 def test_lines_screened_together_as_each_alone(pack: Pack, lines: list[str]) -> None:
-    """The joined scans of screen_lines drop what crosses a joint: as one line at a time."""
+    """The joined scans of screen_lines drop what crosses a joint: as one line at a time.
+
+    Both engines of the scans give the same screen.
+    """
     screen = pack_screen(pack)
+    plain = _PLAIN_SCREENS.setdefault(pack.name, build_screen(pack.rules, use_hyperscan=False))
     lines = [*lines, "\x00".join(lines), *(a + b for a, b in itertools.pairwise(lines))]
-    assert screen.screen_lines(lines) == [screen.screen_lines([line])[0] for line in lines]
+    alone = [screen.screen_lines([line])[0] for line in lines]
+    assert screen.screen_lines(lines) == alone
+    assert plain.screen_lines(lines) == alone
+    assert [plain.screen_lines([line])[0] for line in lines] == alone
     for line in lines:
         got = [number for number, _ in screen.candidates(line)]
         plain = _plain_line_matches(pack, line)

@@ -14,10 +14,12 @@ engine rules most of them out from the text alone:
   paragraph that holds none of them;
 * ``max_chars``: a rule is not searched in a longer paragraph.
 
-The first two are answered for all rules at once by one Aho-Corasick scan of
-the case-folded paragraph (pyahocorasick, in C) over every literal and prefix
-of the pack: each literal found sets the bits of the rules it lets through,
-each prefix found at position 0 those of the rules it starts.  The rules left
+The first two are answered for all rules at once by a multi-literal scan
+(:class:`~cleaner.rules.keyscan.KeyScan`: hyperscan, or pyahocorasick) of the
+case-folded paragraphs over every literal and prefix of the pack: each literal
+found sets the bits of the rules it lets through, each prefix found at the
+start those of the rules it starts; a document's new paragraphs are scanned
+together.  The rules left
 are the set bits of ``length & literals & prefixes``, in pack order; the few
 distinct sets that occur are turned into rule lists once and kept.  Only
 rules that cannot match are passed over, which ``tests/test_fast_paths.py``
@@ -29,13 +31,11 @@ optimisation.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-import ahocorasick
-
+from cleaner.rules.keyscan import KeyScan
 from cleaner.rules.literals import any_of, branches, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
 
@@ -58,28 +58,31 @@ class Screen:
 
     Attributes:
         rules: The pack's rules, in order.
-        starts: Aho-Corasick automaton over the case-folded prefixes of the
-            branches, each mapped to ``(length, rules it starts a branch of)``;
-            ``None`` if there are none.
+        starts: A scan of the case-folded prefixes of the branches, each
+            with the rules it starts a branch of; ``None`` if there are none.
         anchored: Rules with a branch that has prefixes.
         head_size: Length of the longest prefix.
         limits: The distinct ``max_chars`` of the rules, ascending.
         fits: ``fits[bisect_left(limits, n)]`` is the rules whose ``max_chars``
             allows a paragraph of ``n`` characters.
-        needs: For each entry of ``fits``, an automaton over the case-folded
-            necessary literals of the branches (with no prefix) of those
-            rules, each mapped to ``(length, rules it lets through)``; ``None`` if none.
+        needs: A scan of the case-folded necessary literals of the branches
+            (with no prefix), each with the rules it lets through; ``None``
+            if none.
+        screened: For each entry of ``fits``, whether a literal lets one of
+            those rules through that was not through already: only the lines
+            of those lengths are scanned for literals.
         free: Rules with a branch that has neither prefix nor literal.
         orders: Rule sets already seen, as lists in pack order.
     """
 
     rules: tuple[Rule, ...] = ()
-    starts: Any = None
+    starts: KeyScan | None = None
     anchored: int = 0
     head_size: int = 0
     limits: tuple[int, ...] = ()
     fits: tuple[int, ...] = (0,)
-    needs: tuple[Any, ...] = (None,)
+    needs: KeyScan | None = None
+    screened: tuple[bool, ...] = (False,)
     free: int = 0
     orders: dict[int, Candidates] = field(default_factory=dict)
 
@@ -98,8 +101,8 @@ class Screen:
         none of them; one with literals, when the case-folded line holds none).
         ``fold`` case-folds a line (a memo shared with the text detectors).
         The lines are screened together: one scan of their heads for the
-        prefixes and one of the lines of each length bucket for the literals
-        (:func:`_found`), instead of two scans a line.
+        prefixes and one of the lines for the literals
+        (:class:`~cleaner.rules.keyscan.KeyScan`), instead of two scans a line.
         """
         buckets = [bisect_left(self.limits, len(line)) for line in lines]
         fits = [self.fits[bucket] for bucket in buckets]
@@ -116,14 +119,13 @@ class Screen:
                     heads.append(head)
                     headed.append(k)
         if heads and self.starts is not None:
-            for k, bits in _found(self.starts, heads, at_start=True):
+            for k, bits in self.starts.found(heads, at_start=True):
                 rules[headed[k]] |= bits
-        by_bucket: dict[int, list[int]] = {}
-        for k, bucket in enumerate(buckets):
-            if self.needs[bucket] is not None:
-                by_bucket.setdefault(bucket, []).append(k)
-        for bucket, ks in by_bucket.items():
-            for k, bits in _found(self.needs[bucket], [fold(lines[j]) for j in ks]):
+        ks = [k for k, bucket in enumerate(buckets) if self.screened[bucket]]
+        if ks and self.needs is not None:
+            # One scan of every line of a length some literal matters for: a literal
+            # found sets its rules, and those that do not fit the line are dropped below.
+            for k, bits in self.needs.found([fold(lines[j]) for j in ks]):
                 rules[ks[k]] |= bits
         return [self._order(bits & fit) for bits, fit in zip(rules, fits, strict=True)]
 
@@ -137,44 +139,16 @@ class Screen:
         return found
 
 
-def _found(machine: Any, texts: list[str], *, at_start: bool = False) -> list[tuple[int, int]]:
-    """``(index of a text, rule bits)`` for each key of ``machine`` found inside one of ``texts``.
+def _keyscan(keys: dict[str, int], use_hyperscan: bool) -> KeyScan | None:
+    """A :class:`KeyScan` of ``keys``; ``None`` if there are none."""
+    return KeyScan(keys, use_hyperscan=use_hyperscan) if keys else None
 
-    ``machine`` maps each key to ``(its length, bits)``.  The texts are joined
-    and scanned once; a match that is not wholly inside one text (across a
-    joint) is dropped, and with ``at_start`` so is one that does not start its
-    text, so the result is what scanning each text alone finds.
+
+def build_screen(rules: tuple[Rule, ...], *, use_hyperscan: bool = True) -> Screen:
+    """Work out a screen for ``rules`` (see :class:`Screen`).
+
+    ``use_hyperscan``: scan with hyperscan if installed (else Aho-Corasick).
     """
-    if len(texts) == 1:
-        text = texts[0]
-        return [(0, bits) for end, (size, bits) in machine.iter(text) if not at_start or end < size]
-    starts = []
-    at = 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + 1
-    found = []
-    for end, (size, bits) in machine.iter("\x00".join(texts)):
-        begin = end - size + 1
-        k = bisect_right(starts, begin) - 1
-        if end < starts[k] + len(texts[k]) and not (at_start and begin != starts[k]):
-            found.append((k, bits))
-    return found
-
-
-def automaton(keys: dict[str, Any]) -> Any:
-    """An Aho-Corasick automaton mapping each key to its value; ``None`` if no keys."""
-    if not keys:
-        return None
-    machine = ahocorasick.Automaton()
-    for key, value in keys.items():
-        machine.add_word(key, value)
-    machine.make_automaton()
-    return machine
-
-
-def build_screen(rules: tuple[Rule, ...]) -> Screen:
-    """Work out a screen for ``rules`` (see :class:`Screen`)."""
     literals: dict[str, int] = {}
     starts: dict[str, int] = {}
     anchored = free = 0
@@ -198,20 +172,16 @@ def build_screen(rules: tuple[Rule, ...]) -> Screen:
         for limit in limits
     )
     fits = (*fits, sum(1 << n for n, r in enumerate(rules) if r.max_chars is None))
-    needs_by_fit = tuple(
-        automaton(
-            {lit: (len(lit), bits & fit) for lit, bits in literals.items() if bits & fit & ~free}
-        )
-        for fit in fits
-    )
+    useful = {lit: bits for lit, bits in literals.items() if bits & ~free}
     return Screen(
         rules=rules,
-        starts=automaton({key: (len(key), bits) for key, bits in starts.items()}),
+        starts=_keyscan(starts, use_hyperscan),
         anchored=anchored,
         head_size=max(map(len, starts), default=0),
         limits=limits,
         fits=fits,
-        needs=needs_by_fit,
+        needs=_keyscan(useful, use_hyperscan),
+        screened=tuple(any(bits & fit & ~free for bits in useful.values()) for fit in fits),
         free=free,
     )
 
