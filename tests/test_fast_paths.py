@@ -415,3 +415,24 @@ def test_a_pull_quote_source_holds_a_key(quote: list[str], line: list[str]) -> N
     held = pairs & set(itertools.pairwise(line))
     if len(held) >= CONFIG.pull_quote_overlap * len(pairs):
         assert _source_keys(pairs, CONFIG.pull_quote_overlap) & set(line)
+
+
+def _reference_site_by_fingerprints(text: str) -> tuple[str, int] | None:
+    """The pack with the most fingerprints found, each searched with no literal screen."""
+    best: tuple[int, Pack] | None = None
+    for pack in ENGINE.registry.fingerprinted:
+        hits = sum(1 for fp in pack.fingerprints if fp.search(text))
+        if hits >= pack.min_fingerprints and (best is None or hits > best[0]):
+            best = (hits, pack)
+    return None if best is None else (best[1].name, best[0])
+
+
+@pytest.mark.parametrize("doc", range(len(DOCS)))
+def test_fingerprint_literal_scan_picks_the_same_pack(doc: int) -> None:
+    registry = ENGINE.registry
+    text = cleaner.canonicalize(DOCS[doc])
+    # Each pack's fingerprint lines, alone and joined: the packs' own documents.
+    for sample in (text, *("\n".join(fp.pattern for fp in p.fingerprints) for p in PACKS)):
+        found = registry._by_fingerprints(sample, 1.0)
+        got = None if found is None else (found[0].name, int(found[1].split(":")[1].split("/")[0]))
+        assert got == _reference_site_by_fingerprints(sample)
