@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import heuristics, pipeline, tokens
+from cleaner import canonical, heuristics, pipeline, tokens
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.heuristics import (
@@ -29,7 +29,7 @@ from cleaner.heuristics import (
 )
 from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.compiled import Screen, build_screen, pack_screen
-from cleaner.rules.engine import apply_pack, line_matches
+from cleaner.rules.engine import SearchBudget, apply_pack, line_matches
 from cleaner.rules.keyscan import KeyScan
 from cleaner.rules.literals import any_of, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
@@ -241,11 +241,12 @@ def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
     selected = ENGINE.registry.select(url=None, site=None, text=text)
     document = pipeline.run(DOCS[doc], registry=ENGINE.registry, config=CONFIG)
     ctx = Context(CONFIG, document.metadata)
-    steps = pipeline.build_steps([p for p, _ in selected], CONFIG, ctx)
+    state = pipeline.DocumentState(ctx, SearchBudget(CONFIG.regex_document_budget))
+    steps = pipeline.build_steps([p for p, _ in selected], CONFIG)
     paragraphs = pipeline.paragraphs_of(document.text)[0]
     for step in steps:
-        first: list[Cut] = step.run(paragraphs, document).cuts
-        assert step.run(paragraphs, document).cuts == first
+        first: list[Cut] = step.run(paragraphs, document, state).cuts
+        assert step.run(paragraphs, document, state).cuts == first
         assert first == [], step.name  # the result is a fixed point
 
 
@@ -436,3 +437,13 @@ def test_fingerprint_literal_scan_picks_the_same_pack(doc: int) -> None:
         found = registry._by_fingerprints(sample, 1.0)
         got = None if found is None else (found[0].name, int(found[1].split(":")[1].split("/")[0]))
         assert got == _reference_site_by_fingerprints(sample)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=30))
+def test_paragraphs_split_as_their_starts_say(text: str) -> None:
+    """paragraphs_of splits at the blank lines cleaner.canonical.paragraph_starts finds."""
+    starts = canonical.paragraph_starts(text)
+    ends = [s - 2 for s in starts[1:]] + [len(text) - 1]
+    expected = [text[s:e] for s, e in zip(starts, ends, strict=True)] if starts else []
+    assert pipeline.paragraphs_of(text) == (expected, starts)
