@@ -15,6 +15,10 @@ scanning each text alone gives.  Two engines give the same answers
 
 A key found in UTF-8 bytes starts at a character: its first byte is a lead
 byte, never a continuation byte, so byte and character matches agree.
+
+Keys of one or two characters (``-``, ``of``) occur many times in a line:
+reporting each occurrence from a scan would cost more than asking each text
+with ``in`` (or ``startswith``), so they are asked about that way instead.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from typing import Any
 import ahocorasick
 
 from cleaner.screens import hyperscan
+
+_SHORT = 2
+"""Keys of at most this many characters are looked for with ``in``."""
 
 Hit = tuple[int, int]
 """``(index of a text, the bits of the key found in it)``."""
@@ -45,15 +52,17 @@ class KeyScan:
     """
 
     def __init__(self, keys: Mapping[str, int], *, use_hyperscan: bool = True) -> None:
-        self.keys = list(keys)
+        self.short = [(key, bits) for key, bits in keys.items() if len(key) <= _SHORT]
+        self.keys = [key for key in keys if len(key) > _SHORT]
         self.bits = [keys[key] for key in self.keys]
         machine = ahocorasick.Automaton()
         for key in self.keys:
             machine.add_word(key, (len(key), keys[key]))
-        machine.make_automaton()
+        if self.keys:
+            machine.make_automaton()
         self._machine = machine
         self._database: Any = None
-        if use_hyperscan and hyperscan is not None:
+        if use_hyperscan and hyperscan is not None and self.keys:
             try:
                 encoded = [key.encode("utf-8") for key in self.keys]
             except UnicodeEncodeError:  # a lone surrogate in a key: Aho-Corasick alone
@@ -70,19 +79,34 @@ class KeyScan:
         return "ahocorasick" if self._database is None else "hyperscan"
 
     def found(self, texts: Sequence[str], *, at_start: bool = False) -> list[Hit]:
-        """``(index of a text, bits)`` for each occurrence of a key inside one of ``texts``.
+        """``(index of a text, bits)`` for each key found inside one of ``texts``.
 
-        With ``at_start``, only keys that start their text count.  A text may
-        be listed more than once, in any order.
+        With ``at_start``, only keys that start their text count.  A text and
+        key may be listed more than once, in any order.
         """
+        hits = self._found_short(texts, at_start) if self.short else []
+        if not self.keys:
+            return hits
         if self._database is not None:
             try:
                 data = [text.encode("utf-8") for text in texts]
             except UnicodeEncodeError:  # a lone surrogate: left to Aho-Corasick
                 pass
             else:
-                return self._found_bytes(data, at_start)
-        return self._found_chars(texts, at_start)
+                return hits + self._found_bytes(data, at_start)
+        return hits + self._found_chars(texts, at_start)
+
+    def _found_short(self, texts: Sequence[str], at_start: bool) -> list[Hit]:
+        if at_start:
+            return [
+                (k, bits)
+                for k, text in enumerate(texts)
+                for key, bits in self.short
+                if text.startswith(key)
+            ]
+        return [
+            (k, bits) for k, text in enumerate(texts) for key, bits in self.short if key in text
+        ]
 
     def _found_chars(self, texts: Sequence[str], at_start: bool) -> list[Hit]:
         if len(texts) == 1:
