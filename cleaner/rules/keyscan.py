@@ -88,12 +88,13 @@ class KeyScan:
         if not self.keys:
             return hits
         if self._database is not None:
+            joined = "\x00".join(texts)
             try:
-                data = [text.encode("utf-8") for text in texts]
+                data = joined.encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate: left to Aho-Corasick
                 pass
             else:
-                return hits + self._found_bytes(data, at_start)
+                return hits + self._found_bytes(texts, joined, data, at_start)
         return hits + self._found_chars(texts, at_start)
 
     def _found_short(self, texts: Sequence[str], at_start: bool) -> list[Hit]:
@@ -124,22 +125,30 @@ class KeyScan:
                 hits.append((k, bits))
         return hits
 
-    def _found_bytes(self, data: list[bytes], at_start: bool) -> list[Hit]:
+    def _found_bytes(
+        self, texts: Sequence[str], joined: str, data: bytes, at_start: bool
+    ) -> list[Hit]:
+        """The hits of one scan of ``data``, the UTF-8 form of ``joined``, the texts joined."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._database)
         ends: list[tuple[int, int]] = []
-        self._database.scan(
-            b"\x00".join(data), match_event_handler=_collect, context=ends, scratch=scratch
-        )
+        self._database.scan(data, match_event_handler=_collect, context=ends, scratch=scratch)
         if not ends:
             return []
-        starts = _starts(map(len, data))
+        # The texts' lengths in bytes, worked out only when something was found.
+        if len(data) == len(joined):  # ASCII: a byte a character
+            sizes = [len(text) for text in texts]
+        elif joined.count("\x00") == len(texts) - 1:  # the joints alone are NULs
+            sizes = [len(piece) for piece in data.split(b"\x00")]
+        else:
+            sizes = [len(text.encode("utf-8")) for text in texts]
+        starts = _starts(sizes)
         hits = []
         for number, end in ends:  # ``end`` is the offset after the match
             begin = end - self._sizes[number]
             k = bisect_right(starts, begin) - 1
-            if end <= starts[k] + len(data[k]) and not (at_start and begin != starts[k]):
+            if end <= starts[k] + sizes[k] and not (at_start and begin != starts[k]):
                 hits.append((k, self.bits[number]))
         return hits
 
