@@ -18,7 +18,8 @@ byte, never a continuation byte, so byte and character matches agree.
 
 Keys of one or two characters (``-``, ``of``) occur many times in a line:
 reporting each occurrence from a scan would cost more than asking each text
-with ``in`` (or ``startswith``), so they are asked about that way instead.
+with ``in`` (or, at its start, looking its first characters up), so they are
+asked about that way instead.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class KeyScan:
 
     def __init__(self, keys: Mapping[str, int], *, use_hyperscan: bool = True) -> None:
         self.short = [(key, bits) for key, bits in keys.items() if len(key) <= _SHORT]
+        # The short keys by length, for a text's start: one lookup a length.
+        self._heads: dict[int, dict[str, int]] = {}
+        for key, bits in self.short:
+            self._heads.setdefault(len(key), {})[key] = bits
         self.keys = [key for key in keys if len(key) > _SHORT]
         self.bits = [keys[key] for key in self.keys]
         machine = ahocorasick.Automaton()
@@ -99,12 +104,13 @@ class KeyScan:
 
     def _found_short(self, texts: Sequence[str], at_start: bool) -> list[Hit]:
         if at_start:
-            return [
-                (k, bits)
-                for k, text in enumerate(texts)
-                for key, bits in self.short
-                if text.startswith(key)
-            ]
+            hits = []
+            for size, table in self._heads.items():
+                for k, text in enumerate(texts):
+                    bits = table.get(text[:size], 0)
+                    if bits:
+                        hits.append((k, bits))
+            return hits
         return [
             (k, bits) for k, text in enumerate(texts) for key, bits in self.short if key in text
         ]
