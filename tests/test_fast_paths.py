@@ -31,7 +31,7 @@ from cleaner.plain import PLAIN_PUNCTUATION
 from cleaner.rules.compiled import Screen, build_screen, pack_screen
 from cleaner.rules.engine import SearchBudget, apply_pack, line_matches
 from cleaner.rules.keyscan import KeyScan
-from cleaner.rules.literals import any_of, folded_head, prefixes
+from cleaner.rules.literals import any_of, folded_head, prefixes, satisfied
 from cleaner.rules.model import Pack, Rule
 from cleaner.screens import hyperscan
 from cleaner.tokens import runs, words
@@ -450,3 +450,19 @@ def test_paragraphs_split_as_their_starts_say(text: str) -> None:
     ends = [s - 2 for s in starts[1:]] + [len(text) - 1]
     expected = [text[s:e] for s, e in zip(starts, ends, strict=True)] if starts else []
     assert pipeline.paragraphs_of(text) == (expected, starts)
+
+
+LITERAL = st.sampled_from(["a", "b", "ab", "c"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(LITERAL, min_size=1, max_size=3), max_size=3), max_size=3),
+    st.text(alphabet="abc ", max_size=8),
+)
+def test_satisfied_is_its_formula(req: list[list[list[str]]], text: str) -> None:
+    """Some branch whose every clause has a literal in the text."""
+    formula = any(all(any(lit in text for lit in clause) for clause in b) for b in req)
+    requirement = tuple(tuple(tuple(clause) for clause in branch) for branch in req)
+    assert satisfied(requirement, text) == formula
+    assert satisfied(requirement, {w for w in ("a", "b", "ab", "c") if w in text}) == formula

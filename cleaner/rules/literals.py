@@ -253,7 +253,17 @@ def satisfied(req: Requirement, folded: Container[str]) -> bool:
     >>> satisfied(req, {"in your inbox"})
     True
     """
-    return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
+    # Plain loops: this runs for every fingerprint of every document.
+    for branch in req:
+        for clause in branch:
+            for lit in clause:
+                if lit in folded:
+                    break
+            else:
+                break  # no literal of this clause: the branch fails
+        else:
+            return True  # every clause of this branch holds a literal
+    return False
 
 
 @functools.lru_cache(maxsize=4096)

@@ -65,7 +65,11 @@ class PackRegistry:
             (p for p in self.packs.values() if p.fingerprints and not p.always),
             key=lambda p: p.name,
         )
-        # Every literal a fingerprint needs, looked for in a document in one scan.
+        # What each fingerprint needs, and every such literal, looked for in one scan.
+        self._needs = [
+            (pack, [(fp, requirement(fp.pattern)) for fp in pack.fingerprints])
+            for pack in self.fingerprinted
+        ]
         needed = {
             lit
             for pack in self.fingerprinted
@@ -119,12 +123,11 @@ class PackRegistry:
         # each at its first match (some, " " and "@", occur hundreds of times a
         # document); without hyperscan each is searched for when first asked about.
         folded = text.casefold() if self.fingerprinted else ""
-        held = self._literals.scan(folded) if self._literals is not None else folded
-        for pack in self.fingerprinted:
+        held = self._literals.scan(folded).names() if self._literals is not None else folded
+        for pack, needed in self._needs:
             hits = 0
-            for fingerprint in pack.fingerprints:
+            for fingerprint, needs in needed:
                 # A fingerprint whose literals the text lacks cannot match: skip the search.
-                needs = requirement(fingerprint.pattern)
                 if needs is not None and not satisfied(needs, held):
                     continue
                 try:
