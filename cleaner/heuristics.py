@@ -684,8 +684,7 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     quoted = {i for i, _ in candidates}
     comments_at: int | None = None  # looked for only once a quote has a source
     cuts = []
-    for i, tokens in candidates:
-        quote_pairs = _pairs(tokens)
+    for (i, _), quote_pairs in zip(candidates, pairs, strict=True):
         need = cfg.pull_quote_overlap * len(quote_pairs)
         shared: Counter[int] = Counter(
             j
@@ -742,7 +741,7 @@ def _source_min_chars(pairs: set[tuple[str, str]], overlap: float) -> int:
     11
     """
     held = math.ceil(overlap * len(pairs))
-    lengths = sorted(len(first) for first, _ in pairs)[:held]
+    lengths = sorted([len(first) for first, _ in pairs])[:held]
     return sum(lengths) + max(held - 1, 0)
 
 
@@ -758,7 +757,8 @@ def _source_keys(pairs: set[tuple[str, str]], overlap: float) -> set[str]:
     ['will']
     """
     held = math.ceil(overlap * len(pairs))
-    longer = sorted((max(pair, key=len) for pair in pairs), key=len, reverse=True)
+    longer = [a if len(a) >= len(b) else b for a, b in pairs]
+    longer.sort(key=len, reverse=True)
     return set(longer[: len(pairs) - held + 1])
 
 
