@@ -675,15 +675,16 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     pairs = [_pairs(t) for _, t in candidates]
     # A line shorter than any quote's source can be is not tokenised.
     min_chars = min(_source_min_chars(q, cfg.pull_quote_overlap) for q in pairs)
-    holders = _pair_holders(paragraphs, ctx, set().union(*pairs), min_chars)
+    # Nor is a line that holds none of the words some pair of every quote's source holds.
+    keys = set().union(*(_source_keys(q, cfg.pull_quote_overlap) for q in pairs))
+    holders = _pair_holders(paragraphs, ctx, set().union(*pairs), min_chars, keys)
     # The copy that stays is the first, in the body: a later fully quoted copy
     # is the repeat, and a reader's comment quoting the body is no evidence
     # against the body's own paragraph.
     quoted = {i for i, _ in candidates}
     comments_at: int | None = None  # looked for only once a quote has a source
     cuts = []
-    for i, tokens in candidates:
-        quote_pairs = _pairs(tokens)
+    for (i, _), quote_pairs in zip(candidates, pairs, strict=True):
         need = cfg.pull_quote_overlap * len(quote_pairs)
         shared: Counter[int] = Counter(
             j
@@ -740,22 +741,45 @@ def _source_min_chars(pairs: set[tuple[str, str]], overlap: float) -> int:
     11
     """
     held = math.ceil(overlap * len(pairs))
-    lengths = sorted(len(first) for first, _ in pairs)[:held]
+    lengths = sorted([len(first) for first, _ in pairs])[:held]
     return sum(lengths) + max(held - 1, 0)
 
 
+def _source_keys(pairs: set[tuple[str, str]], overlap: float) -> set[str]:
+    """Words of which a line holding ``overlap`` of a quote's ``pairs`` holds one.
+
+    Such a line misses at most ``len(pairs) - ceil(overlap * len(pairs))``
+    pairs, so it holds one of any set of pairs one larger, and both words of
+    that pair: the longer word of each pair in such a set (the set of the
+    longest words, the rarest in text) makes a cheap test before tokenising.
+
+    >>> sorted(_source_keys({("we", "will"), ("will", "act"), ("act", "now")}, 0.7))
+    ['will']
+    """
+    held = math.ceil(overlap * len(pairs))
+    longer = [a if len(a) >= len(b) else b for a, b in pairs]
+    longer.sort(key=len, reverse=True)
+    return set(longer[: len(pairs) - held + 1])
+
+
 def _pair_holders(
-    paragraphs: Sequence[str], ctx: Context, wanted: set[tuple[str, str]], min_chars: int = 0
+    paragraphs: Sequence[str],
+    ctx: Context,
+    wanted: set[tuple[str, str]],
+    min_chars: int = 0,
+    keys: set[str] | None = None,
 ) -> dict[tuple[str, str], list[int]]:
     """Which paragraphs hold each of the ``wanted`` word pairs.
 
     One pass over the text, not one comparison of every quote with every
     paragraph; a paragraph whose case-folded text is shorter than ``min_chars``
-    is passed over (its words, joined by spaces, are no longer).
+    is passed over (its words, joined by spaces, are no longer), and so is one
+    that holds none of ``keys`` (a word is a piece of the case-folded text).
     """
     holders: dict[tuple[str, str], list[int]] = {pair: [] for pair in wanted}
     for j, p in enumerate(paragraphs):
-        if len(ctx.folded(p)) < min_chars:
+        folded = ctx.folded(p)
+        if len(folded) < min_chars or (keys is not None and not any(k in folded for k in keys)):
             continue
         # Only the wanted pairs are collected: most of a paragraph's are not.
         for pair in wanted.intersection(itertools.pairwise(ctx.words(p))):

@@ -21,11 +21,13 @@ records the removals in canonical coordinates and counts them.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner.canonical import canonicalize, paragraph_starts
+from cleaner.canonical import canonicalize
 from cleaner.config import CleanerConfig
 from cleaner.detectors import Detector, of_stage
 from cleaner.document import Cut, Document, Removal, StepRecord
@@ -50,7 +52,28 @@ class StepOutput:
 _NOTHING = StepOutput([], [])
 """The output of a step that proposes nothing (shared: callers only read it)."""
 
-StepFn = Callable[[Sequence[str], Document], StepOutput]
+
+@dataclass(slots=True)
+class DocumentState:
+    """What the steps share while cleaning one document, over every pass.
+
+    Steps are built once for a set of packs and a config (:func:`build_steps`)
+    and serve every document; what belongs to one document is here.
+
+    Attributes:
+        ctx: The detectors' context: each line is case-folded and split into
+            words once, for the packs and the detectors alike.
+        budget: The document's pattern-search time, shared by its packs.
+        memos: Each pack step's :func:`~cleaner.rules.engine.line_matches` by
+            line (later passes see mostly the same lines).
+    """
+
+    ctx: Context
+    budget: SearchBudget
+    memos: dict[object, dict[str, LineMatches]] = field(default_factory=dict)
+
+
+StepFn = Callable[[Sequence[str], Document, DocumentState], StepOutput]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,23 +84,16 @@ class Step:
     run: StepFn
 
 
-def pack_step(
-    pack: Pack,
-    config: CleanerConfig,
-    budget: SearchBudget | None = None,
-    ctx: Context | None = None,
-) -> Step:
-    """Wrap a rule pack as a step (``budget``: the document's search time, shared by its packs).
+def pack_step(pack: Pack, config: CleanerConfig) -> Step:
+    """Wrap a rule pack as a step; its memo and search budget are the document's."""
+    slot = object()  # this step's memo in each document's state
 
-    With ``ctx``, the document's context, a line is case-folded once for the
-    packs and the text detectors.
-    """
-    # Steps are built for each document, so this memo serves one document's passes.
-    memo: dict[str, LineMatches] = {}
-    fold = str.casefold if ctx is None else ctx.folded
-
-    def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        outcome = apply_pack(pack, paragraphs, config, memo, budget, fold=fold)
+    def run(paragraphs: Sequence[str], doc: Document, state: DocumentState) -> StepOutput:
+        memo = state.memos.get(slot)
+        if memo is None:
+            memo = state.memos[slot] = {}
+        fold = state.ctx.folded
+        outcome = apply_pack(pack, paragraphs, config, memo, state.budget, fold=fold)
         cuts = outcome.cuts
         if config.keep_comments:
             # Comments are content here: a comment-section cut would remove them.
@@ -87,15 +103,15 @@ def pack_step(
     return Step(f"pack:{pack.name}", run)
 
 
-def heuristic_step(found: Detector, ctx: Context) -> Step:
+def heuristic_step(found: Detector) -> Step:
     """Wrap a text detector as a step; its cuts carry the detector's id.
 
-    ``ctx`` is the document's context, shared by every detector and pass.
+    The detector is shown the document's context, shared by every detector and pass.
     """
     rule = found.id
 
-    def run(paragraphs: Sequence[str], doc: Document) -> StepOutput:
-        marks = found.run(paragraphs, ctx)
+    def run(paragraphs: Sequence[str], doc: Document, state: DocumentState) -> StepOutput:
+        marks = found.run(paragraphs, state.ctx)
         if not marks:
             return _NOTHING  # most calls: no need to build an output
         return StepOutput([Cut(rule, m.kind, m.line, m.span, m.fields) for m in marks], [])
@@ -104,12 +120,22 @@ def heuristic_step(found: Detector, ctx: Context) -> Step:
 
 
 def paragraphs_of(text: str) -> tuple[list[str], list[int]]:
-    """Return the paragraphs of canonical text and their offsets."""
-    starts = paragraph_starts(text)
-    if not starts:
+    """Return the paragraphs of canonical text and their offsets.
+
+    The pieces between the blank lines (``"\\n\\n"``, found left to right, as
+    :func:`cleaner.canonical.paragraph_starts` finds them), the last without
+    the newline that ends the text; each starts two characters after the end
+    of the one before.
+
+    >>> paragraphs_of("ab\\n\\ncd\\n")
+    (['ab', 'cd'], [0, 4])
+    """
+    if not text:
         return [], []
-    ends = [s - 2 for s in starts[1:]] + [len(text) - 1]
-    return [text[s:e] for s, e in zip(starts, ends, strict=True)], starts
+    paragraphs = text.split("\n\n")
+    paragraphs[-1] = paragraphs[-1][:-1]
+    starts = list(itertools.accumulate([len(p) + 2 for p in paragraphs[:-1]], initial=0))
+    return paragraphs, starts
 
 
 def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: list[int]) -> int:
@@ -141,27 +167,45 @@ def apply_cuts(doc: Document, offsets: OffsetMap, cuts: Sequence[Cut], starts: l
 
 
 def build_steps(
-    packs: Sequence[Pack],
-    config: CleanerConfig,
-    ctx: Context,
-    skip_heuristics: Collection[str] = (),
-) -> list[Step]:
-    """Return the steps that run after canonicalization, in order."""
-    budget = SearchBudget(config.regex_document_budget)
-    steps = [pack_step(p, config, budget, ctx) for p in packs if not p.always]
+    packs: Sequence[Pack], config: CleanerConfig, skip_heuristics: Collection[str] = ()
+) -> tuple[Step, ...]:
+    """Return the steps that run after canonicalization, in order.
+
+    Built once for each set of packs, config and skipped heuristics, and kept
+    (the last :data:`_KEPT_STEPS` sets): steps hold nothing of a document.
+    """
+    key = (tuple(map(id, packs)), id(config), tuple(skip_heuristics))
+    kept = _STEPS.get(key)
+    if kept is not None:
+        return kept[2]
+    steps = [pack_step(p, config) for p in packs if not p.always]
     if config.generic_rules:
-        steps += [pack_step(p, config, budget, ctx) for p in packs if p.always]
+        steps += [pack_step(p, config) for p in packs if p.always]
     if config.heuristics:
         steps += [
-            heuristic_step(found, ctx)
+            heuristic_step(found)
             for found in of_stage("text", config.text_heuristics)
             if found.name not in skip_heuristics
         ]
-    return steps
+    with _STEPS_LOCK:
+        if len(_STEPS) >= _KEPT_STEPS:
+            del _STEPS[next(iter(_STEPS))]
+        # The packs and the config are kept with their steps, so their ids stay theirs.
+        _STEPS[key] = (tuple(packs), config, tuple(steps))
+    return tuple(steps)
 
 
-def run_steps(doc: Document, steps: Sequence[Step], config: CleanerConfig) -> list[str]:
+_KEPT_STEPS = 64
+_STEPS: dict[tuple[Any, ...], tuple[tuple[Pack, ...], CleanerConfig, tuple[Step, ...]]] = {}
+_STEPS_LOCK = threading.Lock()
+
+
+def run_steps(
+    doc: Document, steps: Sequence[Step], config: CleanerConfig, state: DocumentState
+) -> list[str]:
     """Run ``steps`` on the canonical document in passes until one removes nothing.
+
+    ``state`` is what the steps share for this document.
 
     Returns:
         The paragraphs of the finished text.
@@ -183,7 +227,7 @@ def run_steps(doc: Document, steps: Sequence[Step], config: CleanerConfig) -> li
                 break
             if unchanged_at.get(step.name) == version:
                 continue
-            output = step.run(paragraphs, doc)
+            output = step.run(paragraphs, doc, state)
             if not output.cuts and not output.skipped:
                 unchanged_at[step.name] = version  # most runs: nothing found, nothing to guard
                 continue
@@ -250,8 +294,9 @@ def run(
 
     # One context for the document: detectors share its memo over every pass.
     ctx = Context(config, doc.metadata, frozenset(metadata or {}))
-    steps = build_steps([pack for pack, _ in selected], config, ctx, skip_heuristics)
-    paragraphs = run_steps(doc, steps, config)
+    state = DocumentState(ctx, SearchBudget(config.regex_document_budget))
+    steps = build_steps([pack for pack, _ in selected], config, skip_heuristics)
+    paragraphs = run_steps(doc, steps, config, state)
 
     # Without keep_headline the headline step has moved a headline to metadata
     # as a recorded removal, or left the first line alone: a title is not

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 hyperscan: Any
@@ -88,6 +88,10 @@ class Found:
         self._text = text
         self._patterns = patterns
         self._known: dict[str, bool] | set[str] = {} if known is None else known
+
+    def names(self) -> Container[str]:
+        """The screens tripped, as a set if all are known (a lookup in C), else this."""
+        return self._known if isinstance(self._known, set) else self
 
     def __contains__(self, name: object) -> bool:
         known = self._known

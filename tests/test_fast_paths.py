@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import heuristics, pipeline, tokens
+from cleaner import canonical, heuristics, pipeline, tokens
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
 from cleaner.heuristics import (
@@ -24,12 +24,16 @@ from cleaner.heuristics import (
     _ends_with_abbreviation,
     _has_credit,
     _letter_hint,
+    _source_keys,
     ends_sentence,
 )
 from cleaner.plain import PLAIN_PUNCTUATION
-from cleaner.rules.engine import apply_pack, line_matches
-from cleaner.rules.literals import any_of, folded_head, prefixes
+from cleaner.rules.compiled import Screen, build_screen, pack_screen
+from cleaner.rules.engine import SearchBudget, apply_pack, line_matches
+from cleaner.rules.keyscan import KeyScan
+from cleaner.rules.literals import any_of, folded_head, prefixes, satisfied
 from cleaner.rules.model import Pack, Rule
+from cleaner.screens import hyperscan
 from cleaner.tokens import runs, words
 from tests.conftest import FIXTURES, SEEDS, real_lines
 
@@ -237,11 +241,12 @@ def test_steps_are_pure_so_unchanged_text_need_not_be_rerun(doc: int) -> None:
     selected = ENGINE.registry.select(url=None, site=None, text=text)
     document = pipeline.run(DOCS[doc], registry=ENGINE.registry, config=CONFIG)
     ctx = Context(CONFIG, document.metadata)
-    steps = pipeline.build_steps([p for p, _ in selected], CONFIG, ctx)
+    state = pipeline.DocumentState(ctx, SearchBudget(CONFIG.regex_document_budget))
+    steps = pipeline.build_steps([p for p, _ in selected], CONFIG)
     paragraphs = pipeline.paragraphs_of(document.text)[0]
     for step in steps:
-        first: list[Cut] = step.run(paragraphs, document).cuts
-        assert step.run(paragraphs, document).cuts == first
+        first: list[Cut] = step.run(paragraphs, document, state).cuts
+        assert step.run(paragraphs, document, state).cuts == first
         assert first == [], step.name  # the result is a fixed point
 
 
@@ -343,3 +348,121 @@ def test_screen_lets_every_length_through_that_fits(size: int) -> None:
     for text in ("Share" + "x" * size, "x" * size + "SHARE", "x" * size):
         got = [number for number, _ in line_matches(LENGTH_PACK, text, CONFIG)]
         assert got == _plain_line_matches(LENGTH_PACK, text), text
+
+
+_PLAIN_SCREENS: dict[str, Screen] = {}
+
+
+@pytest.mark.skipif(hyperscan is None, reason="hyperscan is not installed")
+def test_the_rule_screens_run_on_hyperscan() -> None:
+    assert KeyScan({"abc": 1}).engine == "hyperscan"
+    assert KeyScan({"abc": 1}, use_hyperscan=False).engine == "ahocorasick"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ab", "b", "é", "ſt", "\ud800", "\x00", " ", "aba", "é ſt", "b\x00a"]),
+        max_size=5,
+    ),
+    st.lists(st.text(alphabet="abé ſt\x00\ud800", max_size=8), max_size=6),
+    st.booleans(),
+)
+def test_key_scans_agree(keys: list[str], texts: list[str], at_start: bool) -> None:
+    """hyperscan and Aho-Corasick find the same keys, each text as when scanned alone."""
+    table = {key: 1 << n for n, key in enumerate(dict.fromkeys(k for k in keys if k))}
+    if not table:
+        return
+    fast, plain = KeyScan(table), KeyScan(table, use_hyperscan=False)
+    expected = {
+        (k, bits)
+        for k, text in enumerate(texts)
+        for key, bits in table.items()
+        for at in range(len(text))
+        if text.startswith(key, at) and (at == 0 or not at_start)
+    }
+    assert set(fast.found(texts, at_start=at_start)) == expected
+    assert set(plain.found(texts, at_start=at_start)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(PACKS),
+    st.lists(st.one_of(st.sampled_from(RULE_LINES), ODD_TEXT, st.just("")), max_size=8),
+)
+def test_lines_screened_together_as_each_alone(pack: Pack, lines: list[str]) -> None:
+    """The joined scans of screen_lines drop what crosses a joint: as one line at a time.
+
+    Both engines of the scans give the same screen.
+    """
+    screen = pack_screen(pack)
+    plain = _PLAIN_SCREENS.setdefault(pack.name, build_screen(pack.rules, use_hyperscan=False))
+    lines = [*lines, "\x00".join(lines), *(a + b for a, b in itertools.pairwise(lines))]
+    alone = [screen.screen_lines([line])[0] for line in lines]
+    assert screen.screen_lines(lines) == alone
+    assert plain.screen_lines(lines) == alone
+    assert [plain.screen_lines([line])[0] for line in lines] == alone
+    for line in lines:
+        got = [number for number, _ in screen.candidates(line)]
+        plain = _plain_line_matches(pack, line)
+        assert set(plain) <= set(got), line
+
+
+QUOTE_WORDS = st.sampled_from("we will act to protect our people now the a".split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(QUOTE_WORDS, min_size=2, max_size=14), st.lists(QUOTE_WORDS, max_size=20))
+def test_a_pull_quote_source_holds_a_key(quote: list[str], line: list[str]) -> None:
+    """A line holding the overlap of a quote's pairs holds one of the quote's keys."""
+    pairs = set(itertools.pairwise(quote))
+    held = pairs & set(itertools.pairwise(line))
+    if len(held) >= CONFIG.pull_quote_overlap * len(pairs):
+        assert _source_keys(pairs, CONFIG.pull_quote_overlap) & set(line)
+
+
+def _reference_site_by_fingerprints(text: str) -> tuple[str, int] | None:
+    """The pack with the most fingerprints found, each searched with no literal screen."""
+    best: tuple[int, Pack] | None = None
+    for pack in ENGINE.registry.fingerprinted:
+        hits = sum(1 for fp in pack.fingerprints if fp.search(text))
+        if hits >= pack.min_fingerprints and (best is None or hits > best[0]):
+            best = (hits, pack)
+    return None if best is None else (best[1].name, best[0])
+
+
+@pytest.mark.parametrize("doc", range(len(DOCS)))
+def test_fingerprint_literal_scan_picks_the_same_pack(doc: int) -> None:
+    registry = ENGINE.registry
+    text = cleaner.canonicalize(DOCS[doc])
+    # Each pack's fingerprint lines, alone and joined: the packs' own documents.
+    for sample in (text, *("\n".join(fp.pattern for fp in p.fingerprints) for p in PACKS)):
+        found = registry._by_fingerprints(sample, 1.0)
+        got = None if found is None else (found[0].name, int(found[1].split(":")[1].split("/")[0]))
+        assert got == _reference_site_by_fingerprints(sample)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n", max_size=30))
+def test_paragraphs_split_as_their_starts_say(text: str) -> None:
+    """paragraphs_of splits at the blank lines cleaner.canonical.paragraph_starts finds."""
+    starts = canonical.paragraph_starts(text)
+    ends = [s - 2 for s in starts[1:]] + [len(text) - 1]
+    expected = [text[s:e] for s, e in zip(starts, ends, strict=True)] if starts else []
+    assert pipeline.paragraphs_of(text) == (expected, starts)
+
+
+LITERAL = st.sampled_from(["a", "b", "ab", "c"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(LITERAL, min_size=1, max_size=3), max_size=3), max_size=3),
+    st.text(alphabet="abc ", max_size=8),
+)
+def test_satisfied_is_its_formula(req: list[list[list[str]]], text: str) -> None:
+    """Some branch whose every clause has a literal in the text."""
+    formula = any(all(any(lit in text for lit in clause) for clause in b) for b in req)
+    requirement = tuple(tuple(tuple(clause) for clause in branch) for branch in req)
+    assert satisfied(requirement, text) == formula
+    assert satisfied(requirement, {w for w in ("a", "b", "ab", "c") if w in text}) == formula

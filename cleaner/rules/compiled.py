@@ -14,10 +14,12 @@ engine rules most of them out from the text alone:
   paragraph that holds none of them;
 * ``max_chars``: a rule is not searched in a longer paragraph.
 
-The first two are answered for all rules at once by one Aho-Corasick scan of
-the case-folded paragraph (pyahocorasick, in C) over every literal and prefix
-of the pack: each literal found sets the bits of the rules it lets through,
-each prefix found at position 0 those of the rules it starts.  The rules left
+The first two are answered for all rules at once by a multi-literal scan
+(:class:`~cleaner.rules.keyscan.KeyScan`: hyperscan, or pyahocorasick) of the
+case-folded paragraphs over every literal and prefix of the pack: each literal
+found sets the bits of the rules it lets through, each prefix found at the
+start those of the rules it starts; a document's new paragraphs are scanned
+together.  The rules left
 are the set bits of ``length & literals & prefixes``, in pack order; the few
 distinct sets that occur are turned into rule lists once and kept.  Only
 rules that cannot match are passed over, which ``tests/test_fast_paths.py``
@@ -30,12 +32,10 @@ optimisation.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-import ahocorasick
-
+from cleaner.rules.keyscan import KeyScan
 from cleaner.rules.literals import any_of, branches, folded_head, prefixes
 from cleaner.rules.model import Pack, Rule
 
@@ -58,56 +58,79 @@ class Screen:
 
     Attributes:
         rules: The pack's rules, in order.
-        starts: Aho-Corasick automaton over the case-folded prefixes of the
-            branches, each mapped to ``(length, rules it starts a branch of)``;
-            ``None`` if there are none.
+        starts: A scan of the case-folded prefixes of the branches, each
+            with the rules it starts a branch of; ``None`` if there are none.
         anchored: Rules with a branch that has prefixes.
         head_size: Length of the longest prefix.
         limits: The distinct ``max_chars`` of the rules, ascending.
         fits: ``fits[bisect_left(limits, n)]`` is the rules whose ``max_chars``
             allows a paragraph of ``n`` characters.
-        needs: For each entry of ``fits``, an automaton over the case-folded
-            necessary literals of the branches (with no prefix) of those
-            rules, each mapped to the rules it lets through; ``None`` if none.
+        needs: A scan of the case-folded necessary literals of the branches
+            (with no prefix), each with the rules it lets through; ``None``
+            if none.
+        screened: For each entry of ``fits``, whether a literal lets one of
+            those rules through that was not through already: only the lines
+            of those lengths are scanned for literals.
         free: Rules with a branch that has neither prefix nor literal.
         orders: Rule sets already seen, as lists in pack order.
     """
 
     rules: tuple[Rule, ...] = ()
-    starts: Any = None
+    starts: KeyScan | None = None
     anchored: int = 0
     head_size: int = 0
     limits: tuple[int, ...] = ()
     fits: tuple[int, ...] = (0,)
-    needs: tuple[Any, ...] = (None,)
+    needs: KeyScan | None = None
+    screened: tuple[bool, ...] = (False,)
     free: int = 0
     orders: dict[int, Candidates] = field(default_factory=dict)
 
     def candidates(self, line: str, fold: Callable[[str], str] = str.casefold) -> Candidates:
-        """Return the rules that may match ``line``, in pack order.
+        """Return the rules that may match ``line``, in pack order (:meth:`screen_lines`)."""
+        return self.screen_lines([line], fold)[0]
+
+    def screen_lines(
+        self, lines: Sequence[str], fold: Callable[[str], str] = str.casefold
+    ) -> list[Candidates]:
+        """Return, for each of ``lines``, the rules that may match it, in pack order.
 
         A rule left out cannot match: its ``max_chars`` is exceeded, or no
         branch of it may match (a branch with prefixes is passed over when the
         head of the line folds safely, :func:`folded_head`, and starts with
         none of them; one with literals, when the case-folded line holds none).
-        ``fold`` case-folds the line (a memo shared with the text detectors).
+        ``fold`` case-folds a line (a memo shared with the text detectors).
+        The lines are screened together: one scan of their heads for the
+        prefixes and one of the lines for the literals
+        (:class:`~cleaner.rules.keyscan.KeyScan`), instead of two scans a line.
         """
-        bucket = bisect_left(self.limits, len(line))
-        fits = self.fits[bucket]
-        rules = fits & self.free
-        if fits & ~rules & self.anchored:
-            head = folded_head(line, self.head_size)
-            if head is None:
-                rules |= self.anchored
-            elif head and self.starts is not None:
-                for end, (size, anchored) in self.starts.iter(head):
-                    if end < size:  # the prefix starts the line
-                        rules |= anchored
-        needs = self.needs[bucket]
-        if needs is not None:
-            for _, needing in needs.iter(fold(line)):
-                rules |= needing
-        rules &= fits
+        buckets = [bisect_left(self.limits, len(line)) for line in lines]
+        fits = [self.fits[bucket] for bucket in buckets]
+        rules = [fit & self.free for fit in fits]
+        anchored = self.anchored
+        heads: list[str] = []
+        headed: list[int] = []
+        for k, line in enumerate(lines):
+            if fits[k] & ~rules[k] & anchored:
+                head = folded_head(line, self.head_size)
+                if head is None:
+                    rules[k] |= anchored
+                elif head:
+                    heads.append(head)
+                    headed.append(k)
+        if heads and self.starts is not None:
+            for k, bits in self.starts.found(heads, at_start=True):
+                rules[headed[k]] |= bits
+        ks = [k for k, bucket in enumerate(buckets) if self.screened[bucket]]
+        if ks and self.needs is not None:
+            # One scan of every line of a length some literal matters for: a literal
+            # found sets its rules, and those that do not fit the line are dropped below.
+            for k, bits in self.needs.found([fold(lines[j]) for j in ks]):
+                rules[ks[k]] |= bits
+        return [self._order(bits & fit) for bits, fit in zip(rules, fits, strict=True)]
+
+    def _order(self, rules: int) -> Candidates:
+        """The rules of the set ``rules``, with their index, in pack order."""
         found = self.orders.get(rules)
         if found is None:
             found = tuple((n, r) for n, r in enumerate(self.rules) if rules >> n & 1)
@@ -116,19 +139,16 @@ class Screen:
         return found
 
 
-def automaton(keys: dict[str, Any]) -> Any:
-    """An Aho-Corasick automaton mapping each key to its value; ``None`` if no keys."""
-    if not keys:
-        return None
-    machine = ahocorasick.Automaton()
-    for key, value in keys.items():
-        machine.add_word(key, value)
-    machine.make_automaton()
-    return machine
+def _keyscan(keys: dict[str, int], use_hyperscan: bool) -> KeyScan | None:
+    """A :class:`KeyScan` of ``keys``; ``None`` if there are none."""
+    return KeyScan(keys, use_hyperscan=use_hyperscan) if keys else None
 
 
-def build_screen(rules: tuple[Rule, ...]) -> Screen:
-    """Work out a screen for ``rules`` (see :class:`Screen`)."""
+def build_screen(rules: tuple[Rule, ...], *, use_hyperscan: bool = True) -> Screen:
+    """Work out a screen for ``rules`` (see :class:`Screen`).
+
+    ``use_hyperscan``: scan with hyperscan if installed (else Aho-Corasick).
+    """
     literals: dict[str, int] = {}
     starts: dict[str, int] = {}
     anchored = free = 0
@@ -152,18 +172,16 @@ def build_screen(rules: tuple[Rule, ...]) -> Screen:
         for limit in limits
     )
     fits = (*fits, sum(1 << n for n, r in enumerate(rules) if r.max_chars is None))
-    needs_by_fit = tuple(
-        automaton({lit: bits & fit for lit, bits in literals.items() if bits & fit & ~free})
-        for fit in fits
-    )
+    useful = {lit: bits for lit, bits in literals.items() if bits & ~free}
     return Screen(
         rules=rules,
-        starts=automaton({key: (len(key), bits) for key, bits in starts.items()}),
+        starts=_keyscan(starts, use_hyperscan),
         anchored=anchored,
         head_size=max(map(len, starts), default=0),
         limits=limits,
         fits=fits,
-        needs=needs_by_fit,
+        needs=_keyscan(useful, use_hyperscan),
+        screened=tuple(any(bits & fit & ~free for bits in useful.values()) for fit in fits),
         free=free,
     )
 

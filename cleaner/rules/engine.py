@@ -15,7 +15,7 @@ import regex
 
 from cleaner.config import CleanerConfig
 from cleaner.document import Cut
-from cleaner.rules.compiled import pack_screen
+from cleaner.rules.compiled import Candidates, pack_screen
 from cleaner.rules.model import Pack, Rule
 
 
@@ -88,6 +88,7 @@ def line_matches(
     budget: SearchBudget | None = None,
     *,
     fold: Callable[[str], str] = str.casefold,
+    candidates: Candidates | None = None,
 ) -> LineMatches:
     """Return every rule of ``pack`` that matches ``line``, wherever the line stands.
 
@@ -98,10 +99,13 @@ def line_matches(
     is given at most the time left in it (and a rule met once the budget is
     spent is listed as timed out without a search).  ``fold`` case-folds the
     line for the screen (a memo of the document's folded lines, shared with the
-    text detectors).
+    text detectors).  ``candidates`` are the line's rules if already screened
+    (:meth:`~cleaner.rules.compiled.Screen.screen_lines`).
     """
     found: list[tuple[int, regex.Match[str] | None]] = []
-    for number, rule in pack_screen(pack).candidates(line, fold):
+    if candidates is None:
+        candidates = pack_screen(pack).candidates(line, fold)
+    for number, rule in candidates:
         if disabled and rule.qualified_id in disabled:
             continue
         timeout = config.regex_timeout
@@ -161,13 +165,18 @@ def apply_pack(
     outcome = PackOutcome()
     disabled: set[str] = budget.disabled if budget is not None else set()
     count = len(paragraphs)
+    # The lines not met before are screened together (a scan for all, not two a line).
+    fresh = list(dict.fromkeys(p for p in paragraphs if memo is None or p not in memo))
+    screened = dict(zip(fresh, pack_screen(pack).screen_lines(fresh, fold), strict=True))
     index = 0
     while index < count:
         line = paragraphs[index]
         advance = 1
         matches = memo.get(line) if memo is not None else None
         if matches is None:
-            matches = line_matches(pack, line, config, disabled, budget, fold=fold)
+            matches = line_matches(
+                pack, line, config, disabled, budget, fold=fold, candidates=screened[line]
+            )
             if memo is not None and not disabled and all(m is not None for _, m in matches):
                 memo[line] = matches
         for number, match in matches:

@@ -18,7 +18,7 @@ requirement, and the pattern is simply always searched.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 import regex
 
@@ -240,12 +240,12 @@ def requirement(source: str) -> Requirement | None:
     return req
 
 
-def satisfied(req: Requirement, folded: str | set[str]) -> bool:
+def satisfied(req: Requirement, folded: Container[str]) -> bool:
     r"""Tell whether case-folded text holds what ``req`` needs.
 
-    ``folded`` is the case-folded text, or the set of the literals it holds
-    (found in one scan, as pack selection does): a literal is then looked up,
-    not searched for.
+    ``folded`` is the case-folded text, or the literals it holds (a set, or
+    the :class:`~cleaner.screens.Found` of one scan, as pack selection does):
+    a literal is then looked up, not searched for.
 
     >>> req = requirement(r"(?i)newsletter|\bin your inbox")
     >>> satisfied(req, "get it in your inbox"), satisfied(req, "a plain line")
@@ -253,7 +253,17 @@ def satisfied(req: Requirement, folded: str | set[str]) -> bool:
     >>> satisfied(req, {"in your inbox"})
     True
     """
-    return any(all(any(lit in folded for lit in clause) for clause in branch) for branch in req)
+    # Plain loops: this runs for every fingerprint of every document.
+    for branch in req:
+        for clause in branch:
+            for lit in clause:
+                if lit in folded:
+                    break
+            else:
+                break  # no literal of this clause: the branch fails
+        else:
+            return True  # every clause of this branch holds a literal
+    return False
 
 
 @functools.lru_cache(maxsize=4096)

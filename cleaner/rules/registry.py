@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from cleaner.document import PackMatch
 from cleaner.rules.literals import requirement, satisfied
 from cleaner.rules.model import Pack
+from cleaner.screens import Screens, literal
 
 
 class UnknownSiteError(KeyError):
@@ -64,6 +65,21 @@ class PackRegistry:
             (p for p in self.packs.values() if p.fingerprints and not p.always),
             key=lambda p: p.name,
         )
+        # What each fingerprint needs, and every such literal, looked for in one scan.
+        self._needs = [
+            (pack, [(fp, requirement(fp.pattern)) for fp in pack.fingerprints])
+            for pack in self.fingerprinted
+        ]
+        needed = {
+            lit
+            for pack in self.fingerprinted
+            for fingerprint in pack.fingerprints
+            for branch in requirement(fingerprint.pattern) or ()
+            for clause in branch
+            for lit in clause
+        }
+        screens = {lit: [literal(lit)] for lit in sorted(needed)}
+        self._literals = Screens(screens) if screens else None
 
     def __len__(self) -> int:
         return len(self.packs)
@@ -103,16 +119,16 @@ class PackRegistry:
     def _by_fingerprints(self, text: str, timeout: float) -> tuple[Pack, str] | None:
         """The pack with the most matching fingerprints, if it has enough of them."""
         best: tuple[int, Pack] | None = None
-        # Each fingerprint's literals are looked for in the text, stopping at the first
-        # it lacks; some (" ", "@") occur hundreds of times a document, so this is
-        # much cheaper than collecting every match of one scan for all literals.
+        # The literals the text holds are found in one scan that stops looking for
+        # each at its first match (some, " " and "@", occur hundreds of times a
+        # document); without hyperscan each is searched for when first asked about.
         folded = text.casefold() if self.fingerprinted else ""
-        for pack in self.fingerprinted:
+        held = self._literals.scan(folded).names() if self._literals is not None else folded
+        for pack, needed in self._needs:
             hits = 0
-            for fingerprint in pack.fingerprints:
+            for fingerprint, needs in needed:
                 # A fingerprint whose literals the text lacks cannot match: skip the search.
-                needs = requirement(fingerprint.pattern)
-                if needs is not None and not satisfied(needs, folded):
+                if needs is not None and not satisfied(needs, held):
                     continue
                 try:
                     if fingerprint.search(text, timeout=timeout):
