@@ -122,29 +122,41 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     (``menu_item_max_words`` words, ``menu_item_max_chars`` characters, no
     digits, no sentence end), is a menu.  A data table keeps its rows: a row
     among two or more neighbours with as many cells is a table of records,
-    not a menu, and figures or sentences in a cell are data.
+    not a menu, and figures or sentences in a cell are data.  A table row of
+    fewer labels (at least ``furniture_short_menu_items``: "| Login \\| Create
+    an Account | |", "| You are here: | Home>Health |") is a menu only alone,
+    with no row of as many cells next to it: a header row has its table below.
 
     >>> paras = ["| | Home | | Reviews | | Podcasts | | Authors |",
     ...          "Lesson Plans || Music Exchange || Online Resources || Site Help",
-    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
-    ...          "| Bo Yu | Rovers | Derby | Coach |",
+    ...          r"| Login \\| Create an Account | |",
     ...          "News | Sport | Weather | The council met on Monday and voted.",
-    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma"]
+    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma",
+    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
+    ...          "| Bo Yu | Rovers | Derby | Coach |", "| Team | Points |", "| Rovers | 12 |"]
     >>> [c.line for c in menu_row(paras, Context(CleanerConfig()))]
-    [0, 1]
+    [0, 1, 2]
     """
     cfg = ctx.config
+    least = min(cfg.furniture_menu_min_items, cfg.furniture_short_menu_items)
     found: list[tuple[int, tuple[str, ...]]] = []
     for i, p in enumerate(paragraphs):
-        if "|" not in p or len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
+        if "|" not in p or len(p) > 400 or p.count("|") < least - 1:
             continue  # most lines: too few bars for a menu
         if _cells(p) is None and "||" not in p:
             continue  # "A | B | C | D" in running text is a list of names, not a menu
         items = _menu_items(p)
-        if len(items) >= cfg.furniture_menu_min_items and all(_is_menu_item(x, ctx) for x in items):
+        if len(items) >= least and all(_is_menu_item(x, ctx) for x in items):
             found.append((i, tuple(items[1:])))
     if not found:
         return []
+    return _menu_cuts(paragraphs, found, ctx)
+
+
+def _menu_cuts(
+    paragraphs: Sequence[str], found: Sequence[tuple[int, tuple[str, ...]]], ctx: Context
+) -> list[Mark]:
+    """The rows of labels ``menu_row`` found that are menus, not rows of a table of records."""
     shapes = [len(_cells(p) or ()) for p in paragraphs]
     # Records repeat their fixed columns row after row ("| Club A | Details | Map |");
     # a site menu comes once, or twice (above and below the page).
@@ -157,7 +169,64 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         )
         if repeats[tail] > 2 or (cells and neighbours >= 2):
             continue  # a row of a table of records
+        if len(tail) + 1 < ctx.config.furniture_menu_min_items and (
+            not cells
+            or any(0 <= j < len(shapes) and shapes[j] == cells for j in (i - 1, i + 1))
+            or _UNSPACED.search(paragraphs[i]) is not None
+        ):
+            continue  # a few labels: a menu only as a lone table row
         cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’&-]*", regex.V1)
+_SENTENCE_STOP = regex.compile(r"[.!?…][\"'’”)\]]*(?:\s|$)")
+_LOWER_RUN = re.compile(r" [a-z]\S* [a-z]\S* [a-z]")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+@detector("text")
+def run_on_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long line of link labels run together: capitalised words, almost no stops or commas.
+
+    A site menu or footer laid out in one cell comes out of extraction as one
+    long line of labels with nothing between them ("Our Team Ask a
+    Professional Market Trends Resale Homes Condos Seller Tips Pricing Your
+    Home Contact Us SiteMap ...").  Prose of that length has sentence stops
+    and commas, and most of its words are in lower case; a line of at least
+    ``furniture_run_on_min_words`` words, of which at least
+    ``furniture_run_on_caps_share`` open with a capital, with at most one
+    sentence stop and at most one comma, semicolon or colon per
+    ``furniture_run_on_words_per_stop`` words, is a menu.  Headlines are far
+    shorter, and lists of names or credits are held together by commas or
+    colons ("Venue: ... // Flowers: ... // Cake: ...").
+
+    >>> menu = " ".join(["Home Buyers Guide Seller Tips Market Trends Contact Us"] * 5)
+    >>> names = ", ".join(["Ann Lee", "Bo Yu", "Cy Ng", "Di Ma", "Ed Fox"] * 5)
+    >>> prose = "The council met on Monday, and it voted to close the old library. " * 4
+    >>> [c.line for c in run_on_menu([menu, names, prose], Context(CleanerConfig()))]
+    [0]
+    """
+    cfg = ctx.config
+    least = cfg.furniture_run_on_min_words
+    cuts = []
+    for i, p in enumerate(paragraphs):
+        if len(p) < 4 * least:
+            continue  # most lines: too short to hold that many words
+        if _LOWER_RUN.search(p, 0, 60) is not None or len(_CAPITAL.findall(p, 0, 60)) < 4:
+            continue  # most long lines: prose, three words in lower case in a row early on
+        per_stop = cfg.furniture_run_on_words_per_stop
+        marks = p.count(",") + p.count(";") + p.count(":")
+        if marks * per_stop > p.count(" ") + 1:
+            continue  # a list held together by commas or colons: names, credits, terms
+        words = _WORD.findall(p)
+        if len(words) < least or marks * per_stop >= len(words):
+            continue
+        if len(_SENTENCE_STOP.findall(p)) * per_stop >= len(words):
+            continue  # sentences
+        capitals = sum(1 for w in words if w[0].isupper())
+        if capitals >= cfg.furniture_run_on_caps_share * len(words):
+            cuts.append(Mark("drop-line", i))
     return cuts
 
 
@@ -372,10 +441,28 @@ def _has_rights_word(folded: str) -> bool:
 
 def _has_symbol(line: str) -> bool:
     """A copyright symbol in the line ("©", "ⓒ", "(c)")."""
-    return "©" in line or "ⓒ" in line or "(c)" in line.casefold()
+    return "©" in line or "ⓒ" in line or "(c)" in line or "(C)" in line
 
 
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
+
+
+_RIGHTS_LEAD = regex.compile(
+    r"(?:©|ⓒ|\(c\)\s*\d|copyright\s*(?:©|ⓒ|\(c\)))", regex.IGNORECASE | regex.V1
+)
+"""A notice that opens with the symbol: "©2006 ...", "Copyright © 2001 ...", "(c) 2008 ..."."""
+
+
+def _rights_part(part: str, limit: int) -> bool:
+    """Whether one line, or one part of a line between bars, is a rights notice."""
+    if _RIGHTS_LEAD.match(part):
+        return True  # a notice opening with the mark: the legal text after it is the site's
+    if len(part.split()) > limit or _RIGHTS_MARK.search(part) is None:
+        return False
+    if part[:1].islower() and not _has_symbol(part):
+        return False  # the end of a hard-wrapped sentence begun on the line before
+    # "Copyright law has changed little since 1976, scholars say."
+    return _RIGHTS_SYMBOL.search(part) is not None or not ends_sentence(part, _STOPS)
 
 
 @detector("text")
@@ -388,29 +475,50 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     A line ending like a sentence needs the symbol or "All Rights Reserved":
     "Copyright law has changed little since 1976, scholars say." stays, and
     so does a line opening in lower case without a rights symbol, the end of
-    a hard-wrapped sentence ("and its authors. All rights reserved.").
+    a hard-wrapped sentence ("and its authors. All rights reserved.").  A
+    line (or a table cell) that opens with the symbol, "Copyright © 2001
+    ...", is a notice whatever its length: the terms of use after it
+    are the site's.  A footer row of links beside the notice goes with it
+    ("| Privacy Policy \\| Terms | © 2006 Example Inc. |"): every other part
+    between bars is a link label (:func:`_is_menu_item`).
 
     >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
     ...          "| Copyright by Daily Example Online, All Rights Reserved |",
     ...          "vBulletin v3.6.0, Copyright ©2000-2006, Example Ltd.",
-    ...          "Copyright law has changed little since 1976, scholars say."]
+    ...          "Copyright law has changed little since 1976, scholars say.",
+    ...          r"| User Agreement \\| Privacy Policy | ©2006 Example Inc. All rights reserved. |",
+    ...          "| Copyright © 2001 Example Inc. " + "Terms apply. " * 30 + "|"]
     >>> [c.line for c in copyright_line(paras, Context(CleanerConfig()))]
-    [0, 1, 2]
+    [0, 1, 2, 4, 5]
     """
     cuts = []
     limit = ctx.config.furniture_rights_max_words
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _has_rights_word(ctx.folded(p)):
+        if len(p) > 400:
+            # A long line goes only with a rights symbol opening it or one of its cells.
+            if len(p) <= 1000 and _has_symbol(p) and _rights_row(p, ctx):
+                cuts.append(Mark("drop-line", i))
+            continue
+        if not _has_rights_word(ctx.folded(p)):
             continue  # most lines hold no rights word at all
         line = strip_bullet(p.strip().strip("|").strip())
-        if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
-            continue
-        if line[:1].islower() and not _has_symbol(line):
-            continue  # the end of a hard-wrapped sentence begun on the line before
-        if _RIGHTS_SYMBOL.search(line) is None and ends_sentence(line, _STOPS):
-            continue  # "Copyright law has changed little since 1976, scholars say."
-        cuts.append(Mark("drop-line", i))
+        if _rights_part(line, limit) or _rights_row(p, ctx):
+            cuts.append(Mark("drop-line", i))
     return cuts
+
+
+def _rights_row(text: str, ctx: Context) -> bool:
+    """A line split by bars into a rights notice and link labels (or a notice opening a cell)."""
+    if "|" not in text:
+        return _RIGHTS_LEAD.match(strip_bullet(text.strip())) is not None
+    parts = _menu_items(text)
+    limit = ctx.config.furniture_rights_max_words
+    notices = [k for k, part in enumerate(parts) if _rights_part(part, limit)]
+    if not notices:
+        return False
+    if any(_RIGHTS_LEAD.match(parts[k]) for k in notices):
+        return True
+    return all(_is_menu_item(part, ctx) for k, part in enumerate(parts) if k not in notices)
 
 
 _TOOL_VERBS = frozenset(
