@@ -122,7 +122,8 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     (``menu_item_max_words`` words, ``menu_item_max_chars`` characters, no
     digits, no sentence end), is a menu.  A data table keeps its rows: a row
     among two or more neighbours with as many cells is a table of records,
-    not a menu, and figures or sentences in a cell are data.  A table row of
+    not a menu (a row of two cells, one of them empty, is the layout of a
+    page, one block a row), and figures or sentences in a cell are data.  A table row of
     fewer labels (at least ``furniture_short_menu_items``: "| Login \\| Create
     an Account | |", "| You are here: | Home>Health |") is a menu only alone,
     with no row of as many cells next to it: a header row has its table below.
@@ -153,25 +154,41 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return _menu_cuts(paragraphs, found, ctx)
 
 
+def _row_shape(text: str) -> tuple[int, int]:
+    """A table row's cells and filled cells (``(0, 0)`` for a line that is not a table row).
+
+    >>> _row_shape("| Ann Lee | | Leeds |"), _row_shape("| | |"), _row_shape("Not a row")
+    ((3, 2), (2, 0), (0, 0))
+    """
+    cells = _cells(text) if "|" in text else None
+    if cells is None:
+        return (0, 0)
+    return (len(cells), sum(1 for c in cells if not _FILLER_CELL.match(c)))
+
+
 def _menu_cuts(
     paragraphs: Sequence[str], found: Sequence[tuple[int, tuple[str, ...]]], ctx: Context
 ) -> list[Mark]:
     """The rows of labels ``menu_row`` found that are menus, not rows of a table of records."""
-    shapes = [len(_cells(p) or ()) for p in paragraphs]
+    shapes = [_row_shape(p) for p in paragraphs]
     # Records repeat their fixed columns row after row ("| Club A | Details | Map |");
     # a site menu comes once, or twice (above and below the page).
     repeats = Counter(tail for _, tail in found)
     cuts = []
     for i, tail in found:
-        cells = shapes[i]
-        neighbours = sum(
-            1 for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(shapes) and shapes[j] == cells
+        cells = shapes[i][0]
+        # A record beside it has as many cells; a row of two cells with one
+        # filled is no record but the layout of a page, one block a row.
+        records = sum(
+            1
+            for j in (i - 2, i - 1, i + 1, i + 2)
+            if 0 <= j < len(shapes) and shapes[j][0] == cells and (cells > 2 or shapes[j][1] == 2)
         )
-        if repeats[tail] > 2 or (cells and neighbours >= 2):
+        if repeats[tail] > 2 or (cells and records >= 2):
             continue  # a row of a table of records
         if len(tail) + 1 < ctx.config.furniture_menu_min_items and (
             not cells
-            or any(0 <= j < len(shapes) and shapes[j] == cells for j in (i - 1, i + 1))
+            or any(0 <= j < len(shapes) and shapes[j][0] == cells for j in (i - 1, i + 1))
             or _UNSPACED.search(paragraphs[i]) is not None
         ):
             continue  # a few labels: a menu only as a lone table row
@@ -568,33 +585,70 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
-_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\(\d+\)$", regex.V1)
+_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\((\d+)\)$", regex.V1)
+
+
+def _counted_runs(paragraphs: Sequence[str], least: int) -> list[tuple[list[int], list[str]]]:
+    """Runs of at least ``least`` lines "label (count)", with the counts of each."""
+    runs: list[tuple[list[int], list[str]]] = []
+    run: list[int] = []
+    counts: list[str] = []
+    for i, p in enumerate([*paragraphs, ""]):
+        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
+        found = _COUNTED.match(line) if line and len(line.split()) <= 8 else None
+        if found is not None:
+            run.append(i)
+            counts.append(found.group(1))
+            continue
+        if len(run) >= least:
+            runs.append((run, counts))
+        run, counts = [], []
+    return runs
+
+
+def _is_year(count: str) -> bool:
+    """A figure in brackets that reads as a year ("(2012)"), not a count."""
+    return len(count) == 4 and count[:2] in ("18", "19", "20")
 
 
 @detector("text")
 def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
-    """Drop runs of category or archive links with their post counts ("Xbox (53)").
+    """Drop runs of category or archive links with their post counts ("Xbox (53)"), beside the body.
 
     A run of at least ``furniture_list_min_lines`` consecutive short lines,
     each a label followed by a count in brackets (optionally numbered), is a
-    category, tag or archive list of the page, not article text.
+    category, tag or archive list of the page, not article text, when three
+    things hold: the counts differ (a list of links counts what each holds;
+    the same figure on every line is part of the items, "(2 players)"), no
+    count reads as a year (a list of works with their dates, "Puzzle Craft
+    (2012)"), and the run stands before the first or after the last
+    paragraph of prose (:func:`cleaner.guard.prose_chars`), beside the
+    article as a sidebar does; a list with prose on both sides is the
+    article's own (the entries of a show with their prizes).
 
-    >>> paras = ["Body text of the post, long enough to read as a sentence.",
-    ...          "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2 players) left."]
+    >>> body = "The allotment society held its harvest show on Saturday, in the old hall."
+    >>> paras = [body, "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2) left."]
     >>> [c.line for c in counted_list(paras, Context(CleanerConfig()))]
     [1, 2, 3]
+    >>> ctx = Context(CleanerConfig())
+    >>> counted_list([body, "Music (12)", "Film (4)", "Games (53)", body], ctx)
+    []
+    >>> counted_list([body, "Tetris (1984)", "Doom (1993)", "Myst (1993)"], ctx)
+    []
     """
-    cuts: list[Mark] = []
-    run: list[int] = []
-    for i, p in enumerate([*paragraphs, ""]):
-        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
-        if line and len(line.split()) <= 8 and _COUNTED.match(line):
-            run.append(i)
-            continue
-        if len(run) >= ctx.config.furniture_list_min_lines:
-            cuts.extend(Mark("drop-line", j) for j in run)
-        run = []
-    return cuts
+    cfg = ctx.config
+    runs = _counted_runs(paragraphs, cfg.furniture_list_min_lines)
+    if not runs:
+        return []
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
+    return [
+        Mark("drop-line", j)
+        for run, counts in runs
+        if len(set(counts)) > 1
+        and not any(_is_year(c) for c in counts)
+        and (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
+        for j in run
+    ]
 
 
 _REPLY_CONTROL = regex.compile(

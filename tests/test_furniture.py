@@ -85,3 +85,25 @@ def test_a_footer_row_with_a_rights_notice_goes_and_the_article_survives() -> No
     assert "©" not in result.text
     for paragraph in (*BODY, law):
         assert paragraph in result.text
+
+
+def test_a_menu_row_among_layout_rows_goes_and_their_text_stays() -> None:
+    # Rows of two cells with one filled are the layout of the page, not a table of records.
+    layout = [f"| {paragraph} | |" for paragraph in BODY]
+    menu = r"| Advertising \| News & Events \| Site Map \| Help | Our Story \| Contact |"
+    result = _clean([*layout, menu])
+    assert "generic/menu_row" in _rules(result)
+    assert "Site Map" not in result.text
+    for paragraph in BODY:
+        assert paragraph in result.text
+
+
+def test_a_counted_list_beside_the_article_goes_and_the_article_s_own_lists_stay() -> None:
+    sidebar = ["Music (12)", "Film (4)", "Games (53)"]
+    entries = ["Vegetables (41)", "Fruit (17)", "Preserves (9)"]
+    works = ["Tetris (1984)", "Doom (1993)", "Myst (1993)"]
+    result = _clean([BODY[0], *entries, BODY[1], *works, BODY[2], *sidebar])
+    assert "generic/counted_list" in _rules(result)
+    assert "Games (53)" not in result.text
+    for paragraph in (*BODY, *entries, *works):
+        assert paragraph in result.text
