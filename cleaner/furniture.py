@@ -328,6 +328,70 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ]
 
 
+def _short_runs(
+    paragraphs: Sequence[str], least: int, max_chars: int, max_words: int
+) -> list[range]:
+    """Runs of at least ``least`` consecutive lines of at most ``max_chars`` and ``max_words``."""
+    runs: list[range] = []
+    start = 0
+    for i, p in enumerate([*paragraphs, None]):
+        if p is not None and len(p) <= max_chars and len(p.split()) <= max_words:
+            continue
+        if i - start >= least:
+            runs.append(range(start, i))
+        start = i + 1
+    return runs
+
+
+@detector("text")
+def sidebar_block(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long block of short lines, half of them link labels, beside the article: a sidebar.
+
+    A sidebar or a search form comes out of extraction as a column of short
+    lines: link labels mixed with field names, counts and dates ("Blogroll:",
+    "Media Matters", "Pandagon", "Username", "Password", "Items on
+    clipboard: 0").  The mixture breaks the runs ``link_list`` needs, but the
+    block as a whole has the shape: at least ``furniture_sidebar_run``
+    consecutive lines of at most ``furniture_sidebar_max_chars`` characters
+    and ``furniture_sidebar_max_words`` words, of which at least
+    ``furniture_sidebar_label_share`` are link labels (capitalised, no
+    sentence punctuation, figures or code), standing before the first or
+    after the last paragraph of prose (:func:`cleaner.guard.prose_chars`).  A
+    block with prose on both sides, or announced by a line ending in a colon,
+    is the article's own list; a poem or a list of ingredients is not half
+    made of capitalised labels.
+
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> side = ["Blogroll:", "Media Matters", "Pandagon", "Daily Notes", "Username",
+    ...         "Password", "Items: 0", "Open Letters", "Red Rock Digest", "Archives",
+    ...         "May 2012", "April 2012", "Search", "About Us", "Contact", "RSS Feed"]
+    >>> [c.line for c in sidebar_block([body, body, *side], Context(CleanerConfig()))][:3]
+    [2, 3, 4]
+    >>> sidebar_block([body, *side, body], Context(CleanerConfig()))
+    []
+    """
+    cfg = ctx.config
+    runs = _short_runs(
+        paragraphs,
+        cfg.furniture_sidebar_run,
+        cfg.furniture_sidebar_max_chars,
+        cfg.furniture_sidebar_max_words,
+    )
+    if not runs:
+        return []
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
+    cuts: list[Mark] = []
+    for run in runs:
+        if prose and prose[0] < run[0] and run[-1] < prose[-1]:
+            continue  # prose on both sides: the article's own list
+        labels = sum(1 for j in run if _is_link_label(paragraphs[j], ctx))
+        if labels >= cfg.furniture_sidebar_label_share * len(run) and not _introduced(
+            paragraphs, run[0]
+        ):
+            cuts.extend(Mark("drop-line", j) for j in run)
+    return cuts
+
+
 def _introduced(paragraphs: Sequence[str], start: int) -> bool:
     """Whether a list starting at ``start`` follows a line that announces it ("... visit:").
 

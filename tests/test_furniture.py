@@ -107,3 +107,21 @@ def test_a_counted_list_beside_the_article_goes_and_the_article_s_own_lists_stay
     assert "Games (53)" not in result.text
     for paragraph in (*BODY, *entries, *works):
         assert paragraph in result.text
+
+
+def test_a_sidebar_block_goes_and_a_poem_after_the_article_stays() -> None:
+    sidebar = ["RSS Feed", "About Me:", "Location: Harbour Town", "Blogroll:"]
+    sidebar += ["Quay Notes", "Harbour Watch", "The Daily Tide", "Ferry Times", "Coast Digest"]
+    sidebar += ["Username", "Password", "Items on clipboard: 0", "Archives", "May 2012"]
+    sidebar += ["April 2012", "Contact"]
+    result = _clean([*BODY, *sidebar])
+    assert "generic/sidebar_block" in _rules(result)
+    assert result.text.split("\n\n") == [*BODY[:2], BODY[2] + "\n"]
+    poem = ["Down by the quay", "the old boats wait", "for tide and wind", "and the harbour gate."]
+    poem += ["We row at dawn,", "we row at dusk,", "we mend the nets", "and trust the rust."]
+    poem += ["Come home, come home,", "the lanterns say,", "the landing's back"]
+    poem += ["for one more day.", "Sing it loud", "across the bay,", "the ferry's home", "to stay."]
+    result = _clean([*BODY, "The Ferry Song", *poem])
+    assert "generic/sidebar_block" not in _rules(result)
+    for line in poem:
+        assert line in result.text
