@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
@@ -196,18 +196,18 @@ def _menu_cuts(
     return cuts
 
 
-_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’&-]*", regex.V1)
-_SENTENCE_STOP = regex.compile(r"[.!?…][\"'’”)\]]*(?:\s|$)")
+_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
+_SENTENCE_STOP = re.compile(r"[.!?…][\"'’”)\]]*(?:\s|$)")
 _LOWER_RUN = re.compile(r" [a-z]\S* [a-z]\S* [a-z]")
 _CAPITAL = re.compile(r"[A-Z]")
 
 
 @detector("text")
 def run_on_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
-    """Drop a long line of link labels run together: capitalised words, almost no stops or commas.
+    """Drop a long table cell of link labels run together: capitalised words, few stops or commas.
 
-    A site menu or footer laid out in one cell comes out of extraction as one
-    long line of labels with nothing between them ("Our Team Ask a
+    A site menu or footer laid out in one cell of a layout table comes out of
+    extraction as one long row of labels with nothing between them ("| Our Team Ask a
     Professional Market Trends Resale Homes Condos Seller Tips Pricing Your
     Home Contact Us SiteMap ...").  Prose of that length has sentence stops
     and commas, and most of its words are in lower case; a line of at least
@@ -216,35 +216,52 @@ def run_on_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     sentence stop and at most one comma, semicolon or colon per
     ``furniture_run_on_words_per_stop`` words, is a menu.  Headlines are far
     shorter, and lists of names or credits are held together by commas or
-    colons ("Venue: ... // Flowers: ... // Cake: ...").
+    colons ("Venue: ... // Flowers: ... // Cake: ...").  Only table rows (lines
+    opening with ``|``) are read: a paragraph of running text is no menu.
 
-    >>> menu = " ".join(["Home Buyers Guide Seller Tips Market Trends Contact Us"] * 5)
+    >>> menu = "| " + " ".join(["Home Buyers Guide Seller Tips Market Trends Contact Us"] * 5)
     >>> names = ", ".join(["Ann Lee", "Bo Yu", "Cy Ng", "Di Ma", "Ed Fox"] * 5)
     >>> prose = "The council met on Monday, and it voted to close the old library. " * 4
     >>> [c.line for c in run_on_menu([menu, names, prose], Context(CleanerConfig()))]
     [0]
     """
+    shortest = 4 * ctx.config.furniture_run_on_min_words  # characters: most lines are shorter
+    return [
+        Mark("drop-line", i)
+        for i, p in enumerate(paragraphs)
+        if p[:1] == "|" and len(p) >= shortest and _run_on_labels(p, ctx)
+    ]
+
+
+def _run_on_labels(text: str, ctx: Context) -> bool:
+    """Whether one line is link labels run together (see :func:`run_on_menu`).
+
+    The cheap tests come first: most long lines are prose with three words in
+    lower case in a row near their start, or with commas and stops enough
+    counted on their spaces; the words are read only on the rest.
+    """
     cfg = ctx.config
     least = cfg.furniture_run_on_min_words
-    cuts = []
-    for i, p in enumerate(paragraphs):
-        if len(p) < 4 * least:
-            continue  # most lines: too short to hold that many words
-        if _LOWER_RUN.search(p, 0, 60) is not None or len(_CAPITAL.findall(p, 0, 60)) < 4:
-            continue  # most long lines: prose, three words in lower case in a row early on
-        per_stop = cfg.furniture_run_on_words_per_stop
-        marks = p.count(",") + p.count(";") + p.count(":")
-        if marks * per_stop > p.count(" ") + 1:
-            continue  # a list held together by commas or colons: names, credits, terms
-        words = _WORD.findall(p)
-        if len(words) < least or marks * per_stop >= len(words):
-            continue
-        if len(_SENTENCE_STOP.findall(p)) * per_stop >= len(words):
-            continue  # sentences
-        capitals = sum(1 for w in words if w[0].isupper())
-        if capitals >= cfg.furniture_run_on_caps_share * len(words):
-            cuts.append(Mark("drop-line", i))
-    return cuts
+    if _LOWER_RUN.search(text, 0, 60) is not None:
+        return False
+    if len(_CAPITAL.findall(text, 0, 60)) < 4:
+        return False  # no capitals to speak of: a script without case, or lower-case text
+    per_stop = cfg.furniture_run_on_words_per_stop
+    spaces = text.count(" ") + 1
+    marks = text.count(",") + text.count(";") + text.count(":")
+    stops = text.count(". ") + text.count("? ") + text.count("! ")
+    if marks * per_stop > spaces or stops * per_stop > spaces:
+        return False  # a list held together by commas or colons, or sentences
+    opening = [w for w in text[:240].split() if w[0].isalpha()]
+    if sum(1 for w in opening if w[0].isupper()) < 0.6 * len(opening):
+        return False  # its first words are not capitalised as labels are
+    words = _WORD.findall(text)
+    if len(words) < least or marks * per_stop >= len(words):
+        return False
+    if len(_SENTENCE_STOP.findall(text)) * per_stop >= len(words):
+        return False  # sentences
+    capitals = sum(1 for w in words if w[0].isupper())
+    return capitals >= cfg.furniture_run_on_caps_share * len(words)
 
 
 _LABEL_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
@@ -299,21 +316,9 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     least = cfg.furniture_link_run
     if len(paragraphs) < least:
         return []
-    # A label is short: runs of short lines first, by length alone (most
-    # texts have none long enough), then the label test on those.
+    # A label is short: the length first, then the label test.
     limit = cfg.menu_item_max_chars + 4
-    short = [len(p) <= limit for p in paragraphs]
-    runs: list[list[int]] = []
-    run: list[int] = []
-    for i, p in enumerate(paragraphs):
-        if short[i] and (run or all(short[i : i + least])) and _is_link_label(p, ctx):
-            run.append(i)
-            continue
-        if len(run) >= least:
-            runs.append(run)
-        run = []
-    if len(run) >= least:
-        runs.append(run)
+    runs = _runs_of(paragraphs, least, lambda p: len(p) <= limit and _is_link_label(p, ctx))
     if not runs:
         return []
     # A sidebar stands beside the article, before or after its prose; a list
@@ -328,18 +333,29 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ]
 
 
-def _short_runs(
-    paragraphs: Sequence[str], least: int, max_chars: int, max_words: int
-) -> list[range]:
-    """Runs of at least ``least`` consecutive lines of at most ``max_chars`` and ``max_words``."""
+def _runs_of(paragraphs: Sequence[str], least: int, test: Callable[[str], bool]) -> list[range]:
+    """Runs of at least ``least`` consecutive paragraphs that pass ``test``.
+
+    Any ``least`` consecutive paragraphs hold one whose index is ``least - 1``
+    more than a multiple of ``least``: only those are tested first, and a run
+    is followed out from each that passes.
+
+    >>> _runs_of(["a", "b", "c", "long line", "d", "e"], 2, lambda p: len(p) == 1)
+    [range(0, 3), range(4, 6)]
+    """
     runs: list[range] = []
-    start = 0
-    for i, p in enumerate([*paragraphs, None]):
-        if p is not None and len(p) <= max_chars and len(p.split()) <= max_words:
+    end = -1
+    for k in range(least - 1, len(paragraphs), least):
+        if k <= end or not test(paragraphs[k]):
             continue
-        if i - start >= least:
-            runs.append(range(start, i))
-        start = i + 1
+        start = k
+        while start > end + 1 and test(paragraphs[start - 1]):
+            start -= 1
+        end = k
+        while end + 1 < len(paragraphs) and test(paragraphs[end + 1]):
+            end += 1
+        if end - start + 1 >= least:
+            runs.append(range(start, end + 1))
     return runs
 
 
@@ -371,11 +387,11 @@ def sidebar_block(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     []
     """
     cfg = ctx.config
-    runs = _short_runs(
+    max_chars, max_words = cfg.furniture_sidebar_max_chars, cfg.furniture_sidebar_max_words
+    runs = _runs_of(
         paragraphs,
         cfg.furniture_sidebar_run,
-        cfg.furniture_sidebar_max_chars,
-        cfg.furniture_sidebar_max_words,
+        lambda p: len(p) <= max_chars and p.count(" ") < max_words,
     )
     if not runs:
         return []
@@ -431,27 +447,33 @@ def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     least = ctx.config.furniture_number_run
     cuts: list[Mark] = []
-    run: list[int] = []
-    last = -1
-    for i, p in enumerate(paragraphs):
-        # A short line opening with a digit or a bracket: the cheap test first.
-        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 and p[:1] in _NUMBER_OPEN else None
-        if m is None:
-            if len(run) >= least:
-                cuts.extend(Mark("drop-line", j) for j in run)
-            run, last = [], -1
-            continue
-        value = int(m.group(1))
-        if run and value == last + 1:
-            run.append(i)
-        else:
-            if len(run) >= least:
-                cuts.extend(Mark("drop-line", j) for j in run)
-            run = [i]
-        last = value
-    if len(run) >= least:
-        cuts.extend(Mark("drop-line", j) for j in run)
+    for lines in _runs_of(paragraphs, least, lambda p: _bare_number(p) is not None):
+        # Within a run of bare numbers, the counting stretches: each one more than the last.
+        run: list[int] = []
+        last = -1
+        for i in [*lines, -1]:
+            value = _bare_number(paragraphs[i]) if i >= 0 else None
+            if value is not None and run and value == last + 1:
+                run.append(i)
+            else:
+                if len(run) >= least:
+                    cuts.extend(Mark("drop-line", j) for j in run)
+                run = [i]
+            last = -1 if value is None else value
     return cuts
+
+
+def _bare_number(text: str) -> int | None:
+    """The number of a line that is only a number, bare or in brackets ("[1]", "2"), else ``None``.
+
+    >>> _bare_number("[12]"), _bare_number("12 May")
+    (12, None)
+    """
+    # A short line opening with a digit or a bracket: the cheap test first.
+    if len(text) > 8 or text[:1] not in _NUMBER_OPEN:
+        return None
+    found = _BARE_NUMBER.fullmatch(text.strip())
+    return None if found is None else int(found.group(1))
 
 
 _LABELLED_LINK = regex.compile(r"[\p{L}][\p{L} ]{0,19}:\s*(?:https?://|www\.)\S+", regex.V1)
@@ -577,7 +599,11 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     for i, p in enumerate(paragraphs):
         if len(p) > 400:
             # A long line goes only with a rights symbol opening it or one of its cells.
-            if len(p) <= 1000 and _has_symbol(p) and _rights_row(p, ctx):
+            first = p[:1]
+            opens = (first in "©ⓒ(cC" and _RIGHTS_LEAD.match(p) is not None) or (
+                first == "|" and _has_symbol(p)
+            )
+            if opens and len(p) <= 1000 and _rights_row(p, ctx):
                 cuts.append(Mark("drop-line", i))
             continue
         if not _has_rights_word(ctx.folded(p)):
@@ -652,22 +678,17 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
 _COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\((\d+)\)$", regex.V1)
 
 
-def _counted_runs(paragraphs: Sequence[str], least: int) -> list[tuple[list[int], list[str]]]:
-    """Runs of at least ``least`` lines "label (count)", with the counts of each."""
-    runs: list[tuple[list[int], list[str]]] = []
-    run: list[int] = []
-    counts: list[str] = []
-    for i, p in enumerate([*paragraphs, ""]):
-        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
-        found = _COUNTED.match(line) if line and len(line.split()) <= 8 else None
-        if found is not None:
-            run.append(i)
-            counts.append(found.group(1))
-            continue
-        if len(run) >= least:
-            runs.append((run, counts))
-        run, counts = [], []
-    return runs
+def _counted(text: str) -> str | None:
+    """The count of a line "label (count)" (optionally numbered or bulleted), else ``None``.
+
+    >>> _counted("1. Music (12)"), _counted("The squad (2 players) left.")
+    ('12', None)
+    """
+    if ")" not in text[-3:]:
+        return None  # most lines
+    line = strip_bullet(text.strip())
+    found = _COUNTED.match(line) if len(line.split()) <= 8 else None
+    return None if found is None else found.group(1)
 
 
 def _is_year(count: str) -> bool:
@@ -701,18 +722,20 @@ def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     []
     """
     cfg = ctx.config
-    runs = _counted_runs(paragraphs, cfg.furniture_list_min_lines)
+    runs = _runs_of(paragraphs, cfg.furniture_list_min_lines, lambda p: _counted(p) is not None)
     if not runs:
         return []
     prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
-    return [
-        Mark("drop-line", j)
-        for run, counts in runs
-        if len(set(counts)) > 1
-        and not any(_is_year(c) for c in counts)
-        and (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
-        for j in run
-    ]
+    cuts: list[Mark] = []
+    for run in runs:
+        counts = [_counted(paragraphs[j]) or "" for j in run]
+        if (
+            len(set(counts)) > 1
+            and not any(_is_year(c) for c in counts)
+            and (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
+        ):
+            cuts.extend(Mark("drop-line", j) for j in run)
+    return cuts
 
 
 _REPLY_CONTROL = regex.compile(
