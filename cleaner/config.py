@@ -202,10 +202,29 @@ class CleanerConfig:
             letters: table rows, code and command output repeat by nature.
         furniture_menu_min_items: Fewest short labels between bars that
             ``menu_row`` reads as a row of navigation links.
+        furniture_sidebar_run: Shortest block of short lines, one a line,
+            that ``sidebar_block`` drops (a sidebar of links, fields and
+            dates) ...
+        furniture_sidebar_max_chars: ... each of at most this many
+            characters ...
+        furniture_sidebar_max_words: ... and words ...
+        furniture_sidebar_label_share: ... with at least this share of them
+            link labels.
+        furniture_short_menu_items: Fewest labels of a table row standing
+            alone (no row of as many cells beside it) that ``menu_row`` reads
+            as a menu ("| Login \\| Register | |"); a row of fewer than
+            ``furniture_menu_min_items`` labels must stand so.
         furniture_number_run: Shortest run of bare counting numbers, one a
             line, that ``number_run`` drops (page links, calendar days).
         furniture_link_run: Shortest run of link labels, one a line, that
             ``link_list`` drops (a blogroll, a sidebar of categories).
+        furniture_run_on_min_words: Fewest words of a line ``run_on_menu``
+            reads as link labels run together (a menu in one cell).
+        furniture_run_on_caps_share: Least share of that line's words opening
+            with a capital.
+        furniture_run_on_words_per_stop: That line has fewer than one
+            sentence stop, and fewer than one comma, semicolon or colon, per
+            this many words.
         duplicate_reply_min_words: With ``keep_comments``,
             ``duplicate_paragraph`` keeps a repeated sentence of at least this
             many words: a reply quoting the post it answers.
@@ -215,8 +234,9 @@ class CleanerConfig:
     max_passes: int = 4
     heuristics: bool = True
     text_heuristics: tuple[str, ...] = (
-        *("share_widget", "table_furniture", "menu_row", "copyright_line", "tool_row"),
-        *("counted_list", "number_run", "labelled_link", "link_list"),
+        *("share_widget", "table_furniture", "menu_row", "run_on_menu", "copyright_line"),
+        "tool_row",
+        *("counted_list", "number_run", "labelled_link", "link_list", "sidebar_block"),
         *("nav_menu", "breadcrumbs", "section_label", "photo_credit", "prev_next_links"),
         *("dateline_metadata", "byline", "editor_note", "comment_thread", "comment_tail"),
         *("duplicate_paragraph", "pull_quote", "edge_timestamp", "stamp_line", "headline"),
@@ -301,6 +321,14 @@ class CleanerConfig:
     furniture_menu_min_items: int = 4
     furniture_number_run: int = 5
     furniture_link_run: int = 8
+    furniture_sidebar_run: int = 16
+    furniture_sidebar_max_chars: int = 50
+    furniture_sidebar_max_words: int = 6
+    furniture_sidebar_label_share: float = 0.5
+    furniture_short_menu_items: int = 2
+    furniture_run_on_min_words: int = 30
+    furniture_run_on_caps_share: float = 0.75
+    furniture_run_on_words_per_stop: int = 15
 
     @classmethod
     def favoring(cls, favor: str, **changes: object) -> CleanerConfig:

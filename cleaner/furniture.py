@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import regex
 
@@ -122,43 +122,146 @@ def menu_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     (``menu_item_max_words`` words, ``menu_item_max_chars`` characters, no
     digits, no sentence end), is a menu.  A data table keeps its rows: a row
     among two or more neighbours with as many cells is a table of records,
-    not a menu, and figures or sentences in a cell are data.
+    not a menu (a row of two cells, one of them empty, is the layout of a
+    page, one block a row), and figures or sentences in a cell are data.  A table row of
+    fewer labels (at least ``furniture_short_menu_items``: "| Login \\| Create
+    an Account | |", "| You are here: | Home>Health |") is a menu only alone,
+    with no row of as many cells next to it: a header row has its table below.
 
     >>> paras = ["| | Home | | Reviews | | Podcasts | | Authors |",
     ...          "Lesson Plans || Music Exchange || Online Resources || Site Help",
-    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
-    ...          "| Bo Yu | Rovers | Derby | Coach |",
+    ...          r"| Login \\| Create an Account | |",
     ...          "News | Sport | Weather | The council met on Monday and voted.",
-    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma"]
+    ...          "Ann Lee | Bo Yu | Cy Ng | Di Ma",
+    ...          "| Name | Club | Town | Role |", "| Ann Lee | Rovers | Leeds | Keeper |",
+    ...          "| Bo Yu | Rovers | Derby | Coach |", "| Team | Points |", "| Rovers | 12 |"]
     >>> [c.line for c in menu_row(paras, Context(CleanerConfig()))]
-    [0, 1]
+    [0, 1, 2]
     """
     cfg = ctx.config
+    least = min(cfg.furniture_menu_min_items, cfg.furniture_short_menu_items)
     found: list[tuple[int, tuple[str, ...]]] = []
     for i, p in enumerate(paragraphs):
-        if "|" not in p or len(p) > 400 or p.count("|") < cfg.furniture_menu_min_items - 1:
+        if "|" not in p or len(p) > 400 or p.count("|") < least - 1:
             continue  # most lines: too few bars for a menu
         if _cells(p) is None and "||" not in p:
             continue  # "A | B | C | D" in running text is a list of names, not a menu
         items = _menu_items(p)
-        if len(items) >= cfg.furniture_menu_min_items and all(_is_menu_item(x, ctx) for x in items):
+        if len(items) >= least and all(_is_menu_item(x, ctx) for x in items):
             found.append((i, tuple(items[1:])))
     if not found:
         return []
-    shapes = [len(_cells(p) or ()) for p in paragraphs]
+    return _menu_cuts(paragraphs, found, ctx)
+
+
+def _row_shape(text: str) -> tuple[int, int]:
+    """A table row's cells and filled cells (``(0, 0)`` for a line that is not a table row).
+
+    >>> _row_shape("| Ann Lee | | Leeds |"), _row_shape("| | |"), _row_shape("Not a row")
+    ((3, 2), (2, 0), (0, 0))
+    """
+    cells = _cells(text) if "|" in text else None
+    if cells is None:
+        return (0, 0)
+    return (len(cells), sum(1 for c in cells if not _FILLER_CELL.match(c)))
+
+
+def _menu_cuts(
+    paragraphs: Sequence[str], found: Sequence[tuple[int, tuple[str, ...]]], ctx: Context
+) -> list[Mark]:
+    """The rows of labels ``menu_row`` found that are menus, not rows of a table of records."""
+    shapes = [_row_shape(p) for p in paragraphs]
     # Records repeat their fixed columns row after row ("| Club A | Details | Map |");
     # a site menu comes once, or twice (above and below the page).
     repeats = Counter(tail for _, tail in found)
     cuts = []
     for i, tail in found:
-        cells = shapes[i]
-        neighbours = sum(
-            1 for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(shapes) and shapes[j] == cells
+        cells = shapes[i][0]
+        # A record beside it has as many cells; a row of two cells with one
+        # filled is no record but the layout of a page, one block a row.
+        records = sum(
+            1
+            for j in (i - 2, i - 1, i + 1, i + 2)
+            if 0 <= j < len(shapes) and shapes[j][0] == cells and (cells > 2 or shapes[j][1] == 2)
         )
-        if repeats[tail] > 2 or (cells and neighbours >= 2):
+        if repeats[tail] > 2 or (cells and records >= 2):
             continue  # a row of a table of records
+        if len(tail) + 1 < ctx.config.furniture_menu_min_items and (
+            not cells
+            or any(0 <= j < len(shapes) and shapes[j][0] == cells for j in (i - 1, i + 1))
+            or _UNSPACED.search(paragraphs[i]) is not None
+        ):
+            continue  # a few labels: a menu only as a lone table row
         cuts.append(Mark("drop-line", i))
     return cuts
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’&-]*")
+_SENTENCE_STOP = re.compile(r"[.!?…][\"'’”)\]]*(?:\s|$)")
+_LOWER_RUN = re.compile(r" [a-z]\S* [a-z]\S* [a-z]")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+@detector("text")
+def run_on_menu(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long table cell of link labels run together: capitalised words, few stops or commas.
+
+    A site menu or footer laid out in one cell of a layout table comes out of
+    extraction as one long row of labels with nothing between them ("| Our Team Ask a
+    Professional Market Trends Resale Homes Condos Seller Tips Pricing Your
+    Home Contact Us SiteMap ...").  Prose of that length has sentence stops
+    and commas, and most of its words are in lower case; a line of at least
+    ``furniture_run_on_min_words`` words, of which at least
+    ``furniture_run_on_caps_share`` open with a capital, with at most one
+    sentence stop and at most one comma, semicolon or colon per
+    ``furniture_run_on_words_per_stop`` words, is a menu.  Headlines are far
+    shorter, and lists of names or credits are held together by commas or
+    colons ("Venue: ... // Flowers: ... // Cake: ...").  Only table rows (lines
+    opening with ``|``) are read: a paragraph of running text is no menu.
+
+    >>> menu = "| " + " ".join(["Home Buyers Guide Seller Tips Market Trends Contact Us"] * 5)
+    >>> names = ", ".join(["Ann Lee", "Bo Yu", "Cy Ng", "Di Ma", "Ed Fox"] * 5)
+    >>> prose = "The council met on Monday, and it voted to close the old library. " * 4
+    >>> [c.line for c in run_on_menu([menu, names, prose], Context(CleanerConfig()))]
+    [0]
+    """
+    shortest = 4 * ctx.config.furniture_run_on_min_words  # characters: most lines are shorter
+    return [
+        Mark("drop-line", i)
+        for i, p in enumerate(paragraphs)
+        if p[:1] == "|" and len(p) >= shortest and _run_on_labels(p, ctx)
+    ]
+
+
+def _run_on_labels(text: str, ctx: Context) -> bool:
+    """Whether one line is link labels run together (see :func:`run_on_menu`).
+
+    The cheap tests come first: most long lines are prose with three words in
+    lower case in a row near their start, or with commas and stops enough
+    counted on their spaces; the words are read only on the rest.
+    """
+    cfg = ctx.config
+    least = cfg.furniture_run_on_min_words
+    if _LOWER_RUN.search(text, 0, 60) is not None:
+        return False
+    if len(_CAPITAL.findall(text, 0, 60)) < 4:
+        return False  # no capitals to speak of: a script without case, or lower-case text
+    per_stop = cfg.furniture_run_on_words_per_stop
+    spaces = text.count(" ") + 1
+    marks = text.count(",") + text.count(";") + text.count(":")
+    stops = text.count(". ") + text.count("? ") + text.count("! ")
+    if marks * per_stop > spaces or stops * per_stop > spaces:
+        return False  # a list held together by commas or colons, or sentences
+    opening = [w for w in text[:240].split() if w[0].isalpha()]
+    if sum(1 for w in opening if w[0].isupper()) < 0.6 * len(opening):
+        return False  # its first words are not capitalised as labels are
+    words = _WORD.findall(text)
+    if len(words) < least or marks * per_stop >= len(words):
+        return False
+    if len(_SENTENCE_STOP.findall(text)) * per_stop >= len(words):
+        return False  # sentences
+    capitals = sum(1 for w in words if w[0].isupper())
+    return capitals >= cfg.furniture_run_on_caps_share * len(words)
 
 
 _LABEL_END = regex.compile(r"[.!?:;,…]['\"’”)]*$")
@@ -213,21 +316,9 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     least = cfg.furniture_link_run
     if len(paragraphs) < least:
         return []
-    # A label is short: runs of short lines first, by length alone (most
-    # texts have none long enough), then the label test on those.
+    # A label is short: the length first, then the label test.
     limit = cfg.menu_item_max_chars + 4
-    short = [len(p) <= limit for p in paragraphs]
-    runs: list[list[int]] = []
-    run: list[int] = []
-    for i, p in enumerate(paragraphs):
-        if short[i] and (run or all(short[i : i + least])) and _is_link_label(p, ctx):
-            run.append(i)
-            continue
-        if len(run) >= least:
-            runs.append(run)
-        run = []
-    if len(run) >= least:
-        runs.append(run)
+    runs = _runs_of(paragraphs, least, lambda p: len(p) <= limit and _is_link_label(p, ctx))
     if not runs:
         return []
     # A sidebar stands beside the article, before or after its prose; a list
@@ -240,6 +331,81 @@ def link_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         and not _introduced(paragraphs, run[0])
         for j in run
     ]
+
+
+def _runs_of(paragraphs: Sequence[str], least: int, test: Callable[[str], bool]) -> list[range]:
+    """Runs of at least ``least`` consecutive paragraphs that pass ``test``.
+
+    Any ``least`` consecutive paragraphs hold one whose index is ``least - 1``
+    more than a multiple of ``least``: only those are tested first, and a run
+    is followed out from each that passes.
+
+    >>> _runs_of(["a", "b", "c", "long line", "d", "e"], 2, lambda p: len(p) == 1)
+    [range(0, 3), range(4, 6)]
+    """
+    runs: list[range] = []
+    end = -1
+    for k in range(least - 1, len(paragraphs), least):
+        if k <= end or not test(paragraphs[k]):
+            continue
+        start = k
+        while start > end + 1 and test(paragraphs[start - 1]):
+            start -= 1
+        end = k
+        while end + 1 < len(paragraphs) and test(paragraphs[end + 1]):
+            end += 1
+        if end - start + 1 >= least:
+            runs.append(range(start, end + 1))
+    return runs
+
+
+@detector("text")
+def sidebar_block(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
+    """Drop a long block of short lines, half of them link labels, beside the article: a sidebar.
+
+    A sidebar or a search form comes out of extraction as a column of short
+    lines: link labels mixed with field names, counts and dates ("Blogroll:",
+    "Media Matters", "Pandagon", "Username", "Password", "Items on
+    clipboard: 0").  The mixture breaks the runs ``link_list`` needs, but the
+    block as a whole has the shape: at least ``furniture_sidebar_run``
+    consecutive lines of at most ``furniture_sidebar_max_chars`` characters
+    and ``furniture_sidebar_max_words`` words, of which at least
+    ``furniture_sidebar_label_share`` are link labels (capitalised, no
+    sentence punctuation, figures or code), standing before the first or
+    after the last paragraph of prose (:func:`cleaner.guard.prose_chars`).  A
+    block with prose on both sides, or announced by a line ending in a colon,
+    is the article's own list; a poem or a list of ingredients is not half
+    made of capitalised labels.
+
+    >>> body = "The council voted on Monday to close the old library for good."
+    >>> side = ["Blogroll:", "Media Matters", "Pandagon", "Daily Notes", "Username",
+    ...         "Password", "Items: 0", "Open Letters", "Red Rock Digest", "Archives",
+    ...         "May 2012", "April 2012", "Search", "About Us", "Contact", "RSS Feed"]
+    >>> [c.line for c in sidebar_block([body, body, *side], Context(CleanerConfig()))][:3]
+    [2, 3, 4]
+    >>> sidebar_block([body, *side, body], Context(CleanerConfig()))
+    []
+    """
+    cfg = ctx.config
+    max_chars, max_words = cfg.furniture_sidebar_max_chars, cfg.furniture_sidebar_max_words
+    runs = _runs_of(
+        paragraphs,
+        cfg.furniture_sidebar_run,
+        lambda p: len(p) <= max_chars and p.count(" ") < max_words,
+    )
+    if not runs:
+        return []
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
+    cuts: list[Mark] = []
+    for run in runs:
+        if prose and prose[0] < run[0] and run[-1] < prose[-1]:
+            continue  # prose on both sides: the article's own list
+        labels = sum(1 for j in run if _is_link_label(paragraphs[j], ctx))
+        if labels >= cfg.furniture_sidebar_label_share * len(run) and not _introduced(
+            paragraphs, run[0]
+        ):
+            cuts.extend(Mark("drop-line", j) for j in run)
+    return cuts
 
 
 def _introduced(paragraphs: Sequence[str], start: int) -> bool:
@@ -281,27 +447,33 @@ def number_run(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     """
     least = ctx.config.furniture_number_run
     cuts: list[Mark] = []
-    run: list[int] = []
-    last = -1
-    for i, p in enumerate(paragraphs):
-        # A short line opening with a digit or a bracket: the cheap test first.
-        m = _BARE_NUMBER.fullmatch(p.strip()) if len(p) <= 8 and p[:1] in _NUMBER_OPEN else None
-        if m is None:
-            if len(run) >= least:
-                cuts.extend(Mark("drop-line", j) for j in run)
-            run, last = [], -1
-            continue
-        value = int(m.group(1))
-        if run and value == last + 1:
-            run.append(i)
-        else:
-            if len(run) >= least:
-                cuts.extend(Mark("drop-line", j) for j in run)
-            run = [i]
-        last = value
-    if len(run) >= least:
-        cuts.extend(Mark("drop-line", j) for j in run)
+    for lines in _runs_of(paragraphs, least, lambda p: _bare_number(p) is not None):
+        # Within a run of bare numbers, the counting stretches: each one more than the last.
+        run: list[int] = []
+        last = -1
+        for i in [*lines, -1]:
+            value = _bare_number(paragraphs[i]) if i >= 0 else None
+            if value is not None and run and value == last + 1:
+                run.append(i)
+            else:
+                if len(run) >= least:
+                    cuts.extend(Mark("drop-line", j) for j in run)
+                run = [i]
+            last = -1 if value is None else value
     return cuts
+
+
+def _bare_number(text: str) -> int | None:
+    """The number of a line that is only a number, bare or in brackets ("[1]", "2"), else ``None``.
+
+    >>> _bare_number("[12]"), _bare_number("12 May")
+    (12, None)
+    """
+    # A short line opening with a digit or a bracket: the cheap test first.
+    if len(text) > 8 or text[:1] not in _NUMBER_OPEN:
+        return None
+    found = _BARE_NUMBER.fullmatch(text.strip())
+    return None if found is None else int(found.group(1))
 
 
 _LABELLED_LINK = regex.compile(r"[\p{L}][\p{L} ]{0,19}:\s*(?:https?://|www\.)\S+", regex.V1)
@@ -372,10 +544,28 @@ def _has_rights_word(folded: str) -> bool:
 
 def _has_symbol(line: str) -> bool:
     """A copyright symbol in the line ("©", "ⓒ", "(c)")."""
-    return "©" in line or "ⓒ" in line or "(c)" in line.casefold()
+    return "©" in line or "ⓒ" in line or "(c)" in line or "(C)" in line
 
 
 _RIGHTS_SYMBOL = regex.compile(r"[©ⓒ]|\(c\)|\ball\s+rights\s+reserved\b", regex.IGNORECASE)
+
+
+_RIGHTS_LEAD = regex.compile(
+    r"(?:©|ⓒ|\(c\)\s*\d|copyright\s*(?:©|ⓒ|\(c\)))", regex.IGNORECASE | regex.V1
+)
+"""A notice that opens with the symbol: "©2006 ...", "Copyright © 2001 ...", "(c) 2008 ..."."""
+
+
+def _rights_part(part: str, limit: int) -> bool:
+    """Whether one line, or one part of a line between bars, is a rights notice."""
+    if _RIGHTS_LEAD.match(part):
+        return True  # a notice opening with the mark: the legal text after it is the site's
+    if len(part.split()) > limit or _RIGHTS_MARK.search(part) is None:
+        return False
+    if part[:1].islower() and not _has_symbol(part):
+        return False  # the end of a hard-wrapped sentence begun on the line before
+    # "Copyright law has changed little since 1976, scholars say."
+    return _RIGHTS_SYMBOL.search(part) is not None or not ends_sentence(part, _STOPS)
 
 
 @detector("text")
@@ -388,29 +578,54 @@ def copyright_line(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     A line ending like a sentence needs the symbol or "All Rights Reserved":
     "Copyright law has changed little since 1976, scholars say." stays, and
     so does a line opening in lower case without a rights symbol, the end of
-    a hard-wrapped sentence ("and its authors. All rights reserved.").
+    a hard-wrapped sentence ("and its authors. All rights reserved.").  A
+    line (or a table cell) that opens with the symbol, "Copyright © 2001
+    ...", is a notice whatever its length: the terms of use after it
+    are the site's.  A footer row of links beside the notice goes with it
+    ("| Privacy Policy \\| Terms | © 2006 Example Inc. |"): every other part
+    between bars is a link label (:func:`_is_menu_item`).
 
     >>> paras = ["Copyright PA Sport 2008, All Rights Reserved",
     ...          "| Copyright by Daily Example Online, All Rights Reserved |",
     ...          "vBulletin v3.6.0, Copyright ©2000-2006, Example Ltd.",
-    ...          "Copyright law has changed little since 1976, scholars say."]
+    ...          "Copyright law has changed little since 1976, scholars say.",
+    ...          r"| User Agreement \\| Privacy Policy | ©2006 Example Inc. All rights reserved. |",
+    ...          "| Copyright © 2001 Example Inc. " + "Terms apply. " * 30 + "|"]
     >>> [c.line for c in copyright_line(paras, Context(CleanerConfig()))]
-    [0, 1, 2]
+    [0, 1, 2, 4, 5]
     """
     cuts = []
     limit = ctx.config.furniture_rights_max_words
     for i, p in enumerate(paragraphs):
-        if len(p) > 400 or not _has_rights_word(ctx.folded(p)):
+        if len(p) > 400:
+            # A long line goes only with a rights symbol opening it or one of its cells.
+            first = p[:1]
+            opens = (first in "©ⓒ(cC" and _RIGHTS_LEAD.match(p) is not None) or (
+                first == "|" and _has_symbol(p)
+            )
+            if opens and len(p) <= 1000 and _rights_row(p, ctx):
+                cuts.append(Mark("drop-line", i))
+            continue
+        if not _has_rights_word(ctx.folded(p)):
             continue  # most lines hold no rights word at all
         line = strip_bullet(p.strip().strip("|").strip())
-        if len(line.split()) > limit or _RIGHTS_MARK.search(line) is None:
-            continue
-        if line[:1].islower() and not _has_symbol(line):
-            continue  # the end of a hard-wrapped sentence begun on the line before
-        if _RIGHTS_SYMBOL.search(line) is None and ends_sentence(line, _STOPS):
-            continue  # "Copyright law has changed little since 1976, scholars say."
-        cuts.append(Mark("drop-line", i))
+        if _rights_part(line, limit) or _rights_row(p, ctx):
+            cuts.append(Mark("drop-line", i))
     return cuts
+
+
+def _rights_row(text: str, ctx: Context) -> bool:
+    """A line split by bars into a rights notice and link labels (or a notice opening a cell)."""
+    if "|" not in text:
+        return _RIGHTS_LEAD.match(strip_bullet(text.strip())) is not None
+    parts = _menu_items(text)
+    limit = ctx.config.furniture_rights_max_words
+    notices = [k for k, part in enumerate(parts) if _rights_part(part, limit)]
+    if not notices:
+        return False
+    if any(_RIGHTS_LEAD.match(parts[k]) for k in notices):
+        return True
+    return all(_is_menu_item(part, ctx) for k, part in enumerate(parts) if k not in notices)
 
 
 _TOOL_VERBS = frozenset(
@@ -460,32 +675,66 @@ def tool_row(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     return cuts
 
 
-_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\(\d+\)$", regex.V1)
+_COUNTED = regex.compile(r"^(?:\d+[.)]\s+)?[^()]{1,60}?\s*\((\d+)\)$", regex.V1)
+
+
+def _counted(text: str) -> str | None:
+    """The count of a line "label (count)" (optionally numbered or bulleted), else ``None``.
+
+    >>> _counted("1. Music (12)"), _counted("The squad (2 players) left.")
+    ('12', None)
+    """
+    if ")" not in text[-3:]:
+        return None  # most lines
+    line = strip_bullet(text.strip())
+    found = _COUNTED.match(line) if len(line.split()) <= 8 else None
+    return None if found is None else found.group(1)
+
+
+def _is_year(count: str) -> bool:
+    """A figure in brackets that reads as a year ("(2012)"), not a count."""
+    return len(count) == 4 and count[:2] in ("18", "19", "20")
 
 
 @detector("text")
 def counted_list(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
-    """Drop runs of category or archive links with their post counts ("Xbox (53)").
+    """Drop runs of category or archive links with their post counts ("Xbox (53)"), beside the body.
 
     A run of at least ``furniture_list_min_lines`` consecutive short lines,
     each a label followed by a count in brackets (optionally numbered), is a
-    category, tag or archive list of the page, not article text.
+    category, tag or archive list of the page, not article text, when three
+    things hold: the counts differ (a list of links counts what each holds;
+    the same figure on every line is part of the items, "(2 players)"), no
+    count reads as a year (a list of works with their dates, "Puzzle Craft
+    (2012)"), and the run stands before the first or after the last
+    paragraph of prose (:func:`cleaner.guard.prose_chars`), beside the
+    article as a sidebar does; a list with prose on both sides is the
+    article's own (the entries of a show with their prizes).
 
-    >>> paras = ["Body text of the post, long enough to read as a sentence.",
-    ...          "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2 players) left."]
+    >>> body = "The allotment society held its harvest show on Saturday, in the old hall."
+    >>> paras = [body, "1. Music (12)", "2. Film (4)", "3. Games (53)", "The squad (2) left."]
     >>> [c.line for c in counted_list(paras, Context(CleanerConfig()))]
     [1, 2, 3]
+    >>> ctx = Context(CleanerConfig())
+    >>> counted_list([body, "Music (12)", "Film (4)", "Games (53)", body], ctx)
+    []
+    >>> counted_list([body, "Tetris (1984)", "Doom (1993)", "Myst (1993)"], ctx)
+    []
     """
+    cfg = ctx.config
+    runs = _runs_of(paragraphs, cfg.furniture_list_min_lines, lambda p: _counted(p) is not None)
+    if not runs:
+        return []
+    prose = [j for j, p in enumerate(paragraphs) if prose_chars(p, cfg.guard_prose_min_words)]
     cuts: list[Mark] = []
-    run: list[int] = []
-    for i, p in enumerate([*paragraphs, ""]):
-        line = strip_bullet(p.strip()) if ")" in p[-3:] else ""
-        if line and len(line.split()) <= 8 and _COUNTED.match(line):
-            run.append(i)
-            continue
-        if len(run) >= ctx.config.furniture_list_min_lines:
+    for run in runs:
+        counts = [_counted(paragraphs[j]) or "" for j in run]
+        if (
+            len(set(counts)) > 1
+            and not any(_is_year(c) for c in counts)
+            and (not prose or not (prose[0] < run[0] and run[-1] < prose[-1]))
+        ):
             cuts.extend(Mark("drop-line", j) for j in run)
-        run = []
     return cuts
 
 
