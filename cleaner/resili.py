@@ -100,6 +100,18 @@ def too_deep(page: HTMLTree) -> bool:
     return page.document is not None and page.document.query_selector(_TOO_DEEP) is not None
 
 
+def main_text(page: HTMLTree) -> str:
+    """The main content of a parsed page by resiliparse at its defaults, as plain text.
+
+    Empty for a page nested deeper than :data:`MAX_DEPTH`.  Unlike :func:`main_body`,
+    comment sections are not set apart: this is the text a user of resiliparse
+    would get (a candidate of the learned choice, :mod:`cleaner.candidates`).
+    """
+    if too_deep(page):
+        return ""
+    return str(extract_plain_text(page, main_content=True))
+
+
 def main_body(page: HTMLTree | str, *, comments: bool = False) -> Any:
     """The main content of a page (a parsed tree or its HTML) as an XML body, or ``None``.
 
