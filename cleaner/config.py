@@ -162,6 +162,11 @@ class CleanerConfig:
             extractions too (the ``support`` feature): a long text no other
             extractor agrees with is more often the page around the article
             than the article.
+        html_guard_fragment_tokens: A chosen candidate of fewer tokens than
+            this, which a fallback candidate over ten times longer holds
+            (at least 80% of its 4-token shingles), gives way to that fallback:
+            a caption or teaser picked instead of the article around it; 0
+            turns this rule off.
         keep_comments: Keep readers' comments as part of the text.  By default
             a comment section is page furniture: ``comment_thread`` cuts it
             from the text and the HTML path extracts without comments.  On,
@@ -286,6 +291,7 @@ class CleanerConfig:
     html_guard_max_lost: float = 0.5
     html_guard_min_ratio: float = 0.5
     html_guard_min_support: float = 0.5
+    html_guard_fragment_tokens: int = 30
     keep_comments: bool = False
     comment_rules: tuple[str, ...] = ("generic/comment_section",)
     duplicate_passage_words: int = 20

@@ -110,6 +110,10 @@ class Table:
         """The ``support`` feature of candidate ``a`` (see the module's list)."""
         return self.candidates[a][_SUPPORT]
 
+    def held_in(self, a: int, b: int) -> float:
+        """The share of candidate ``a``'s shingles that candidate ``b`` contains."""
+        return self.candidates[a][CANDIDATE_FEATURES.index(f"p_vs_{self.names[b]}")]
+
     def guard(self, a: int) -> list[float]:
         """The :data:`GUARD_FEATURES` row of candidate ``a``."""
         return [*self.candidates[a], *self.page]

@@ -299,6 +299,27 @@ def test_a_fallback_is_not_ranked_and_taken_only_when_no_ranked_candidate_is_tru
     assert sum(wins[:3]) == pytest.approx(1.5)
 
 
+def test_a_pick_of_a_few_words_gives_way_to_the_fallback_holding_them() -> None:
+    texts = {
+        "cleaner": _text(20),
+        "readability": _text(20),
+        "resiliparse": _text(21),
+        "resiliparse_page_plain": _text(300),
+    }
+    t = table(texts, {}, headline=False, comments=False)
+    wins, lost = [0.6, 0.5, 0.4, 0.0], [0.2, 0.2, 0.2, 0.3]
+    taken = decide(t, wins, lost, CleanerConfig())
+    assert (taken.name, taken.picked) == ("resiliparse_page_plain", "cleaner")
+    assert taken.reason == "guard: pick a fragment of a fallback's text"
+    # Off, or a pick long enough to be an article, or a fallback not holding it: kept.
+    assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=0)).name == "cleaner"
+    assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=20)).name == "cleaner"
+    other = table(
+        {**texts, "resiliparse_page_plain": _text(300, 5)}, {}, headline=False, comments=False
+    )
+    assert decide(other, wins, lost, CleanerConfig()).name == "cleaner"
+
+
 def test_candidates_come_from_one_extraction_of_the_pruned_page() -> None:
     engine = Cleaner()
     chosen = htmlpipeline.extract(
