@@ -395,11 +395,14 @@ def extract_main(
     extraction = Extraction("")
     rbody, comments = recall_document(tree, config)
     page: HTMLTree | str = html if html is not None else str(tostring(tree, encoding=str))
+    deep = None
     if html is not None and config.html_choice:
-        # The page as it came: one parse serves the span and the choice's own candidate.
+        # The page as it came: one parse (and one depth check) serves the span and
+        # the choice's own candidate.
         page = resili.parse_page(html)
-        extraction.page_text = resili.main_text(page)
-    span = resili.main_body(page, comments=config.keep_comments)
+        deep = resili.too_deep(page)
+        extraction.page_text = resili.main_text(page, deep=deep)
+    span = resili.main_body(page, comments=config.keep_comments, deep=deep)
     # Read before the merge and the block filters, which may edit both bodies.
     extraction.span_text = body_to_text(span)
     if config.html_choice:
