@@ -4,7 +4,7 @@ Usage: python benchmarks/bench_choice.py [DIR] [--pages N]
 
 DIR defaults to ``../shared/eval/dev`` beside the repository.  For every page,
 in this process: the cleaner's own extraction (decode excluded: pages are
-read first), readability-lxml and resiliparse, the text pipeline on the six candidates, the
+read first), readability-lxml and resiliparse, the text pipeline on the candidates, the
 features, the two models; and ``trafilatura.extract`` at default settings for
 scale.  Prints the mean milliseconds of each part and each part's ratio to
 trafilatura's time.

@@ -11,13 +11,21 @@ produces all three and lets a model choose per page.  The extractions:
 * ``readability``: readability-lxml's article (``Document(html).summary()``),
   flattened to one line per block;
 * ``resiliparse``: resiliparse's main content (the span source of
-  ``extract_main``, before the block filters), at no extra parse.
+  ``extract_main``, before the block filters), at no extra parse;
+* ``recall``: trafilatura's recall pass alone, before the span merge and the
+  block filters (already computed: it holds the article when the merge keeps
+  the wrong source);
+* ``resiliparse_page``: resiliparse's main content of the page as it came, at
+  its defaults (HTML-level removals and the span's settings, comment sections
+  set apart, sometimes take the article with them; a parse shared with the
+  span source when no removal changed the page).
 
-Each extraction then goes through the text pipeline twice, whole and without
-its generic rules and heuristics (``_plain``): those were tuned on modern news
-extractions and sometimes cut what another extractor's output or another
-set's convention keeps, so whether to apply them is part of the choice.  The
-six results are the candidates (:data:`NAMES`).
+The first three go through the text pipeline twice, whole and without its
+generic rules and heuristics (``_plain``): those were tuned on modern news
+extractions and sometimes cut what another extractor's output or another set's
+convention keeps, so whether to apply them is part of the choice.  The two
+fallbacks go through it plain only.  The results are the candidates
+(:data:`NAMES`).
 
 Besides the texts, a few figures of the page's markup (counts of paragraphs,
 links, tables; the share of text inside links) go to the features: they tell a
@@ -34,9 +42,11 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from readability import Document as ReadabilityDocument
 
+from cleaner import resili
+
 log = logging.getLogger(__name__)
 
-EXTRACTORS = ("cleaner", "readability", "resiliparse")
+EXTRACTORS = ("cleaner", "readability", "resiliparse", "recall", "resiliparse_page")
 """The extractions of a page, in the order the features and models read them."""
 
 NAMES = (
@@ -46,10 +56,29 @@ NAMES = (
     "readability_plain",
     "resiliparse",
     "resiliparse_plain",
+    "recall_plain",
+    "resiliparse_page_plain",
 )
 """The candidates: each extraction after the whole text pipeline, and after the
 pipeline without its generic rules and heuristics (``_plain``: canonical form
-and site packs only)."""
+and site packs only).  The two fallback extractions (``recall``,
+``resiliparse_page``) come plain only: they are there for the pages the others
+lose, and the whole pipeline is the dearer half of a candidate's cost."""
+
+FALLBACKS = ("recall_plain", "resiliparse_page_plain")
+"""Candidates the pair model does not rank: only the guard takes one, when the
+ranked candidates would lose the article (:func:`cleaner.choice.decide`).
+Ranked beside the others they cost .07 F1 on ``dragnet-train/`` left out
+(chosen on a third of its pages, where they are rarely the best)."""
+
+
+def ranked(names: tuple[str, ...]) -> list[int]:
+    """Indices of the candidates the pair model ranks (not :data:`FALLBACKS`).
+
+    >>> ranked(("cleaner", "recall_plain", "readability"))
+    [0, 2]
+    """
+    return [i for i, name in enumerate(names) if name not in FALLBACKS]
 
 
 def extractor_of(name: str) -> str:
@@ -181,6 +210,8 @@ EXTRACTOR_NAMES = {
     "cleaner": "trafilatura+resiliparse",
     "readability": "readability-lxml",
     "resiliparse": "resiliparse",
+    "recall": "trafilatura",
+    "resiliparse_page": "resiliparse",
 }
 """The extractor behind each candidate, as recorded in ``source.extractor.name``."""
 
@@ -192,11 +223,18 @@ def candidate_texts(extraction: Any, html: str) -> dict[str, str]:
     before the block filters).
     readability-lxml reads the page as it came (``html``): the HTML-level
     removals cost it .008 F1 on Readability.js's test pages, whose scoring
-    weighs the very elements they remove.  (resiliparse on the page as it came
-    was measured too: .02 F1 lower on ``dev/`` and ``dragnet-train/``.)
+    weighs the very elements they remove.  resiliparse on the page as it came
+    scores .02 F1 lower than on the pruned page on ``dev/`` and
+    ``dragnet-train/``, but holds the article on some pages the pruning empties:
+    it is a candidate beside the span source, not instead of it.
     """
+    page_text = extraction.page_text
+    if page_text is None:
+        page_text = resili.main_text(resili.parse_page(html)) if html.strip() else ""
     return {
         "cleaner": extraction.text,
         "readability": readability_text(html),
         "resiliparse": extraction.span_text,
+        "recall": extraction.recall_text,
+        "resiliparse_page": page_text,
     }

@@ -145,8 +145,9 @@ class CleanerConfig:
             classes), and what they would still catch are the article's own
             short lists.
         html_choice: In the default mode, choose per page among candidate
-            extractions (the cleaner's own, readability-lxml's, resiliparse's)
-            with the learned model of :mod:`cleaner.choice`.  Off, or without
+            extractions (the cleaner's own, readability-lxml's, resiliparse's;
+            trafilatura's recall pass and resiliparse on the page as it came
+            as fallbacks) with the learned model of :mod:`cleaner.choice`.  Off, or without
             a model file, the cleaner's own extraction is the text.
         html_choice_model: The model file (JSON); ``None`` for the bundled
             ``models/choice.json``.
@@ -156,6 +157,16 @@ class CleanerConfig:
         html_guard_min_ratio: A chosen candidate with fewer tokens than this
             share of another candidate's, which the guard thinks less likely
             to lose the article, gives way to it (an article half lost); 0
+            turns this rule off.
+        html_guard_min_support: ... provided that at least this share of the
+            longer candidate's 4-token shingles is found by the other
+            extractions too (the ``support`` feature): a long text no other
+            extractor agrees with is more often the page around the article
+            than the article.
+        html_guard_fragment_tokens: A chosen candidate of fewer tokens than
+            this, which a fallback candidate over ten times longer holds
+            (at least 80% of its 4-token shingles), gives way to that fallback:
+            a caption or teaser picked instead of the article around it; 0
             turns this rule off.
         keep_comments: Keep readers' comments as part of the text.  By default
             a comment section is page furniture: ``comment_thread`` cuts it
@@ -300,6 +311,8 @@ class CleanerConfig:
     html_choice_model: str | None = None
     html_guard_max_lost: float = 0.5
     html_guard_min_ratio: float = 0.5
+    html_guard_min_support: float = 0.5
+    html_guard_fragment_tokens: int = 30
     keep_comments: bool = False
     comment_rules: tuple[str, ...] = ("generic/comment_section",)
     duplicate_passage_words: int = 20

@@ -148,6 +148,11 @@ class Extraction:
         detail: Facts for provenance (how the passes were combined).
         span_text: resiliparse's main content as plain text, before the block
             filters (a candidate of the learned choice, :mod:`cleaner.choice`).
+        recall_text: trafilatura's recall pass as plain text, before the span
+            merge and the block filters (a candidate too).
+        page_text: resiliparse's main content of the page as it came, at its
+            defaults (a candidate too; set when ``extract_main`` was given the
+            page as it came, else computed by :mod:`cleaner.candidates`).
         figures: Markup figures of the untouched page
             (:func:`cleaner.candidates.page_figures`), when a choice follows.
     """
@@ -156,6 +161,8 @@ class Extraction:
     removals: list[HtmlRemoval] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
     span_text: str = ""
+    recall_text: str = ""
+    page_text: str | None = None
     figures: dict[str, float] = field(default_factory=dict)
 
 
@@ -387,10 +394,21 @@ def extract_main(
     """
     extraction = Extraction("")
     rbody, comments = recall_document(tree, config)
-    page = html if html is not None else str(tostring(tree, encoding=str))
-    span = resili.main_body(page, comments=config.keep_comments)
-    # Read before the merge and the block filters, which may edit the span's body.
+    page: HTMLTree | str = html if html is not None else str(tostring(tree, encoding=str))
+    deep = None
+    if html is not None and config.html_choice:
+        # The page as it came: one parse (and one depth check) serves the span and
+        # the choice's own candidate.
+        page = resili.parse_page(html)
+        deep = resili.too_deep(page)
+        extraction.page_text = resili.main_text(page, deep=deep)
+    span = resili.main_body(page, comments=config.keep_comments, deep=deep)
+    # Read before the merge and the block filters, which may edit both bodies.
     extraction.span_text = body_to_text(span)
+    if config.html_choice:
+        extraction.recall_text = "\n".join(
+            filter(None, (body_to_text(rbody), body_to_text(comments)))
+        )
     body = html_span_merge(rbody, span, config, extraction)
     if body is None:
         return extraction

@@ -7,7 +7,7 @@ most features measure agreement, on the multisets of 4-token shingles the
 evaluation metric uses (:mod:`cleaner.metric`):
 
 * ``support``: the share of a candidate's shingles that at least half of the
-  candidates from other extractions also contain;
+  ranked candidates from other extractions also contain;
 * precision, recall and F1 of the candidate against each other candidate, and
   its mean F1 against the candidates from other extractions;
 * its length in tokens and lines, its ratio to the longest and to each other
@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import chain
 
-from cleaner.candidates import NAMES, PAGE_FIGURES, extractor_of
+from cleaner.candidates import NAMES, PAGE_FIGURES, extractor_of, ranked
 from cleaner.extraction import BOILERPLATE, same_title
 from cleaner.tokens import tokens
 
@@ -80,6 +81,7 @@ GUARD_FEATURES: tuple[str, ...] = (*CANDIDATE_FEATURES, *PAGE_FEATURES)
 _SENTENCE_END = re.compile(r"[.!?…:;。！？»”\"')\]]\s*$")
 
 _DIFFS = [i for i, n in enumerate(CANDIDATE_FEATURES) if f"d_{n}" in PAIR_FEATURES]
+_SUPPORT = CANDIDATE_FEATURES.index("support")
 _NAN = float("nan")
 
 
@@ -103,6 +105,14 @@ class Table:
         """The :data:`PAIR_FEATURES` row of candidates ``a`` and ``b``."""
         fa, fb = self.candidates[a], self.candidates[b]
         return [*fa, *fb, *(fa[i] - fb[i] for i in _DIFFS), *self.page]
+
+    def support(self, a: int) -> float:
+        """The ``support`` feature of candidate ``a`` (see the module's list)."""
+        return self.candidates[a][_SUPPORT]
+
+    def held_in(self, a: int, b: int) -> float:
+        """The share of candidate ``a``'s shingles that candidate ``b`` contains."""
+        return self.candidates[a][CANDIDATE_FEATURES.index(f"p_vs_{self.names[b]}")]
 
     def guard(self, a: int) -> list[float]:
         """The :data:`GUARD_FEATURES` row of candidate ``a``."""
@@ -131,14 +141,18 @@ def _prf(a: frozenset[int], b: frozenset[int]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _lines(text: str) -> tuple[int, float, float, float]:
-    """Non-empty lines of a text, and the shares of short, sentence and furniture lines."""
+def _read(text: str) -> tuple[list[str], tuple[int, float, float, float]]:
+    """A text's tokens; its non-empty lines and the shares of short, sentence and furniture lines.
+
+    Each line is tokenised once, and the text's tokens are those of its lines.
+    """
     lines = [line for line in text.splitlines() if line.strip()]
+    words = [_TOKEN.findall(line) for line in lines]
     n = max(1, len(lines))
-    short = sum(1 for line in lines if len(_TOKEN.findall(line)) < 6)
+    short = sum(1 for w in words if len(w) < 6)
     sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
     furniture = sum(1 for line in lines if len(line) < 200 and BOILERPLATE.search(line))
-    return len(lines), short / n, sentences / n, furniture / n
+    return list(chain.from_iterable(words)), (len(lines), short / n, sentences / n, furniture / n)
 
 
 def _title_lines(text: str, title: list[str]) -> tuple[float, float]:
@@ -178,8 +192,8 @@ def table(
     unique: dict[str, tuple[list[str], frozenset[int], tuple[int, float, float, float]]] = {}
     for n in names:
         if texts[n] not in unique:
-            words = _TOKEN.findall(texts[n])
-            unique[texts[n]] = (words, _shingles(words), _lines(texts[n]))
+            words, shape = _read(texts[n])
+            unique[texts[n]] = (words, _shingles(words), shape)
     toks = [unique[texts[n]][0] for n in names]
     sh = [unique[texts[n]][1] for n in names]
     k = len(names)
@@ -189,25 +203,33 @@ def table(
             p, r, f = _prf(sh[i], sh[j])
             prf[i, j] = (p, r, f)
             prf[j, i] = (r, p, f)
-    longest = max(len(t) for t in toks) if toks else 0
+    # The fallbacks (cleaner.candidates.FALLBACKS) are described, but do not vote:
+    # agreement, the longest text and the page's pair figures are the ranked
+    # candidates', so that adding a fallback leaves the ranked ones' features as they were.
+    voters = ranked(names)
+    longest = max((len(toks[j]) for j in voters), default=0)
     title_tokens = tokens(title or "")
+    # How many ranked candidates hold each shingle, in all and per extraction:
+    # counted once, read by every candidate's support.
+    held_by: Counter[int] = Counter()
+    held_in: dict[str, Counter[int]] = {}
+    for j in voters:
+        held_by.update(sh[j])
+        held_in.setdefault(extractor_of(names[j]), Counter()).update(sh[j])
+    nobody: Counter[int] = Counter()
+    by_name = {names[j]: j for j in range(k)}
     rows: list[list[float]] = []
     for i, name in enumerate(names):
         text = texts[name]
         n_lines, short, sentences, furniture = unique[text][2]
         # Agreement counts only other extractions: a candidate's own variant agrees
         # with it by construction.
-        others = [j for j in range(k) if extractor_of(names[j]) != extractor_of(name)]
+        others = [j for j in voters if extractor_of(names[j]) != extractor_of(name)]
         need = math.ceil(len(others) / 2)
+        own = held_in.get(extractor_of(name), nobody)
         support = 0.0
         if sh[i] and others:
-            # Shingles held by some ``need`` of the others: unions of intersections,
-            # set operations that run in C (others are at most four).
-            held: set[int] = set()
-            for group in combinations(others, need):
-                held |= sh[i].intersection(*(sh[j] for j in group))
-            support = len(held) / len(sh[i])
-        by_name = {names[j]: j for j in range(k)}
+            support = sum(1 for g in sh[i] if held_by[g] - own[g] >= need) / len(sh[i])
         ratios = []
         vs: list[float] = []
         for other in NAMES:
@@ -240,9 +262,9 @@ def table(
         )
     pair_f1 = [
         prf[i, j][2]
-        for i in range(k)
-        for j in range(i + 1, k)
-        if extractor_of(names[i]) != extractor_of(names[j])
+        for i in voters
+        for j in voters
+        if i < j and extractor_of(names[i]) != extractor_of(names[j])
     ]
     page_row = [
         math.log1p(page.get(n, 0.0)) if n not in ("link_share",) else page.get(n, 0.0)

@@ -100,14 +100,28 @@ def too_deep(page: HTMLTree) -> bool:
     return page.document is not None and page.document.query_selector(_TOO_DEEP) is not None
 
 
-def main_body(page: HTMLTree | str, *, comments: bool = False) -> Any:
+def main_text(page: HTMLTree, *, deep: bool | None = None) -> str:
+    """The main content of a parsed page by resiliparse at its defaults, as plain text.
+
+    Empty for a page nested deeper than :data:`MAX_DEPTH`.  Unlike :func:`main_body`,
+    comment sections are not set apart: this is the text a user of resiliparse
+    would get (a candidate of the learned choice, :mod:`cleaner.candidates`).
+    ``deep``: :func:`too_deep` of the page, when already known.
+    """
+    if too_deep(page) if deep is None else deep:
+        return ""
+    return str(extract_plain_text(page, main_content=True))
+
+
+def main_body(page: HTMLTree | str, *, comments: bool = False, deep: bool | None = None) -> Any:
     """The main content of a page (a parsed tree or its HTML) as an XML body, or ``None``.
 
     ``None`` too for a page nested deeper than :data:`MAX_DEPTH`.  ``comments``
-    keeps the page's comment sections (``CleanerConfig.keep_comments``).
+    keeps the page's comment sections (``CleanerConfig.keep_comments``); ``deep``:
+    :func:`too_deep` of the page, when already known.
     """
     tree = parse_page(page) if isinstance(page, str) else page
-    if too_deep(tree):
+    if too_deep(tree) if deep is None else deep:
         return None
     options = {**OPTIONS, "comments": True} if comments else OPTIONS
     return to_body(extract_plain_text(tree, **options))

@@ -46,9 +46,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cleaner import Cleaner, htmlpipeline
-from cleaner import html as _html
 from cleaner._version import __version__
-from cleaner.candidates import NAMES, page_figures, readability_text
+from cleaner.candidates import NAMES, extractor_of, ranked, readability_text
 from cleaner.choice import ChoiceModel, decide
 from cleaner.config import CleanerConfig
 from cleaner.features import GUARD_FEATURES, PAIR_FEATURES, Table, table
@@ -89,7 +88,7 @@ GUARD_PARAMS: dict[str, Any] = {
 }
 """LightGBM parameters of the guard model."""
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 """Bumped when what a cached page holds changes."""
 
 
@@ -228,8 +227,7 @@ def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageR
         charset=None,
         source=source,
     )
-    tree = _html.parse(html)
-    figures = page_figures(tree) if tree is not None else {}
+    figures = chosen.extraction.figures
     texts = dict.fromkeys(NAMES, "")
     if chosen.html:
         docs = engine.html_candidates(chosen, url=url, site=None, source=source)
@@ -256,9 +254,9 @@ def load_records(gold: GoldSet, cache: Path, log: TextIO = sys.stderr) -> dict[s
     """Every page's record, from the cache or computed (and cached, atomically)."""
     folder = _cache_dir(cache, gold)
     folder.mkdir(parents=True, exist_ok=True)
-    config = CleanerConfig(
-        keep_headline=gold.headline, keep_comments=gold.comments, html_choice=False
-    )
+    # The choice's options on (the extraction then keeps every candidate's text);
+    # the model itself is never loaded here.
+    config = CleanerConfig(keep_headline=gold.headline, keep_comments=gold.comments)
     engine = Cleaner(config=config)
     records: dict[str, PageRecord] = {}
     started = time.perf_counter()
@@ -356,9 +354,9 @@ def fit(pages: Sequence[Scored], seed: int = 0) -> ChoiceModel:
     gweights: list[float] = []
     for page in pages:
         w = set_weight[page.set]
-        k = len(page.table.names)
-        for a in range(k):
-            for b in range(k):
+        rank = ranked(page.table.names)
+        for a in rank:
+            for b in rank:
                 gap = page.f1[a] - page.f1[b]
                 if a != b and abs(gap) >= MIN_GAP:
                     rows.append(page.table.pair(a, b))
@@ -457,8 +455,14 @@ def leave_one_out(
 
 def render(results: Iterable[SetResult], title: str) -> str:
     """A Markdown table of set results (candidates by the first letters of their names)."""
-    short = {name: name[:2] + ("_p" if name.endswith("_plain") else "") for name in NAMES}
-    short.update({"readability": "rd", "readability_plain": "rd_p"})
+    initials = {
+        "cleaner": "cl",
+        "readability": "rd",
+        "resiliparse": "re",
+        "recall": "tr",
+        "resiliparse_page": "rp",
+    }
+    short = {n: initials[extractor_of(n)] + ("_p" if n != extractor_of(n) else "") for n in NAMES}
     lines = [
         f"{title}",
         "",
@@ -506,7 +510,10 @@ def card(
 pickle) that choose, per page, among the candidates of the default HTML mode: three
 extractions (the cleaner's own, trafilatura bounded by resiliparse then block filters;
 readability-lxml's; resiliparse's main content), each after the text pipeline whole and
-without its generic rules and heuristics (`_plain`). See `cleaner/choice.py` for the steps
+without its generic rules and heuristics (`_plain`), and two fallbacks after the plain
+pipeline (trafilatura's recall pass before the merge, `recall_plain`; resiliparse on the
+page as it came, `resiliparse_page_plain`), which the pair model does not rank and only
+the guard takes. See `cleaner/choice.py` for the steps
 and `cleaner/features.py` for the features (agreement between candidates, lengths, line
 shapes, markup figures, the scope asked for; no domain, URL or text of any page).
 
@@ -514,8 +521,11 @@ shapes, markup figures, the scope asked for; no domain, URL or text of any page)
   A candidate's score is its mean win probability; the best-scored wins.
 * **Guard model**: P(a candidate's recall is under {LOST_RECALL}), learned on pages where some
   extraction reaches {FOUND_RECALL}; {guard_size}.
-  A pick over `html_guard_max_lost`, an empty pick, or a pick far shorter than a candidate
-  the guard trusts more gives way (the reason is recorded).
+  A pick over `html_guard_max_lost`, an empty pick, or a pick far shorter than a ranked
+  candidate the guard trusts more and the other extractions agree with
+  (`html_guard_min_support`) gives way (the reason is recorded); a fallback is taken
+  only when no ranked candidate is under `html_guard_max_lost`, or all are empty, or the
+  pick is a few words (`html_guard_fragment_tokens`) that the fallback's far longer text holds.
 * Trained with cleaner {__version__}, seed {seed}; sets weighted by the inverse square root of
   their size; labels from the gold F1 of each candidate after the text pipeline
   (`cleaner.metric`).

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cleaner import Cleaner, htmlpipeline
+from cleaner import Cleaner, htmlpipeline, resili
 from cleaner import choice as choice_module
 from cleaner.candidates import (
     EXTRACTORS,
@@ -20,6 +20,7 @@ from cleaner.candidates import (
     candidate_texts,
     extractor_of,
     fragment_text,
+    ranked,
     readability_text,
 )
 from cleaner.choice import ChoiceModel, ModelError, bundled_model_path, decide
@@ -68,7 +69,7 @@ def test_features_are_numbers_named_generically() -> None:
         headline=True,
         comments=False,
     )
-    assert t.names == EXTRACTORS
+    assert t.names == ("cleaner", "readability", "resiliparse")
     for row in t.candidates:
         assert len(row) == len(CANDIDATE_FEATURES)
     assert len(t.pair(0, 1)) == len(PAIR_FEATURES)
@@ -144,7 +145,8 @@ def _synthetic(count: int, set_name: str) -> list[Scored]:
         wrong = _text(30, i + 7) + " menu menu menu " + _text(20, i + 3)
         right = gold + " share this"
         texts = [right, right.replace("share this", "print"), wrong]
-        by_extractor = dict(zip(EXTRACTORS, [texts[(i + k) % 3] for k in range(3)], strict=True))
+        shuffled = [texts[(i + k) % 3] for k in range(len(EXTRACTORS))]
+        by_extractor = dict(zip(EXTRACTORS, shuffled, strict=True))
         candidates = {name: by_extractor[extractor_of(name)] for name in NAMES}
         pages.append(_page(set_name, candidates, gold))
     return pages
@@ -258,8 +260,68 @@ def test_the_guard_refuses_an_empty_or_far_shorter_pick() -> None:
     )
 
 
+def test_a_longer_candidate_no_other_extraction_agrees_with_does_not_replace_the_pick() -> None:
+    # The long text is the pick's own neighbourhood: no other extraction found it.
+    texts = {
+        "cleaner": _text(300, 5),
+        "readability": _text(20),
+        "resiliparse": _text(22),
+    }
+    kept = _decide(texts, [0.5, 0.9, 0.4], [0.1, 0.45, 0.4])
+    assert (kept.name, kept.reason) == ("readability", "model")
+    assert (
+        _decide(texts, [0.5, 0.9, 0.4], [0.1, 0.45, 0.4], html_guard_min_support=0).name
+        == "cleaner"
+    )
+
+
+def test_a_fallback_is_not_ranked_and_taken_only_when_no_ranked_candidate_is_trusted() -> None:
+    texts = {
+        "cleaner": _text(40),
+        "readability": _text(42),
+        "resiliparse": _text(41),
+        "recall_plain": _text(400),
+    }
+    t = table(texts, {}, headline=False, comments=False)
+    assert [t.names[i] for i in ranked(t.names)] == ["cleaner", "readability", "resiliparse"]
+    # Far longer, trusted more, but a fallback: the length rule does not take it.
+    kept = decide(t, [0.6, 0.5, 0.4, 0.0], [0.3, 0.3, 0.3, 0.1], CleanerConfig())
+    assert (kept.name, kept.reason) == ("cleaner", "model")
+    # Every ranked candidate predicted to lose the article: the fallback is taken.
+    taken = decide(t, [0.6, 0.5, 0.4, 0.0], [0.8, 0.9, 0.7, 0.1], CleanerConfig())
+    assert (taken.name, taken.reason) == (
+        "recall_plain",
+        "guard: pick predicted to lose the article",
+    )
+    model = fit(_synthetic(90, "a") + _synthetic(60, "b"), seed=0)
+    wins, lost = model.scores(t)
+    assert wins[3] == 0.0 and 0.0 <= lost[3] <= 1.0
+    assert sum(wins[:3]) == pytest.approx(1.5)
+
+
+def test_a_pick_of_a_few_words_gives_way_to_the_fallback_holding_them() -> None:
+    texts = {
+        "cleaner": _text(20),
+        "readability": _text(20),
+        "resiliparse": _text(21),
+        "resiliparse_page_plain": _text(300),
+    }
+    t = table(texts, {}, headline=False, comments=False)
+    wins, lost = [0.6, 0.5, 0.4, 0.0], [0.2, 0.2, 0.2, 0.3]
+    taken = decide(t, wins, lost, CleanerConfig())
+    assert (taken.name, taken.picked) == ("resiliparse_page_plain", "cleaner")
+    assert taken.reason == "guard: pick a fragment of a fallback's text"
+    # Off, or a pick long enough to be an article, or a fallback not holding it: kept.
+    assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=0)).name == "cleaner"
+    assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=20)).name == "cleaner"
+    other = table(
+        {**texts, "resiliparse_page_plain": _text(300, 5)}, {}, headline=False, comments=False
+    )
+    assert decide(other, wins, lost, CleanerConfig()).name == "cleaner"
+
+
 def test_candidates_come_from_one_extraction_of_the_pruned_page() -> None:
-    engine = Cleaner(config=CleanerConfig(html_choice=False))
+    engine = Cleaner()
     chosen = htmlpipeline.extract(
         ARTICLE,
         registry=engine.registry,
@@ -274,6 +336,11 @@ def test_candidates_come_from_one_extraction_of_the_pruned_page() -> None:
     texts = candidate_texts(extracted, ARTICLE)
     assert list(texts) == list(EXTRACTORS)
     assert texts["cleaner"] == extracted.text
+    assert texts["recall"] == extracted.recall_text
+    # Read from the page as it came: the span's parse when no removal changed the page
+    # (here the navigation was removed, so it is parsed apart).
+    assert extracted.page_text is None
+    assert texts["resiliparse_page"] == resili.main_text(resili.parse_page(ARTICLE))
     for text in texts.values():
         assert "Paragraph 5 of the story" in text
     assert readability_text("") == ""
