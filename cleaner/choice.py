@@ -205,48 +205,8 @@ def decide(features: Table, wins: list[float], lost: list[float], config: Cleane
     """
     names = features.names
     order = sorted(range(len(names)), key=lambda i: (-wins[i], i))
-    pick = chosen = order[0]
-    reason = "model"
-    safe = [i for i in order if lost[i] <= config.html_guard_max_lost]
-    if lost[pick] > config.html_guard_max_lost and safe:
-        chosen = safe[0]
-        reason = "guard: pick predicted to lose the article"
-    tokens = features.tokens
-    if not tokens[chosen]:
-        longer = [i for i in order if tokens[i]]
-        if longer:
-            chosen = longer[0]
-            reason = "guard: pick empty"
-    else:
-        # Among the ranked candidates only: a fallback much longer than the pick is
-        # mostly the page around the article (measured: -.01 to -.07 F1 on
-        # dragnet-train left out, whatever the ratio and however much of the pick
-        # it holds); a fallback is taken when no ranked candidate is trusted.
-        rank = set(ranked(names))
-        longer = [
-            i
-            for i in order
-            if i in rank
-            and tokens[chosen] < config.html_guard_min_ratio * tokens[i]
-            and lost[i] < lost[chosen]
-            and features.support(i) >= config.html_guard_min_support
-        ]
-        if longer:
-            chosen = longer[0]
-            reason = "guard: pick far shorter than another candidate"
-        elif tokens[chosen] < config.html_guard_fragment_tokens:
-            # A few words that a fallback's far longer text holds: a caption or a
-            # teaser of the article the page's own text has.
-            whole = [
-                i
-                for i in order
-                if i not in rank
-                and tokens[chosen] < FRAGMENT_RATIO * tokens[i]
-                and features.held_in(chosen, i) >= FRAGMENT_HELD
-            ]
-            if whole:
-                chosen = whole[0]
-                reason = "guard: pick a fragment of a fallback's text"
+    pick = order[0]
+    chosen, reason = _guard(features, order, lost, config)
     rest = [i for i in order if i != chosen]
     return Choice(
         name=names[chosen],
@@ -256,6 +216,74 @@ def decide(features: Table, wins: list[float], lost: list[float], config: Cleane
         runner_up=names[rest[0]] if rest else None,
         reason=reason,
     )
+
+
+def _guard(
+    features: Table, order: list[int], lost: list[float], config: CleanerConfig
+) -> tuple[int, str]:
+    """The candidate the guard keeps of those in ``order`` (best first), and why.
+
+    The reason is ``model`` when the guard keeps the model's pick.
+    """
+    chosen, reason = order[0], "model"
+    safe = [i for i in order if lost[i] <= config.html_guard_max_lost]
+    if lost[chosen] > config.html_guard_max_lost and safe:
+        chosen = safe[0]
+        reason = "guard: pick predicted to lose the article"
+    tokens = features.tokens
+    if not tokens[chosen]:
+        longer = [i for i in order if tokens[i]]
+        if longer:
+            return longer[0], "guard: pick empty"
+        return chosen, reason
+    # Among the ranked candidates only: a fallback much longer than the pick is
+    # mostly the page around the article (measured: -.01 to -.07 F1 on
+    # dragnet-train left out, whatever the ratio and however much of the pick
+    # it holds); a fallback is taken when no ranked candidate is trusted.
+    rank = set(ranked(features.names))
+    longer = _far_longer(features, order, rank, chosen, lost, config=config)
+    if longer:
+        return longer[0], "guard: pick far shorter than another candidate"
+    if tokens[chosen] < config.html_guard_fragment_tokens:
+        # A few words that a fallback's far longer text holds: a caption or a
+        # teaser of the article the page's own text has.
+        whole = _holding_fallbacks(features, order, rank, chosen)
+        if whole:
+            return whole[0], "guard: pick a fragment of a fallback's text"
+    return chosen, reason
+
+
+def _far_longer(
+    features: Table,
+    order: list[int],
+    rank: set[int],
+    chosen: int,
+    lost: list[float],
+    *,
+    config: CleanerConfig,
+) -> list[int]:
+    """The ranked candidates far longer than ``chosen``, supported and safer to keep."""
+    tokens = features.tokens
+    return [
+        i
+        for i in order
+        if i in rank
+        and tokens[chosen] < config.html_guard_min_ratio * tokens[i]
+        and lost[i] < lost[chosen]
+        and features.support(i) >= config.html_guard_min_support
+    ]
+
+
+def _holding_fallbacks(features: Table, order: list[int], rank: set[int], chosen: int) -> list[int]:
+    """The fallbacks whose far longer text holds the text of ``chosen``."""
+    tokens = features.tokens
+    return [
+        i
+        for i in order
+        if i not in rank
+        and tokens[chosen] < FRAGMENT_RATIO * tokens[i]
+        and features.held_in(chosen, i) >= FRAGMENT_HELD
+    ]
 
 
 def choose(model: ChoiceModel, features: Table, config: CleanerConfig) -> Choice:
