@@ -188,36 +188,18 @@ def table(
     (1.0, 1.0, 0.0)
     """
     names = tuple(n for n in NAMES if n in texts)
-    # Variants of one extraction are often the same text: each text is read once.
-    unique: dict[str, tuple[list[str], frozenset[int], tuple[int, float, float, float]]] = {}
-    for n in names:
-        if texts[n] not in unique:
-            words, shape = _read(texts[n])
-            unique[texts[n]] = (words, _shingles(words), shape)
+    unique = _read_all(texts, names)
     toks = [unique[texts[n]][0] for n in names]
     sh = [unique[texts[n]][1] for n in names]
-    k = len(names)
-    prf: dict[tuple[int, int], tuple[float, float, float]] = {}
-    for i in range(k):
-        for j in range(i + 1, k):
-            p, r, f = _prf(sh[i], sh[j])
-            prf[i, j] = (p, r, f)
-            prf[j, i] = (r, p, f)
+    prf = _pairwise(sh)
     # The fallbacks (cleaner.candidates.FALLBACKS) are described, but do not vote:
     # agreement, the longest text and the page's pair figures are the ranked
     # candidates', so that adding a fallback leaves the ranked ones' features as they were.
     voters = ranked(names)
+    votes = _Votes(names, voters, sh)
     longest = max((len(toks[j]) for j in voters), default=0)
     title_tokens = tokens(title or "")
-    # How many ranked candidates hold each shingle, in all and per extraction:
-    # counted once, read by every candidate's support.
-    held_by: Counter[int] = Counter()
-    held_in: dict[str, Counter[int]] = {}
-    for j in voters:
-        held_by.update(sh[j])
-        held_in.setdefault(extractor_of(names[j]), Counter()).update(sh[j])
-    nobody: Counter[int] = Counter()
-    by_name = {names[j]: j for j in range(k)}
+    by_name = {names[j]: j for j in range(len(names))}
     rows: list[list[float]] = []
     for i, name in enumerate(names):
         text = texts[name]
@@ -225,21 +207,7 @@ def table(
         # Agreement counts only other extractions: a candidate's own variant agrees
         # with it by construction.
         others = [j for j in voters if extractor_of(names[j]) != extractor_of(name)]
-        need = math.ceil(len(others) / 2)
-        own = held_in.get(extractor_of(name), nobody)
-        support = 0.0
-        if sh[i] and others:
-            support = sum(1 for g in sh[i] if held_by[g] - own[g] >= need) / len(sh[i])
-        ratios = []
-        vs: list[float] = []
-        for other in NAMES:
-            o = by_name.get(other)
-            if o is None or o == i:
-                ratios.append(_NAN)
-                vs += [_NAN, _NAN, _NAN]
-            else:
-                ratios.append((len(toks[i]) + 1) / (len(toks[o]) + 1))
-                vs += list(prf[i, o])
+        ratios, vs = _versus(i, toks, prf, by_name)
         f1s = [prf[i, j][2] for j in others]
         rows.append(
             [
@@ -255,11 +223,101 @@ def table(
                 *_title_lines(text, title_tokens),
                 (len(toks[i]) + 1) / (longest + 1),
                 *ratios,
-                support,
+                votes.support(i, others),
                 sum(f1s) / len(f1s) if f1s else 0.0,
                 *vs,
             ]
         )
+    page_row = _page_row(page, names, voters, prf, headline=headline, comments=comments)
+    return Table(names, rows, page_row, [len(t) for t in toks])
+
+
+_Shape = tuple[int, float, float, float]
+
+
+def _read_all(
+    texts: Mapping[str, str], names: tuple[str, ...]
+) -> dict[str, tuple[list[str], frozenset[int], _Shape]]:
+    """Each distinct text of the candidates ``names``: tokens, shingles and shape (:func:`_read`).
+
+    Variants of one extraction are often the same text: each text is read once.
+    """
+    unique: dict[str, tuple[list[str], frozenset[int], _Shape]] = {}
+    for n in names:
+        if texts[n] not in unique:
+            words, shape = _read(texts[n])
+            unique[texts[n]] = (words, _shingles(words), shape)
+    return unique
+
+
+def _pairwise(sh: list[frozenset[int]]) -> dict[tuple[int, int], tuple[float, float, float]]:
+    """Precision, recall and F1 of every candidate against every other, by index pair."""
+    k = len(sh)
+    prf: dict[tuple[int, int], tuple[float, float, float]] = {}
+    for i in range(k):
+        for j in range(i + 1, k):
+            p, r, f = _prf(sh[i], sh[j])
+            prf[i, j] = (p, r, f)
+            prf[j, i] = (r, p, f)
+    return prf
+
+
+class _Votes:
+    """How many ranked candidates hold each shingle, in all and per extraction.
+
+    Counted once, read by every candidate's support.
+    """
+
+    def __init__(self, names: tuple[str, ...], voters: list[int], sh: list[frozenset[int]]) -> None:
+        self.names = names
+        self.sh = sh
+        self.held_by: Counter[int] = Counter()
+        self.held_in: dict[str, Counter[int]] = {}
+        for j in voters:
+            self.held_by.update(sh[j])
+            self.held_in.setdefault(extractor_of(names[j]), Counter()).update(sh[j])
+        self.nobody: Counter[int] = Counter()
+
+    def support(self, i: int, others: list[int]) -> float:
+        """The share of candidate ``i``'s shingles that half of the other extractions hold."""
+        need = math.ceil(len(others) / 2)
+        own = self.held_in.get(extractor_of(self.names[i]), self.nobody)
+        held_by = self.held_by
+        if self.sh[i] and others:
+            return sum(1 for g in self.sh[i] if held_by[g] - own[g] >= need) / len(self.sh[i])
+        return 0.0
+
+
+def _versus(
+    i: int,
+    toks: list[list[str]],
+    prf: dict[tuple[int, int], tuple[float, float, float]],
+    by_name: dict[str, int],
+) -> tuple[list[float], list[float]]:
+    """Candidate ``i``'s length ratio, precision, recall and F1 against each of :data:`NAMES`."""
+    ratios = []
+    vs: list[float] = []
+    for other in NAMES:
+        o = by_name.get(other)
+        if o is None or o == i:
+            ratios.append(_NAN)
+            vs += [_NAN, _NAN, _NAN]
+        else:
+            ratios.append((len(toks[i]) + 1) / (len(toks[o]) + 1))
+            vs += list(prf[i, o])
+    return ratios, vs
+
+
+def _page_row(
+    page: Mapping[str, float],
+    names: tuple[str, ...],
+    voters: list[int],
+    prf: dict[tuple[int, int], tuple[float, float, float]],
+    *,
+    headline: bool,
+    comments: bool,
+) -> list[float]:
+    """The page's features: its markup figures, the scope, and how far the extractions agree."""
     pair_f1 = [
         prf[i, j][2]
         for i in voters
@@ -276,4 +334,4 @@ def table(
         max(pair_f1, default=0.0),
         min(pair_f1, default=0.0),
     ]
-    return Table(names, rows, page_row, [len(t) for t in toks])
+    return page_row
