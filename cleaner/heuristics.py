@@ -530,6 +530,31 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     []
     """
     cfg = ctx.config
+    keys = _repeat_keys(paragraphs, ctx)
+    copies = Counter(k for k in keys if k)
+    last_seen: dict[str, int] = {}
+    cuts = []
+    for i, key in enumerate(keys):
+        if not key or copies[key] > cfg.duplicate_max_copies:
+            continue
+        first = last_seen.setdefault(key, i)
+        if (
+            first != i
+            and i - first <= cfg.duplicate_window
+            and not _own_repeat(paragraphs, i, i - first, cfg)
+        ):
+            cuts.append(Mark("drop-line", i))
+    return cuts
+
+
+def _repeat_keys(paragraphs: Sequence[str], ctx: Context) -> list[str]:
+    """Each paragraph's joined words when it may be an extraction duplicate, else ``""``.
+
+    A list item, the attribution of an embedded post, a line shorter than
+    ``duplicate_min_chars`` and a line whose :func:`_letter_hint` no other
+    line has get no key.
+    """
+    cfg = ctx.config
     hints = [
         _letter_hint(ctx.folded(p))
         if len(p) >= cfg.duplicate_min_chars
@@ -540,35 +565,27 @@ def duplicate_paragraph(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
     ]
     # Only a paragraph whose hint repeats can repeat: the others are not tokenised.
     hint_copies = Counter(h for h in hints if h is not None)
-    keys = [
+    return [
         ctx.joined(p)  # no bullet: the key is the joined words
         if h is not None and hint_copies[h] > 1
         else ""
         for p, h in zip(paragraphs, hints, strict=True)
     ]
-    copies = Counter(k for k in keys if k)
-    last_seen: dict[str, int] = {}
-    cuts = []
-    for i, key in enumerate(keys):
-        if not key or copies[key] > cfg.duplicate_max_copies:
-            continue
-        if (
-            key in last_seen
-            and i - last_seen[key] <= cfg.duplicate_window
-            and not _wrapped_line(paragraphs, i)
-            # Tested on repeats only: most paragraphs never repeat.
-            and not _ENUMERATED.match(paragraphs[i])
-            and _letter_share(paragraphs[i]) >= cfg.duplicate_min_letter_share
-            and not (
-                cfg.keep_comments and _is_sentence(paragraphs[i], cfg.duplicate_reply_min_words)
-            )
-            and not (
-                i - last_seen[key] > 1 and _is_passage(paragraphs[i], cfg.duplicate_passage_words)
-            )
-        ):
-            cuts.append(Mark("drop-line", i))
-        last_seen.setdefault(key, i)
-    return cuts
+
+
+def _own_repeat(paragraphs: Sequence[str], i: int, gap: int, cfg: CleanerConfig) -> bool:
+    """Whether paragraph ``i``, repeating one ``gap`` paragraphs before, is the article's own.
+
+    Tested on repeats only: most paragraphs never repeat.
+    """
+    line = paragraphs[i]
+    return (
+        _wrapped_line(paragraphs, i)
+        or _ENUMERATED.match(line) is not None
+        or _letter_share(line) < cfg.duplicate_min_letter_share
+        or (cfg.keep_comments and _is_sentence(line, cfg.duplicate_reply_min_words))
+        or (gap > 1 and _is_passage(line, cfg.duplicate_passage_words))
+    )
 
 
 def _letter_hint(folded: str) -> tuple[int, int, int, int]:
@@ -695,20 +712,31 @@ def pull_quote(paragraphs: Sequence[str], ctx: Context) -> list[Mark]:
         if max(shared.values(), default=0) < need:
             continue
         if comments_at is None:
-            comments_at = next(
-                (
-                    j
-                    for j, p in enumerate(paragraphs)
-                    if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
-                ),
-                len(paragraphs),
-            )
+            comments_at = _comments_start(paragraphs, cfg)
         at = comments_at
         best = max((n for j, n in shared.items() if not (i < at <= j)), default=0)
         if best >= need:
-            cuts.append(Mark("drop-line", i))
-            if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
-                cuts.append(Mark("drop-line", i + 1))
+            cuts += _quote_cuts(paragraphs, i)
+    return cuts
+
+
+def _comments_start(paragraphs: Sequence[str], cfg: CleanerConfig) -> int:
+    """The index of the first comment-section heading, or the paragraph count when none."""
+    return next(
+        (
+            j
+            for j, p in enumerate(paragraphs)
+            if len(p) <= cfg.link_line_max_chars and _COMMENT_HEADER.match(strip_bullet(p))
+        ),
+        len(paragraphs),
+    )
+
+
+def _quote_cuts(paragraphs: Sequence[str], i: int) -> list[Mark]:
+    """Drop the pull quote ``i``, and its "– Name" line after it."""
+    cuts = [Mark("drop-line", i)]
+    if i + 1 < len(paragraphs) and _ATTRIBUTION.match(paragraphs[i + 1]):
+        cuts.append(Mark("drop-line", i + 1))
     return cuts
 
 
