@@ -179,31 +179,67 @@ def apply_pack(
             )
             if memo is not None and not disabled and all(m is not None for _, m in matches):
                 memo[line] = matches
-        for number, match in matches:
-            rule = pack.rules[number]
-            if disabled and rule.qualified_id in disabled:
-                continue
-            if rule.where != "any" and not in_region(rule, index, count, config):
-                continue
-            if match is None:
-                # A pattern that backtracks catastrophically on this document is
-                # switched off for the rest of it, and the skip is recorded.
-                disabled.add(rule.qualified_id)
-                spent = budget is not None and budget.left() <= 0
-                reason = "document budget" if spent else "timeout"
-                outcome.skipped.append(
-                    {"rule": rule.qualified_id, "reason": reason, "paragraph": str(index)}
-                )
-                continue
-            cuts = _rule_cuts(rule, match, index, paragraphs)
-            outcome.cuts += cuts
-            if rule.action == "truncate":
+        if matches:
+            advance = _first_rule(
+                pack,
+                matches,
+                index,
+                paragraphs,
+                config=config,
+                disabled=disabled,
+                budget=budget,
+                outcome=outcome,
+            )
+            if not advance:
                 return outcome
-            if rule.action == "drop-block":
-                advance = len(cuts)
-            break
         index += advance
     return outcome
+
+
+def _first_rule(
+    pack: Pack,
+    matches: LineMatches,
+    index: int,
+    paragraphs: Sequence[str],
+    *,
+    config: CleanerConfig,
+    disabled: set[str],
+    budget: SearchBudget | None,
+    outcome: PackOutcome,
+) -> int:
+    """Add to ``outcome`` the cuts of the first rule of ``matches`` that applies to line ``index``.
+
+    A rule switched off for the document, or whose region the paragraph is
+    not in, does not apply; a rule whose search timed out is switched off and
+    its skip recorded.  Returns how many paragraphs the cuts take from
+    ``index`` on (1 when no rule applies), 0 when the rule truncates the
+    document.
+    """
+    count = len(paragraphs)
+    for number, match in matches:
+        rule = pack.rules[number]
+        if disabled and rule.qualified_id in disabled:
+            continue
+        if rule.where != "any" and not in_region(rule, index, count, config):
+            continue
+        if match is None:
+            # A pattern that backtracks catastrophically on this document is
+            # switched off for the rest of it, and the skip is recorded.
+            disabled.add(rule.qualified_id)
+            spent = budget is not None and budget.left() <= 0
+            reason = "document budget" if spent else "timeout"
+            outcome.skipped.append(
+                {"rule": rule.qualified_id, "reason": reason, "paragraph": str(index)}
+            )
+            continue
+        cuts = _rule_cuts(rule, match, index, paragraphs)
+        outcome.cuts += cuts
+        if rule.action == "truncate":
+            return 0
+        if rule.action == "drop-block":
+            return len(cuts)
+        return 1
+    return 1
 
 
 def _rule_cuts(
