@@ -30,6 +30,7 @@ from cleaner.files import (
     atomic_open,
     file_sha256,
     file_size,
+    fsync_folders,
     inflate,
     read_bytes,
     read_raw,
@@ -47,6 +48,7 @@ from cleaner.records import (
     error_record,
     outcome,
     shape_provenance,
+    stats,
 )
 from cleaner.stamps import Stamp, stamp, up_to_date
 
@@ -294,6 +296,22 @@ def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
         return
     lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors)
     write_atomic(path, lines)
+
+
+def write_summary(out: Path, summary: Summary, *, inputs: int, seconds: float) -> None:
+    """Write ``OUT/_errors.jsonl`` and ``OUT/_stats.json``, then make the batch's renames durable.
+
+    Args:
+        out: The output folder.
+        summary: The counts of the run.
+        inputs: The inputs of the run, up to date ones included.
+        seconds: How long the run took.
+    """
+    write_errors(out, summary.errors)
+    counts = stats(summary.tally, seconds)
+    counts.update(inputs=inputs, up_to_date=summary.skipped)
+    write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
+    fsync_folders(out)  # the outputs' renames, made durable once for the batch
 
 
 def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:
