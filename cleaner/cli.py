@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import functools
 import importlib
 import json
@@ -87,8 +86,6 @@ from cleaner.streams import (
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process SIGPIPE ended
-_WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
-"""Errors writing an output that would fail the same way for every other output."""
 DEFAULT_DOC_TIMEOUT = 30.0
 """Seconds one document may take in a worker (``--doc-timeout``)."""
 
@@ -773,7 +770,7 @@ def _run_tasks(
                 on_timeout=batch.timed_out,
             )
             for outcome in outcomes:
-                unwritable = _write_failure(outcome, out)
+                unwritable = batch.write_failure(outcome, out)
                 if unwritable is not None:
                     break  # every later output would fail alike: stop, say it once
                 summary.record(outcome)
@@ -795,25 +792,6 @@ def _report_outcome(outcome: batch.Outcome, progress: Progress, args: argparse.N
     if args.dry_run:
         for path in outcome.outputs:
             print(f"would write {shown(path)[0]}")
-
-
-def _write_failure(outcome: batch.Outcome, out: Path) -> str | None:
-    """Return why the output folder takes no more files, if that is why ``outcome`` failed.
-
-    Unreadable inputs fail as ``InputError``; an ``OSError`` of a kind in
-    :data:`_WRITE_ERRNOS` that names a file under ``out``, or no file (a full
-    disk fails the write itself), is about the output folder.
-    """
-    error = outcome.error
-    if error is None or error.get("type") not in {"OSError", "PermissionError"}:
-        return None
-    found = re.match(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?", error["message"])
-    if found is None or int(found.group(1)) not in _WRITE_ERRNOS:
-        return None
-    named = found.group(3)
-    if named is not None and not Path(named).resolve().is_relative_to(out.resolve()):
-        return None
-    return f"cannot write outputs: {found.group(2)}"
 
 
 def _doc_timeout(args: argparse.Namespace) -> float | None:
@@ -1364,7 +1342,7 @@ def _run(argv: Sequence[str] | None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
     except OSError as exc:
-        if exc.errno not in _WRITE_ERRNOS:
+        if exc.errno not in batch.WRITE_ERRNOS:
             raise
         # An output file (written through a temporary file beside it) could not be written.
         where = Path(str(exc.filename)) if exc.filename else Path("the output")
