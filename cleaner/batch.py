@@ -13,10 +13,12 @@ a web archive comes up, as it needs the ``warc`` extra).
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,7 @@ from cleaner.files import (
     atomic_open,
     file_sha256,
     file_size,
+    fsync_folders,
     inflate,
     read_bytes,
     read_raw,
@@ -47,12 +50,14 @@ from cleaner.records import (
     error_record,
     outcome,
     shape_provenance,
+    stats,
 )
 from cleaner.stamps import Stamp, stamp, up_to_date
 
 __all__ = [
     "ERRORS_FILE",
     "STATS_FILE",
+    "WRITE_ERRNOS",
     "BatchSetup",
     "InputError",
     "Outcome",
@@ -68,7 +73,9 @@ __all__ = [
     "read_input",
     "timed_out",
     "write_errors",
+    "write_failure",
     "write_outputs",
+    "write_summary",
 ]
 
 
@@ -199,6 +206,8 @@ class _Meter:
 
 
 DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
+WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
+"""Errors writing an output that would fail the same way for every other output."""
 
 
 def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
@@ -294,6 +303,41 @@ def write_errors(out: Path, errors: Sequence[dict[str, Any]]) -> None:
         return
     lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors)
     write_atomic(path, lines)
+
+
+def write_failure(outcome: Outcome, out: Path) -> str | None:
+    """Return why the output folder takes no more files, if that is why ``outcome`` failed.
+
+    Unreadable inputs fail as ``InputError``; an ``OSError`` of a kind in
+    :data:`WRITE_ERRNOS` that names a file under ``out``, or no file (a full
+    disk fails the write itself), is about the output folder.
+    """
+    error = outcome.error
+    if error is None or error.get("type") not in {"OSError", "PermissionError"}:
+        return None
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?", error["message"])
+    if found is None or int(found.group(1)) not in WRITE_ERRNOS:
+        return None
+    named = found.group(3)
+    if named is not None and not Path(named).resolve().is_relative_to(out.resolve()):
+        return None
+    return f"cannot write outputs: {found.group(2)}"
+
+
+def write_summary(out: Path, summary: Summary, *, inputs: int, seconds: float) -> None:
+    """Write ``OUT/_errors.jsonl`` and ``OUT/_stats.json``, then make the batch's renames durable.
+
+    Args:
+        out: The output folder.
+        summary: The counts of the run.
+        inputs: The inputs of the run, up to date ones included.
+        seconds: How long the run took.
+    """
+    write_errors(out, summary.errors)
+    counts = stats(summary.tally, seconds)
+    counts.update(inputs=inputs, up_to_date=summary.skipped)
+    write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
+    fsync_folders(out)  # the outputs' renames, made durable once for the batch
 
 
 def _record_errors(task: Task, tally: Tally) -> dict[str, Any] | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import functools
 import importlib
 import json
@@ -55,14 +54,12 @@ from cleaner.files import (
     OutputBusy,
     OutputLock,
     file_size,
-    fsync_folders,
     remove_stale_temp,
     remove_stale_temp_of,
 )
 from cleaner.html import looks_like_html
 from cleaner.inputs import (
     ERRORS_FILE,
-    STATS_FILE,
     STREAM_KINDS,
     Task,
     discover,
@@ -72,7 +69,7 @@ from cleaner.inputs import (
 )
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
-from cleaner.records import PROVENANCE_LEVELS, Fields, Tally
+from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, stats
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
@@ -83,15 +80,12 @@ from cleaner.streams import (
     StreamOptions,
     clean_stream_to,
     is_url,
-    stats,
     stream_inputs,
 )
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_PIPE = 141  # 128 + SIGPIPE, as a shell reports a process SIGPIPE ended
-_WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
-"""Errors writing an output that would fail the same way for every other output."""
 DEFAULT_DOC_TIMEOUT = 30.0
 """Seconds one document may take in a worker (``--doc-timeout``)."""
 
@@ -529,6 +523,17 @@ def cmd_clean(args: argparse.Namespace) -> int:
         if option is not None:
             raise UsageError(f"{option} applies to one input document, not --format {args.format}")
         return _clean_jsonl(args)
+    _check_local_sources(args)
+    if _single_output(args):
+        cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+        return _clean_one(cleaner, args)
+    _check_folder_mode(args, option)
+    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+    return _clean_folder(cleaner, args)
+
+
+def _check_local_sources(args: argparse.Namespace) -> None:
+    """Files and folder mode: the inputs exist locally, and standard input goes to a file."""
     if any(is_url(s) for s in [*args.sources, args.output]):
         raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
     missing = [str(s) for s in args.sources if s != STDIN and not s.exists()]
@@ -538,9 +543,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
         raise UsageError(
             f"standard input is one document: -o names a file, not a folder ({args.output})"
         )
-    if _single_output(args):
-        cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
-        return _clean_one(cleaner, args)
+
+
+def _check_folder_mode(args: argparse.Namespace, option: str | None) -> None:
+    """Folder mode: no standard input, no one-document option, and -o an output folder."""
     if STDIN in args.sources:
         raise UsageError(
             "'-' (standard input) is one document: name no other input, and -o a file "
@@ -549,15 +555,18 @@ def cmd_clean(args: argparse.Namespace) -> int:
     if option is not None:
         raise UsageError(f"{option} applies to one input document (a file or '-')")
     if args.output is None:
-        if input_kind(args.sources[0]) == "warc":
-            raise UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
-        if input_kind(args.sources[0]) == "jsonl":
-            raise UsageError("a JSON Lines file holds many records: add -o OUT or --format jsonl")
-        raise UsageError("several inputs need an output folder: add -o OUT")
+        raise _no_output_folder(args.sources[0])
     if args.output.exists() and not args.output.is_dir():
         raise UsageError(f"{args.output}: output must be a folder")
-    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
-    return _clean_folder(cleaner, args)
+
+
+def _no_output_folder(first: Path) -> UsageError:
+    """The usage error of folder mode without -o, worded for the kind of the first input."""
+    if input_kind(first) == "warc":
+        return UsageError("a WARC file holds many pages: add -o OUT or --format jsonl")
+    if input_kind(first) == "jsonl":
+        return UsageError("a JSON Lines file holds many records: add -o OUT or --format jsonl")
+    return UsageError("several inputs need an output folder: add -o OUT")
 
 
 def _require_extra(module: str, extra: str, purpose: str) -> None:
@@ -702,16 +711,47 @@ def _run_folder(
 ) -> int:
     summary = Summary()
     start = time.perf_counter()
-    # Progress counts documents and records as workers write them; the total is known
-    # without reading anything only when no input holds many records: else it is in
-    # bytes read of the inputs' bytes.
+    done, unwritable = _run_tasks(tasks, setup, out, args, summary)
+    if not args.dry_run and unwritable is None:
+        try:
+            batch.write_summary(
+                out, summary, inputs=len(tasks), seconds=time.perf_counter() - start
+            )
+        except OSError as exc:
+            unwritable = f"cannot write to {out}: {exc.strerror or exc}"
+    if unwritable is not None:
+        print(f"cleaner: error: {unwritable} ({done} of {len(tasks)} done)", file=sys.stderr)
+        if summary.documents == 0:
+            return EXIT_USAGE  # nothing could be written at all
+    if not args.quiet:
+        _print_summary(summary, out, dry_run=args.dry_run, errors_written=unwritable is None)
+    return EXIT_FAILURES if summary.failed or unwritable else EXIT_OK
+
+
+def _folder_progress(tasks: Sequence[Task], *, enabled: bool) -> Progress:
+    """Progress of a folder run, counting documents and records as workers write them.
+
+    The total is known without reading anything only when no input holds many
+    records: else it is in bytes read of the inputs' bytes.
+    """
     streams = any(input_kind(task.source) in STREAM_KINDS for task in tasks)
-    progress = Progress(
+    return Progress(
         None if streams else len(tasks),
         unit="record" if streams else "doc",
-        enabled=not args.quiet,
+        enabled=enabled,
         total_bytes=sum(file_size(task.source) for task in tasks) if streams else None,
     )
+
+
+def _run_tasks(
+    tasks: Sequence[Task],
+    setup: batch.BatchSetup,
+    out: Path,
+    args: argparse.Namespace,
+    summary: Summary,
+) -> tuple[int, str | None]:
+    """Run the tasks in workers into ``summary``; return the count done and why OUT failed."""
+    progress = _folder_progress(tasks, enabled=not args.quiet)
     jobs = min(args.jobs, max(len(tasks), 1))
     unwritable: str | None = None
     done = 0
@@ -730,57 +770,28 @@ def _run_folder(
                 on_timeout=batch.timed_out,
             )
             for outcome in outcomes:
-                unwritable = _write_failure(outcome, out)
+                unwritable = batch.write_failure(outcome, out)
                 if unwritable is not None:
                     break  # every later output would fail alike: stop, say it once
                 summary.record(outcome)
                 done += 1
-                if outcome.error is not None:
-                    progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
-                elif args.verbose and outcome.status == "cleaned":
-                    progress.write(_hit_line(outcome.display, outcome.tally.removals))
-                if args.dry_run:
-                    for path in outcome.outputs:
-                        print(f"would write {shown(path)[0]}")
+                _report_outcome(outcome, progress, args)
     except KeyboardInterrupt:
         raise Interrupted(done, len(tasks)) from None
     finally:
         progress.close()
-    if not args.dry_run and unwritable is None:
-        try:
-            batch.write_errors(out, summary.errors)
-            counts = stats(summary.tally, time.perf_counter() - start)
-            counts.update(inputs=len(tasks), up_to_date=summary.skipped)
-            files.write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
-            fsync_folders(out)  # the outputs' renames, made durable once for the batch
-        except OSError as exc:
-            unwritable = f"cannot write to {out}: {exc.strerror or exc}"
-    if unwritable is not None:
-        print(f"cleaner: error: {unwritable} ({done} of {len(tasks)} done)", file=sys.stderr)
-        if summary.documents == 0:
-            return EXIT_USAGE  # nothing could be written at all
-    if not args.quiet:
-        _print_summary(summary, out, dry_run=args.dry_run, errors_written=unwritable is None)
-    return EXIT_FAILURES if summary.failed or unwritable else EXIT_OK
+    return done, unwritable
 
 
-def _write_failure(outcome: batch.Outcome, out: Path) -> str | None:
-    """Return why the output folder takes no more files, if that is why ``outcome`` failed.
-
-    Unreadable inputs fail as ``InputError``; an ``OSError`` of a kind in
-    :data:`_WRITE_ERRNOS` that names a file under ``out``, or no file (a full
-    disk fails the write itself), is about the output folder.
-    """
-    error = outcome.error
-    if error is None or error.get("type") not in {"OSError", "PermissionError"}:
-        return None
-    found = re.match(r"\[Errno (\d+)\] ([^:]+)(?:: '(.*)')?", error["message"])
-    if found is None or int(found.group(1)) not in _WRITE_ERRNOS:
-        return None
-    named = found.group(3)
-    if named is not None and not Path(named).resolve().is_relative_to(out.resolve()):
-        return None
-    return f"cannot write outputs: {found.group(2)}"
+def _report_outcome(outcome: batch.Outcome, progress: Progress, args: argparse.Namespace) -> None:
+    """Show a task's failure, with -v its hits, and with --dry-run the files it would write."""
+    if outcome.error is not None:
+        progress.write(f"cleaner: {outcome.error['path']}: {outcome.error['message']}")
+    elif args.verbose and outcome.status == "cleaned":
+        progress.write(_hit_line(outcome.display, outcome.tally.removals))
+    if args.dry_run:
+        for path in outcome.outputs:
+            print(f"would write {shown(path)[0]}")
 
 
 def _doc_timeout(args: argparse.Namespace) -> float | None:
@@ -808,6 +819,21 @@ def _stream_options(args: argparse.Namespace, config: CleanerConfig) -> StreamOp
 
 def _clean_jsonl(args: argparse.Namespace) -> int:
     """Clean records from files, folders or stdin into one JSON Lines or Parquet output."""
+    _check_stream_args(args)
+    inputs = stream_inputs(args.sources, args.output)
+    if any(item.kind == "warc" for item in inputs):
+        _require_extra("cleaner.warc", "warc", "web archive input")
+    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+    tally, seconds = _run_stream(args, cleaner, inputs)
+    if args.stats is not None:
+        files.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
+    if not args.quiet:
+        _print_stream_summary(tally)
+    return EXIT_FAILURES if tally.failed else EXIT_OK
+
+
+def _check_stream_args(args: argparse.Namespace) -> None:
+    """JSON Lines and Parquet mode: the inputs exist, and -o names one output file."""
     if any(is_url(s) for s in [*args.sources, args.output]):
         _require_extra("fsspec", "fsspec", "a URL")
     missing = [str(s) for s in args.sources if s != STDIN and not _exists(s)]
@@ -825,10 +851,12 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
         if args.output is None:
             raise UsageError("--format parquet needs an output file: -o FILE.parquet")
         _require_extra("cleaner.parquet", "parquet", "Parquet output")
-    inputs = stream_inputs(args.sources, args.output)
-    if any(item.kind == "warc" for item in inputs):
-        _require_extra("cleaner.warc", "warc", "web archive input")
-    cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
+
+
+def _run_stream(
+    args: argparse.Namespace, cleaner: Cleaner, inputs: Sequence[Input]
+) -> tuple[Tally, float]:
+    """Clean the inputs into the one output, under its lock; Ctrl-C is :class:`Interrupted`."""
     progress = _stream_progress(inputs, enabled=not args.quiet)
     listener = _StreamListener(progress, verbose=args.verbose)
     try:
@@ -837,7 +865,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
                 # One run at a time writes a file: a second would sweep the first's live one.
                 stack.push(_lock(args.output, folder=False, wait=args.wait))
                 remove_stale_temp_of(args.output)
-            tally, seconds = clean_stream_to(
+            return clean_stream_to(
                 args.sources,
                 args.output,
                 cleaner=cleaner,
@@ -856,11 +884,6 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
         raise Interrupted(progress.done, progress.total, "record", then) from None
     finally:
         progress.close()
-    if args.stats is not None:
-        files.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
-    if not args.quiet:
-        _print_stream_summary(tally)
-    return EXIT_FAILURES if tally.failed else EXIT_OK
 
 
 class _StreamListener(Listener):
@@ -1319,7 +1342,7 @@ def _run(argv: Sequence[str] | None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
     except OSError as exc:
-        if exc.errno not in _WRITE_ERRNOS:
+        if exc.errno not in batch.WRITE_ERRNOS:
             raise
         # An output file (written through a temporary file beside it) could not be written.
         where = Path(str(exc.filename)) if exc.filename else Path("the output")

@@ -506,6 +506,63 @@ def scoped_cleaner(engine: Cleaner, scope: Scope) -> Cleaner:
     return scoped
 
 
+def _chosen_baselines(baselines: Sequence[str] | None) -> list[str]:
+    """The names of the HTML baselines to run (default: all); an unknown one is an error."""
+    chosen = list(HTML_BASELINES) if baselines is None else list(baselines)
+    unknown = [name for name in chosen if name not in HTML_BASELINES]
+    if unknown:
+        raise EvalError(f"unknown baseline {unknown[0]!r} (known: {', '.join(HTML_BASELINES)})")
+    return chosen
+
+
+def _selected_gold(
+    gold: dict[str, GoldPage], ids: Iterable[str] | None, gold_path: Path
+) -> dict[str, GoldPage]:
+    """The gold records of the wanted page ids (all when ``ids`` is ``None``)."""
+    if ids is None:
+        return gold
+    wanted = list(ids)
+    unknown = [pid for pid in wanted if pid not in gold]
+    if unknown:
+        raise EvalError(f"{gold_path}: no gold record for {', '.join(unknown[:3])}")
+    return {pid: gold[pid] for pid in wanted}
+
+
+def _html_predictors(
+    engine: Cleaner, chosen: Sequence[str], *, scope: Scope, scoped: bool
+) -> dict[str, Predictor]:
+    """The cleaner and the chosen HTML baselines, a peer the scope changes at both variants."""
+    predictors: dict[str, Predictor] = {
+        "cleaner": lambda html, url: engine.clean_html(html, url=url).text
+    }
+    for name in chosen:
+        if scoped and _scope_changes(name, scope):
+            predictors[f"{name}{VARIANT_SEP}default"] = HTML_BASELINES[name]
+            predictors[f"{name}{VARIANT_SEP}scope"] = SCOPED_BASELINES[name](scope)
+        else:
+            predictors[name] = HTML_BASELINES[name]
+    return predictors
+
+
+def _text_predictors(engine: Cleaner, *, baseline: bool) -> dict[str, Predictor]:
+    """The cleaner and, with ``baseline``, the text as is."""
+    predictors: dict[str, Predictor] = {
+        "cleaner": lambda text, url: engine.clean(text, url=url).text
+    }
+    if baseline:
+        predictors["as-is"] = lambda text, url: text
+    return predictors
+
+
+def _oracle_run(inputs: dict[str, str], gold: dict[str, GoldPage], *, resamples: int) -> SystemRun:
+    """The oracle line filter: each page's lines kept as its gold text has them."""
+    start = time.perf_counter()
+    kept = {pid: oracle_lines(inputs[pid], gold[pid].text) for pid in inputs}
+    seconds = time.perf_counter() - start
+    truth = {pid: gold[pid].text for pid in inputs}
+    return SystemRun("oracle", score(truth, kept, resamples=resamples), seconds)
+
+
 def evaluate(
     directory: Path,
     *,
@@ -536,47 +593,24 @@ def evaluate(
     Raises:
         EvalError: The set or the gold file cannot be read, or a baseline is unknown.
     """
-    chosen = list(HTML_BASELINES) if baselines is None else list(baselines)
-    unknown_baselines = [name for name in chosen if name not in HTML_BASELINES]
-    if unknown_baselines:
-        raise EvalError(
-            f"unknown baseline {unknown_baselines[0]!r} (known: {', '.join(HTML_BASELINES)})"
-        )
+    chosen = _chosen_baselines(baselines)
     layout = detect_layout(directory)
     gold_path = gold_path or default_gold_path(directory, layout)
-    gold = load_gold(gold_path)
-    if ids is not None:
-        wanted = list(ids)
-        unknown = [pid for pid in wanted if pid not in gold]
-        if unknown:
-            raise EvalError(f"{gold_path}: no gold record for {', '.join(unknown[:3])}")
-        gold = {pid: gold[pid] for pid in wanted}
+    gold = _selected_gold(load_gold(gold_path), ids, gold_path)
     scope = set_scope(gold, gold_path)
     inputs = read_pages(directory, gold, layout)
     engine = cleaner or default_cleaner()
     if scoped:
         engine = scoped_cleaner(engine, scope)
-    predictors: dict[str, Predictor] = {}
     if layout == "html":
-        predictors["cleaner"] = lambda html, url: engine.clean_html(html, url=url).text
-        if baseline:
-            for name in chosen:
-                if scoped and _scope_changes(name, scope):
-                    predictors[f"{name}{VARIANT_SEP}default"] = HTML_BASELINES[name]
-                    predictors[f"{name}{VARIANT_SEP}scope"] = SCOPED_BASELINES[name](scope)
-                else:
-                    predictors[name] = HTML_BASELINES[name]
+        predictors = _html_predictors(
+            engine, chosen if baseline else [], scope=scope, scoped=scoped
+        )
     else:
-        predictors["cleaner"] = lambda text, url: engine.clean(text, url=url).text
-        if baseline:
-            predictors["as-is"] = lambda text, url: text
+        predictors = _text_predictors(engine, baseline=baseline)
     systems = run_systems(predictors, inputs, gold, resamples=resamples)
     if layout == "text" and baseline:
-        start = time.perf_counter()
-        kept = {pid: oracle_lines(inputs[pid], gold[pid].text) for pid in inputs}
-        seconds = time.perf_counter() - start
-        truth = {pid: gold[pid].text for pid in inputs}
-        systems.append(SystemRun("oracle", score(truth, kept, resamples=resamples), seconds))
+        systems.append(_oracle_run(inputs, gold, resamples=resamples))
     return Evaluation(layout, directory, gold_path, systems, scope)
 
 

@@ -333,3 +333,10 @@ class JsonlWriter(RecordWriter):
     def flush(self) -> None:
         """Flush the sink."""
         self.sink.flush()
+
+
+def stats(tally: Tally, seconds: float) -> dict[str, Any]:
+    """Return the machine-readable summary of a run (``_stats.json``, ``--stats``)."""
+    out = tally.to_dict()
+    out["seconds"] = round(seconds, 3)
+    return out

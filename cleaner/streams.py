@@ -463,10 +463,3 @@ def clean_stream_to(
     with open_writer(output, output_format, fields=options.fields) as writer:
         tally = write_stream(inputs, writer, cleaner, options, listener=listener)
     return tally, time.perf_counter() - start
-
-
-def stats(tally: Tally, seconds: float) -> dict[str, Any]:
-    """Return the machine-readable summary of a run (``_stats.json``, ``--stats``)."""
-    out = tally.to_dict()
-    out["seconds"] = round(seconds, 3)
-    return out
