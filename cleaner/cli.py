@@ -69,7 +69,7 @@ from cleaner.inputs import (
 )
 from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
-from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, stats
+from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, dumps, output_record, stats
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
@@ -616,13 +616,8 @@ def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
         print(f"cleaner: {shown}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
     if args.format == "json":
-        record = {
-            "id": "-" if path == STDIN else str(path),
-            "text": result.text,
-            "metadata": result.metadata,
-            "provenance": result.provenance,
-        }
-        output = json.dumps(record, ensure_ascii=False) + "\n"
+        record = output_record(Fields(), "-" if path == STDIN else str(path), {}, result)
+        output = dumps(record).decode("utf-8") + "\n"
     else:
         output = result.text
         if args.with_metadata:
