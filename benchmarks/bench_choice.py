@@ -20,7 +20,6 @@ from pathlib import Path
 import trafilatura
 
 import cleaner
-from cleaner import htmlpipeline
 from cleaner.candidates import NAMES, candidate_texts, extractor_of
 from cleaner.choice import choose
 from cleaner.evaluate import load_gold
@@ -50,15 +49,7 @@ def main() -> None:
         t0 = time.perf_counter()
         trafilatura.extract(html)
         t1 = time.perf_counter()
-        chosen = htmlpipeline.extract(
-            html,
-            registry=engine.registry,
-            config=engine.config,
-            url=url,
-            site=None,
-            charset=None,
-            source={},
-        )
+        chosen = engine.extract_page(html, url=url, source={})
         extracted = chosen.extraction
         t2 = time.perf_counter()
         texts = candidate_texts(extracted, html)

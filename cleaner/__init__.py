@@ -177,15 +177,7 @@ class Cleaner:
                 f"clean_html() takes the page as str or bytes, not {type(html).__name__}"
             )
         source = {**(source or {}), "format": "html"}
-        chosen = htmlpipeline.extract(
-            html,
-            registry=self.registry,
-            config=self.config,
-            url=url,
-            site=site,
-            charset=charset,
-            source=source,
-        )
+        chosen = self.extract_page(html, url=url, site=site, charset=charset, source=source)
         removals = chosen.removals
         model = self._choice_model()
         if model is not None and chosen.html:
@@ -213,6 +205,30 @@ class Cleaner:
                     self._choice = load_for(self.config)
                     self._choice_loaded = True
         return self._choice
+
+    def extract_page(
+        self,
+        html: str | bytes,
+        *,
+        url: str | None = None,
+        site: str | None = None,
+        charset: str | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> htmlpipeline.Candidate:
+        """The page's default extraction by this engine's packs and config (no choice yet).
+
+        The steps of :func:`cleaner.htmlpipeline.extract`; :meth:`html_candidates`
+        takes its result. ``source`` gathers the decoding facts.
+        """
+        return htmlpipeline.extract(
+            html,
+            registry=self.registry,
+            config=self.config,
+            url=url,
+            site=site,
+            charset=charset,
+            source=source if source is not None else {},
+        )
 
     def html_candidates(
         self,

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from cleaner import Cleaner, htmlpipeline
+from cleaner import Cleaner
 from cleaner._version import __version__
 from cleaner.candidates import NAMES, extractor_of, ranked, readability_text
 from cleaner.choice import ChoiceModel, decide
@@ -218,15 +218,7 @@ def _peers(html: str, url: str | None, comments: bool) -> dict[str, str]:
 def page_record(engine: Cleaner, html: str, url: str | None, gold: str) -> PageRecord:
     """Extract one page's candidates and peers and score them against its gold text."""
     source: dict[str, Any] = {"format": "html"}
-    chosen = htmlpipeline.extract(
-        html,
-        registry=engine.registry,
-        config=engine.config,
-        url=url,
-        site=None,
-        charset=None,
-        source=source,
-    )
+    chosen = engine.extract_page(html, url=url, source=source)
     figures = chosen.extraction.figures
     texts = dict.fromkeys(NAMES, "")
     if chosen.html:

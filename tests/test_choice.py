@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cleaner import Cleaner, htmlpipeline, resili
+from cleaner import Cleaner, resili
 from cleaner import choice as choice_module
 from cleaner.candidates import (
     EXTRACTORS,
@@ -322,15 +322,7 @@ def test_a_pick_of_a_few_words_gives_way_to_the_fallback_holding_them() -> None:
 
 def test_candidates_come_from_one_extraction_of_the_pruned_page() -> None:
     engine = Cleaner()
-    chosen = htmlpipeline.extract(
-        ARTICLE,
-        registry=engine.registry,
-        config=engine.config,
-        url=None,
-        site=None,
-        charset=None,
-        source={},
-    )
+    chosen = engine.extract_page(ARTICLE, url=None, source={})
     extracted = chosen.extraction
     assert chosen.html == ARTICLE
     texts = candidate_texts(extracted, ARTICLE)
