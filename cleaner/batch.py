@@ -19,7 +19,8 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -38,9 +39,17 @@ from cleaner.files import (
     read_raw,
     write_atomic,
 )
-from cleaner.html import DecodeError, decode_bytes
-from cleaner.inputs import ERRORS_FILE, STATS_FILE, STREAM_KINDS, Task, input_kind
-from cleaner.jsonl import DocumentTimeout, RecordCleaner, clean_stream, open_input, position
+from cleaner.html import DecodeError, decode_bytes, looks_like_html
+from cleaner.inputs import ERRORS_FILE, STATS_FILE, STDIN, STREAM_KINDS, Task, input_kind
+from cleaner.jsonl import (
+    DocumentTimeout,
+    RecordCleaner,
+    Setup,
+    clean_stream,
+    open_input,
+    position,
+)
+from cleaner.parallel import ordered_map
 from cleaner.records import (
     Fields,
     JsonlWriter,
@@ -70,7 +79,9 @@ __all__ = [
     "document_record",
     "document_timed_out",
     "process",
+    "read_document",
     "read_input",
+    "run",
     "timed_out",
     "write_errors",
     "write_failure",
@@ -135,19 +146,14 @@ class Summary:
             self.errors.append(outcome.error)
 
 
-@dataclass(frozen=True, slots=True)
-class BatchSetup:
-    """How a worker builds its context (picklable; rule packs compiled once per worker).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchSetup(Setup):
+    """How a folder run is cleaned: the options of :class:`~cleaner.jsonl.Setup` and these.
 
     Attributes:
-        rules_dirs: Folders of extra rule packs.
         fingerprint: The configuration fingerprint (see :func:`config_fingerprint`).
-        site: Force the rule pack of this name.
-        fields: Record field names for JSON Lines inputs.
-        config: Cleaner options.
         force: Redo inputs whose outputs are up to date.
         dry_run: Clean but write nothing.
-        provenance: How much provenance the outputs carry.
         counter: A shared counter (``multiprocessing.Value``) of the documents
             and records done, which workers raise as they go, so that progress
             moves within a long JSON Lines or web archive input too.
@@ -156,21 +162,15 @@ class BatchSetup:
             whose count of records is not known before it ends.
     """
 
-    rules_dirs: tuple[Path, ...]
     fingerprint: str
-    site: str | None = None
-    fields: Fields = field(default_factory=Fields)
-    config: CleanerConfig = field(default_factory=CleanerConfig)
     force: bool = False
     dry_run: bool = False
-    provenance: ProvenanceLevel = "full"
     counter: Any = field(default=None, compare=False)
     bytes_read: Any = field(default=None, compare=False)
 
-    def __call__(self) -> Worker:
-        """Load the packs and return the worker context."""
-        cleaner = Cleaner(self.rules_dirs, config=self.config)
-        return Worker(RecordCleaner(cleaner, self.fields, self.site, self.provenance), self)
+    def worker(self) -> Worker:
+        """Load the packs and return a worker's context (the ``setup`` of its pool)."""
+        return Worker(self(), self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +217,30 @@ def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes
         InputError: The file cannot be read, is not valid gzip, or is over the limit.
     """
     return input_kind(path) or "text", read_bytes(path, limit)
+
+
+def read_document(path: Path, limit: int, kind: str = "auto") -> tuple[str, bytes]:
+    """Read one document (:data:`~cleaner.inputs.STDIN`: standard input); return its kind and bytes.
+
+    ``kind`` is ``text``, ``html``, or ``auto``: by the file name, and on
+    standard input (or another name) by how the bytes start.
+
+    Raises:
+        InputError: The input cannot be read, is not valid gzip, or is over ``limit`` bytes.
+    """
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            raise InputError(f"over the limit of {limit} bytes (--max-bytes)")
+        named = None
+    else:
+        data = read_bytes(path, limit)
+        named = input_kind(path)
+    if kind != "auto":
+        return kind, data
+    if named in ("text", "html"):
+        return named, data
+    return ("html" if looks_like_html(data) else "text"), data
 
 
 def clean_file(
@@ -399,6 +423,24 @@ def _process(worker: Worker, task: Task, meter: _Meter) -> Outcome:
 def _failed(task: Task, exc: BaseException) -> Outcome:
     error = task.error(type(exc).__name__, str(exc))
     return Outcome(task.display, "failed", Tally.failure(exc), error=error)
+
+
+def run(
+    tasks: Sequence[Task], setup: BatchSetup, *, jobs: int, seconds: float | None
+) -> Iterator[Outcome]:
+    """Run the tasks in at most ``jobs`` worker processes; yield their outcomes in order.
+
+    ``seconds``: how long one document may take in its worker (``None``: no limit).
+    """
+    return ordered_map(
+        process,
+        tasks,
+        setup=setup.worker,
+        jobs=min(jobs, max(len(tasks), 1)),
+        chunksize=4,
+        timeout=None if seconds is None else functools.partial(deadline, seconds=seconds),
+        on_timeout=timed_out,
+    )
 
 
 def deadline(task: Task, seconds: float | None) -> float | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import importlib
 import json
 import multiprocessing
@@ -38,7 +37,7 @@ from cleaner import (
     detectors,
     files,
 )
-from cleaner.batch import Summary, clean_data, clean_file, read_input
+from cleaner.batch import Summary, clean_data, clean_file, read_document
 from cleaner.config import FAVOR_PRESETS
 from cleaner.configfile import ConfigError, Effective, describe, discover_settings, effective
 from cleaner.evaluate import (
@@ -57,9 +56,9 @@ from cleaner.files import (
     remove_stale_temp,
     remove_stale_temp_of,
 )
-from cleaner.html import looks_like_html
 from cleaner.inputs import (
     ERRORS_FILE,
+    STDIN,
     STREAM_KINDS,
     Task,
     discover,
@@ -67,18 +66,17 @@ from cleaner.inputs import (
     input_kind,
     shown,
 )
-from cleaner.parallel import ordered_map
 from cleaner.progress import Progress
-from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, dumps, output_record, stats
+from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, document_output, stats
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
 from cleaner.streams import (
-    STDIN,
     Input,
     Listener,
     StreamOptions,
     clean_stream_to,
+    exists,
     is_url,
     stream_inputs,
 )
@@ -579,49 +577,19 @@ def _require_extra(module: str, extra: str, purpose: str) -> None:
         ) from None
 
 
-def _read_document(path: Path, args: argparse.Namespace, limit: int) -> tuple[str, bytes]:
-    """Return the kind (``text`` or ``html``) and bytes of the one input document."""
-    if path == STDIN:
-        data = sys.stdin.buffer.read(limit + 1)
-        if len(data) > limit:
-            raise InputError(f"over the limit of {limit} bytes (--max-bytes)")
-        kind = None
-    else:
-        kind, data = read_input(path, limit)
-        kind = kind if input_kind(path) in ("text", "html") else None
-    if args.input_format != "auto":
-        return args.input_format, data
-    return kind or ("html" if looks_like_html(data) else "text"), data
-
-
-def _metadata_header(metadata: dict[str, Any]) -> str:
-    """Return the metadata as ``key: value`` lines between ``---`` lines (YAML front matter)."""
-    lines = ["---"]
-    for key, value in metadata.items():
-        if value in (None, "", [], {}):
-            continue
-        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        lines.append(f"{key}: {json.dumps(shown, ensure_ascii=False)}")
-    return "\n".join([*lines, "---", "", ""])
-
-
 def _clean_one(cleaner: Cleaner, args: argparse.Namespace) -> int:
     """Clean one document (a file or standard input); print it or write -o FILE."""
     path: Path = args.sources[0]
     shown = "standard input" if path == STDIN else str(path)
     try:
-        kind, data = _read_document(path, args, cleaner.config.max_input_bytes)
+        kind, data = read_document(path, cleaner.config.max_input_bytes, args.input_format)
         result = clean_data(cleaner, kind, data, site=args.site, url=args.url)
     except (InputError, ValueError) as exc:
         print(f"cleaner: {shown}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
-    if args.format == "json":
-        record = output_record(Fields(), "-" if path == STDIN else str(path), {}, result)
-        output = dumps(record).decode("utf-8") + "\n"
-    else:
-        output = result.text
-        if args.with_metadata:
-            output = _metadata_header(result.metadata) + output
+    output = document_output(
+        result, str(path), as_json=args.format == "json", with_metadata=args.with_metadata
+    )
     if args.verbose:
         print(_hit_line(shown, Counter(r.rule for r in result.removals)), file=sys.stderr)
     if args.output is None:
@@ -747,23 +715,11 @@ def _run_tasks(
 ) -> tuple[int, str | None]:
     """Run the tasks in workers into ``summary``; return the count done and why OUT failed."""
     progress = _folder_progress(tasks, enabled=not args.quiet)
-    jobs = min(args.jobs, max(len(tasks), 1))
     unwritable: str | None = None
     done = 0
     try:
-        seconds = _doc_timeout(args)
         with progress.follow(setup.counter, read=setup.bytes_read):
-            outcomes = ordered_map(
-                batch.process,
-                tasks,
-                setup=setup,
-                jobs=jobs,
-                chunksize=4,
-                timeout=(
-                    None if seconds is None else functools.partial(batch.deadline, seconds=seconds)
-                ),
-                on_timeout=batch.timed_out,
-            )
+            outcomes = batch.run(tasks, setup, jobs=args.jobs, seconds=_doc_timeout(args))
             for outcome in outcomes:
                 unwritable = batch.write_failure(outcome, out)
                 if unwritable is not None:
@@ -831,7 +787,7 @@ def _check_stream_args(args: argparse.Namespace) -> None:
     """JSON Lines and Parquet mode: the inputs exist, and -o names one output file."""
     if any(is_url(s) for s in [*args.sources, args.output]):
         _require_extra("fsspec", "fsspec", "a URL")
-    missing = [str(s) for s in args.sources if s != STDIN and not _exists(s)]
+    missing = [str(s) for s in args.sources if s != STDIN and not exists(s)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     if args.sources.count(STDIN) > 1:
@@ -909,15 +865,6 @@ def _stream_progress(inputs: Sequence[Input], *, enabled: bool) -> Progress:
     sizes = [item.size for item in inputs]
     known = None if None in sizes else sum(size or 0 for size in sizes)
     return Progress(None, unit="record", enabled=enabled, total_bytes=known)
-
-
-def _exists(location: Path | str) -> bool:
-    if isinstance(location, Path):
-        return location.exists()
-    import fsspec  # noqa: PLC0415 - the fsspec extra
-
-    filesystem, path = fsspec.core.url_to_fs(location)
-    return bool(filesystem.exists(path))
 
 
 def _archive(counts: Counter[str], what: str) -> str:

@@ -36,6 +36,8 @@ ERRORS_FILE = "_errors.jsonl"
 """Failures of the last run, one JSON object per line, in input order."""
 STATS_FILE = "_stats.json"
 """The counts of the last run (see :meth:`cleaner.records.Tally.to_dict`)."""
+STDIN = Path("-")
+"""The source ``-``: standard input (one document, or JSON Lines in the stream modes)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,9 @@ class RecordCleaner:
 class Setup:
     """How a worker builds its :class:`RecordCleaner` (picklable; rules compiled once).
 
+    The options every path shares: :class:`cleaner.streams.StreamOptions` and
+    :class:`cleaner.batch.BatchSetup` add theirs to these.
+
     Attributes:
         rules_dirs: Folders of extra rule packs.
         fields: The record field names.

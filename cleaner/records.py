@@ -191,6 +191,26 @@ def output_record(
     return out
 
 
+def document_output(result: Result, name: str, *, as_json: bool, with_metadata: bool) -> str:
+    """The output of one document printed or written whole (``cleaner clean FILE``).
+
+    ``as_json``: its output record on one line, with ``name`` as its id.  Else
+    its clean text, after its metadata as ``key: value`` lines between ``---``
+    lines (YAML front matter) if ``with_metadata``.
+    """
+    if as_json:
+        return dumps(output_record(Fields(), name, {}, result)).decode("utf-8") + "\n"
+    if not with_metadata:
+        return result.text
+    lines = ["---"]
+    for key, value in result.metadata.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        lines.append(f"{key}: {json.dumps(shown, ensure_ascii=False)}")
+    return "\n".join([*lines, "---", "", result.text])
+
+
 def error_info(exc: BaseException) -> dict[str, str]:
     """Return the ``error`` value of an error record.
 

@@ -16,37 +16,33 @@ cleaned as usual, so one bad file never loses the rest of the output::
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import itertools
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from cleaner import Cleaner
 from cleaner.batch import clean_data, document_record, document_timed_out
-from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.files import InputError, atomic_open, file_size
-from cleaner.inputs import Task, discover, input_kind
+from cleaner.inputs import STDIN, Task, discover, input_kind
 from cleaner.jsonl import RecordCleaner, Setup, clean_records, open_input, position
 from cleaner.parallel import ordered_map
 from cleaner.records import (
     Fields,
     JsonlWriter,
-    ProvenanceLevel,
     Record,
     RecordWriter,
     Tally,
     error_record,
     outcome,
 )
-
-STDIN = Path("-")
-"""The source that stands for JSON Lines on standard input."""
 
 _FLUSH_EVERY = 32
 """Records of a JSON Lines input written between two flushes."""
@@ -78,27 +74,18 @@ class Input:
 
 
 @dataclass(frozen=True, slots=True)
-class StreamOptions:
-    """How a stream is cleaned.
+class StreamOptions(Setup):
+    """How a stream is cleaned: the record options of :class:`~cleaner.jsonl.Setup`, and how to run.
 
     Attributes:
-        rules_dirs: Folders of extra rule packs (loaded again by each worker).
-        fields: The record field names.
-        site: Force the rule pack of this name.
-        config: Cleaner options.
-        jobs: Worker processes for JSON Lines and document inputs.
-        provenance: How much provenance output records carry.
+        jobs: Worker processes for JSON Lines and document inputs (each loads
+            the packs of ``rules_dirs`` again).
         timeout: Seconds one document may take in its worker process; one
             that takes longer is killed with its worker and becomes an error
             record (``None``: no deadline, and with one job no worker process).
     """
 
-    rules_dirs: tuple[Path, ...] = ()
-    fields: Fields = field(default_factory=Fields)
-    site: str | None = None
-    config: CleanerConfig = field(default_factory=CleanerConfig)
     jobs: int = 1
-    provenance: ProvenanceLevel = "full"
     timeout: float | None = None
 
 
@@ -113,6 +100,16 @@ def is_url(location: Location) -> bool:
     (True, False, True)
     """
     return isinstance(location, str) and "://" in location
+
+
+def exists(location: Location) -> bool:
+    """Tell whether a local path or an fsspec URL names something that exists."""
+    if isinstance(location, Path):
+        return location.exists()
+    import fsspec  # noqa: PLC0415 - the fsspec extra
+
+    filesystem, path = fsspec.core.url_to_fs(location)
+    return bool(filesystem.exists(path))
 
 
 def _url_inputs(url: str, output: Location | None) -> list[Input]:
@@ -191,9 +188,7 @@ def write_stream(
     setup: Callable[[], RecordCleaner] = (
         (lambda: local)
         if options.jobs == 1 and seconds is None
-        else Setup(
-            options.rules_dirs, options.fields, options.site, cleaner.config, options.provenance
-        )
+        else dataclasses.replace(options, config=cleaner.config)
     )
     done = listener or Listener()
     tally = Tally()

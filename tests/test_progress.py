@@ -126,8 +126,10 @@ def test_standard_input_has_no_size() -> None:
 def test_folder_workers_count_the_bytes_they_read(mixed: list[Path], tmp_path: Path) -> None:
     counter = multiprocessing.Value("q", 0)
     read = multiprocessing.Value("q", 0)
-    setup = batch.BatchSetup((), "fingerprint", fields=Fields(), counter=counter, bytes_read=read)
-    worker = setup()
+    setup = batch.BatchSetup(
+        fingerprint="fingerprint", fields=Fields(), counter=counter, bytes_read=read
+    )
+    worker = setup.worker()
     seen = []
     tasks = list(inputs.discover([mixed[0].parent], tmp_path / "out"))
     for task in tasks:

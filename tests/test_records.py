@@ -208,8 +208,8 @@ def test_folder_progress_counts_the_records_of_a_long_input(tmp_path: Path) -> N
     (src / "one.txt").write_text(TEXTS[0], "utf-8")
     out = tmp_path / "out"
     counter = multiprocessing.Value("q", 0)
-    setup = batch.BatchSetup((), "fingerprint", counter=counter)
-    worker = setup()
+    setup = batch.BatchSetup(fingerprint="fingerprint", counter=counter)
+    worker = setup.worker()
     seen = []
     for task in inputs.discover([src], out):
         batch.process(worker, task)
