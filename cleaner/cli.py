@@ -122,26 +122,35 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def _rules_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules",
-        metavar="PATH",
-        action="append",
-        default=[],
-        type=Path,
-        help="a rule pack (.yaml) or a folder of packs, added to the bundled ones "
-        "(repeatable); a pack with a bundled name replaces it",
-    )
+def _engine_args(
+    parser: argparse.ArgumentParser, *, rules: bool = True, config: bool = True, site: bool = False
+) -> None:
+    """The options that build the engine: ``--rules``, ``--config``, ``--site``."""
+    if rules:
+        parser.add_argument(
+            "--rules",
+            metavar="PATH",
+            action="append",
+            default=[],
+            type=Path,
+            help="a rule pack (.yaml) or a folder of packs, added to the bundled ones "
+            "(repeatable); a pack with a bundled name replaces it",
+        )
+    if config:
+        parser.add_argument(
+            "--config",
+            type=Path,
+            metavar="FILE",
+            help="options from this TOML file (cleaner.toml: options at the top; pyproject.toml: "
+            "[tool.cleaner]); default: [tool.cleaner] of the nearest pyproject.toml upward",
+        )
+    if site:
+        parser.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
 
 
-def _config_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="options from this TOML file (cleaner.toml: options at the top; pyproject.toml: "
-        "[tool.cleaner]); default: [tool.cleaner] of the nearest pyproject.toml upward",
-    )
+def _output_arg(parser: argparse.ArgumentParser, metavar: str, help: str | None = None) -> None:
+    """The required ``-o/--output`` of a command that writes one file or folder."""
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar=metavar, help=help)
 
 
 def _jobs(value: str) -> int:
@@ -264,9 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
         "output file; without -o one document is printed to stdout. With --format jsonl: "
         "the output file (default: stdout); with --format parquet: the output file",
     )
-    _rules_args(clean)
-    _config_args(clean)
-    clean.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
+    _engine_args(clean, site=True)
     clean.add_argument(
         "--url",
         metavar="URL",
@@ -348,16 +355,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="an input document, or a .json provenance file written by clean",
     )
-    _rules_args(explain)
-    _config_args(explain)
-    explain.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
+    _engine_args(explain, site=True)
 
     config = sub.add_parser("config", help="the options in force and where they come from")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     show = config_sub.add_parser(
         "show", help="print the effective options and where each value comes from"
     )
-    _config_args(show)
+    _engine_args(show, rules=False)
     show.add_argument(
         "--favor", choices=tuple(FAVOR_PRESETS), help="show the options of this preset"
     )
@@ -366,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule-pack tools")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
     listing = rules_sub.add_parser("list", help="packs, versions, rule counts, match conditions")
-    _rules_args(listing)
+    _engine_args(listing, config=False)
     add_authoring_commands(sub, rules_sub)
 
     importer = rules_sub.add_parser(
@@ -378,9 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "source", type=Path, metavar="FILE_OR_DIR", help="a site config .txt or a folder of them"
     )
-    importer.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="DIR", help="where the packs go"
-    )
+    _output_arg(importer, "DIR", "where the packs go")
 
     evaluation = sub.add_parser(
         "eval",
@@ -427,8 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument(
         "--favor", choices=tuple(FAVOR_PRESETS), help="score a preset of thresholds"
     )
-    _rules_args(evaluation)
-    _config_args(evaluation)
+    _engine_args(evaluation)
     return parser
 
 
@@ -1025,7 +1027,7 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
     )
     new.set_defaults(handler=cmd_rules_new)
     docs = rules_sub.add_parser("docs", help="print a Markdown table of every rule")
-    _rules_args(docs)
+    _engine_args(docs, config=False)
     docs.set_defaults(handler=cmd_rules_docs)
     mine = sub.add_parser("mine", help="propose a pack from a folder of one site's documents")
     mine.add_argument("folder", type=Path, metavar="FOLDER", help="text documents of one site")
@@ -1040,22 +1042,18 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
     mine.add_argument(
         "--workers", type=int, default=1, metavar="N", help="worker processes (default 1)"
     )
-    mine.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="PACK.yaml", help="the pack written"
-    )
+    _output_arg(mine, "PACK.yaml", "the pack written")
     mine.set_defaults(handler=cmd_mine)
     report = sub.add_parser("report", help="static HTML report over cleaned output")
     report.add_argument("source", type=Path, metavar="OUT", help="output folder or .jsonl file")
-    report.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="report.html", help="the page written"
-    )
+    _output_arg(report, "report.html", "the page written")
     report.set_defaults(handler=cmd_report)
     choice = sub.add_parser(
         "train-choice",
         help="retrain the model choosing among extractions; print leave-one-set-out figures",
     )
     choice.add_argument("sets", nargs="+", type=Path, metavar="SET", help="gold set folders")
-    choice.add_argument("-o", "--output", type=Path, required=True, metavar="MODEL.json")
+    _output_arg(choice, "MODEL.json")
     choice.add_argument(
         "--cache", type=Path, metavar="DIR", help="per-page cache (default: a temporary folder)"
     )
