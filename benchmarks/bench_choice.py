@@ -12,29 +12,20 @@ trafilatura's time.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import time
-from pathlib import Path
 
 import trafilatura
+from common import gold_pages
 
 import cleaner
 from cleaner.candidates import NAMES, candidate_texts, extractor_of
 from cleaner.choice import choose
-from cleaner.evaluate import load_gold
 from cleaner.features import table
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("directory", nargs="?", type=Path, default=ROOT.parent / "shared/eval/dev")
-    parser.add_argument("--pages", type=int, default=181, help="first N page ids (sorted)")
-    args = parser.parse_args()
-    gold = load_gold(args.directory / "gold.jsonl")
-    ids = sorted(gold)[: args.pages]
+    directory, gold, ids = gold_pages(__doc__)
     engine = cleaner.Cleaner()
     model = engine._choice_model()
     if model is None:
@@ -43,7 +34,7 @@ def main() -> None:
         ("trafilatura", "extraction", "others", "pipelines", "features", "models"), 0.0
     )
     for pid in ids:
-        with gzip.open(args.directory / f"{pid}.html.gz", "rt", encoding="utf-8") as handle:
+        with gzip.open(directory / f"{pid}.html.gz", "rt", encoding="utf-8") as handle:
             html = handle.read()
         url = gold[pid].url
         t0 = time.perf_counter()

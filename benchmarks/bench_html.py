@@ -11,21 +11,14 @@ by page, in turns), and the ratio.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from common import gold_pages
 
 import cleaner
-from cleaner.evaluate import evaluate, load_gold
-
-ROOT = Path(__file__).resolve().parents[1]
+from cleaner.evaluate import evaluate
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("directory", nargs="?", type=Path, default=ROOT.parent / "shared/eval/dev")
-    parser.add_argument("--pages", type=int, default=181, help="first N page ids (sorted)")
-    args = parser.parse_args()
-    ids = sorted(load_gold(args.directory / "gold.jsonl"))[: args.pages]
+    directory, _, ids = gold_pages(__doc__)
     print(f"{'system':<20} {'F1':>6} {'docs/s':>8} {'trafilatura docs/s':>19} {'ratio':>6}")
     for name, config in [
         ("cleaner", cleaner.CleanerConfig()),
@@ -35,7 +28,7 @@ def main() -> None:
     ]:
         engine = cleaner.Cleaner(config=config)
         evaluation = evaluate(
-            args.directory, cleaner=engine, ids=ids, resamples=0, baselines=["trafilatura"]
+            directory, cleaner=engine, ids=ids, resamples=0, baselines=["trafilatura"]
         )
         ours, base = evaluation.system("cleaner"), evaluation.system("trafilatura")
         ratio = ours.docs_per_second / base.docs_per_second

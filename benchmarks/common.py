@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import multiprocessing
 import resource
@@ -22,6 +23,21 @@ def shared_dir(argv: Sequence[str]) -> Path:
     if "--shared" in argv:
         return Path(argv[list(argv).index("--shared") + 1])
     return SHARED
+
+
+def gold_pages(description: str | None) -> tuple[Path, dict[str, Any], list[str]]:
+    """Parse ``[DIR] [--pages N]``; return the gold set's folder, its gold rows and the ids taken.
+
+    DIR defaults to ``../shared/eval/dev``; the ids are the first N of the gold, sorted.
+    """
+    from cleaner.evaluate import load_gold  # noqa: PLC0415 - only the HTML benchmarks need it
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("directory", nargs="?", type=Path, default=SHARED / "eval/dev")
+    parser.add_argument("--pages", type=int, default=181, help="first N page ids (sorted)")
+    args = parser.parse_args()
+    gold = load_gold(args.directory / "gold.jsonl")
+    return args.directory, gold, sorted(gold)[: args.pages]
 
 
 def read_texts(folder: Path) -> list[str]:

@@ -148,6 +148,27 @@ def _engine_args(
         parser.add_argument("--site", metavar="NAME", help="force the rule pack of this name")
 
 
+def add_comments_options(parser: argparse.ArgumentParser) -> None:
+    """``--keep-comments`` and ``--no-comments``: ``keep_comments`` is True, False or None."""
+    comments = parser.add_mutually_exclusive_group()
+    comments.add_argument(
+        "--keep-comments",
+        dest="keep_comments",
+        action="store_const",
+        const=True,
+        default=None,
+        help="keep readers' comments in the text: a text's comment thread stays, and HTML "
+        "is extracted with its comments (CleanerConfig.keep_comments)",
+    )
+    comments.add_argument(
+        "--no-comments",
+        dest="keep_comments",
+        action="store_const",
+        const=False,
+        help="cut readers' comments (the default)",
+    )
+
+
 def _output_arg(parser: argparse.ArgumentParser, metavar: str, help: str | None = None) -> None:
     """The required ``-o/--output`` of a command that writes one file or folder."""
     parser.add_argument("-o", "--output", type=Path, required=True, metavar=metavar, help=help)
@@ -308,23 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the headline as the first paragraph (default: it moves to metadata.title; "
         "--no-keep-headline overrides a configuration file)",
     )
-    comments = clean.add_mutually_exclusive_group()
-    comments.add_argument(
-        "--keep-comments",
-        dest="keep_comments",
-        action="store_const",
-        const=True,
-        default=None,
-        help="keep readers' comments in the text: a text's comment thread stays, and HTML "
-        "is extracted with its comments (CleanerConfig.keep_comments)",
-    )
-    comments.add_argument(
-        "--no-comments",
-        dest="keep_comments",
-        action="store_const",
-        const=False,
-        help="cut readers' comments (the default)",
-    )
+    add_comments_options(clean)
     clean.add_argument(
         "--favor",
         choices=tuple(FAVOR_PRESETS),

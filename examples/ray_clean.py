@@ -31,6 +31,7 @@ import ray.data
 from pyarrow import fs
 
 import cleaner
+from cleaner.cli import add_comments_options
 from cleaner.ray import clean_dataset
 
 
@@ -76,17 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         help="keep the headline in the text (default: it moves to metadata.title)",
     )
-    comments = parser.add_mutually_exclusive_group()
-    comments.add_argument(
-        "--keep-comments", action="store_const", const=True, help="keep readers' comments"
-    )
-    comments.add_argument(
-        "--no-comments",
-        dest="keep_comments",
-        action="store_const",
-        const=False,
-        help="cut readers' comments (the default)",
-    )
+    add_comments_options(parser)
     return parser
 
 

@@ -30,6 +30,7 @@ from cleaner.features import (
     CANDIDATE_FEATURES,
     GUARD_FEATURES,
     PAIR_FEATURES,
+    Table,
     table,
 )
 from cleaner.metric import PageCounts, match
@@ -58,6 +59,15 @@ def _text(n: int, offset: int = 0) -> str:
     return " ".join(f"{words[(i + offset) % len(words)]}{i}" for i in range(n))
 
 
+def _texts(**lengths: int) -> dict[str, str]:
+    """Candidate texts of the given lengths in words, by name."""
+    return {name: _text(n) for name, n in lengths.items()}
+
+
+def _table(texts: dict[str, str]) -> Table:
+    return table(texts, {}, headline=False, comments=False)
+
+
 def test_features_are_numbers_named_generically() -> None:
     for names in (CANDIDATE_FEATURES, PAIR_FEATURES, GUARD_FEATURES):
         assert len(set(names)) == len(names)
@@ -82,7 +92,7 @@ def test_features_are_numbers_named_generically() -> None:
 
 def test_features_agree_with_the_metric() -> None:
     a, b = _text(40), _text(30) + " " + _text(10, 3)
-    t = table({"cleaner": a, "readability": b}, {}, headline=False, comments=False)
+    t = _table({"cleaner": a, "readability": b})
     row = dict(zip(CANDIDATE_FEATURES, t.candidates[0], strict=True))
     counts = match(b, a)  # a scored against b as if b were gold
     assert row["p_vs_readability"] == pytest.approx(counts.precision)
@@ -130,7 +140,7 @@ def test_bundled_model_loads_with_this_versions_features() -> None:
 
 
 def _page(name: str, texts: dict[str, str], gold: str) -> Scored:
-    t = table(texts, {}, headline=False, comments=False)
+    t = _table(texts)
     counts = {n: match(gold, texts[n]) for n in t.names}
     s = Scored(name, str(len(gold)), t, counts, {"peer": match(gold, texts["readability"])})
     s.f1 = [2 * c.precision * c.recall / (c.precision + c.recall or 1) for c in counts.values()]
@@ -225,7 +235,7 @@ def test_the_choice_is_recorded_in_provenance() -> None:
 def _decide(
     texts: dict[str, str], wins: list[float], lost: list[float], **config: float
 ) -> choice_module.Choice:
-    t = table(texts, {}, headline=False, comments=False)
+    t = _table(texts)
     return decide(t, wins, lost, CleanerConfig(**config))  # type: ignore[arg-type]
 
 
@@ -276,13 +286,8 @@ def test_a_longer_candidate_no_other_extraction_agrees_with_does_not_replace_the
 
 
 def test_a_fallback_is_not_ranked_and_taken_only_when_no_ranked_candidate_is_trusted() -> None:
-    texts = {
-        "cleaner": _text(40),
-        "readability": _text(42),
-        "resiliparse": _text(41),
-        "recall_plain": _text(400),
-    }
-    t = table(texts, {}, headline=False, comments=False)
+    texts = _texts(cleaner=40, readability=42, resiliparse=41, recall_plain=400)
+    t = _table(texts)
     assert [t.names[i] for i in ranked(t.names)] == ["cleaner", "readability", "resiliparse"]
     # Far longer, trusted more, but a fallback: the length rule does not take it.
     kept = decide(t, [0.6, 0.5, 0.4, 0.0], [0.3, 0.3, 0.3, 0.1], CleanerConfig())
@@ -300,13 +305,8 @@ def test_a_fallback_is_not_ranked_and_taken_only_when_no_ranked_candidate_is_tru
 
 
 def test_a_pick_of_a_few_words_gives_way_to_the_fallback_holding_them() -> None:
-    texts = {
-        "cleaner": _text(20),
-        "readability": _text(20),
-        "resiliparse": _text(21),
-        "resiliparse_page_plain": _text(300),
-    }
-    t = table(texts, {}, headline=False, comments=False)
+    texts = _texts(cleaner=20, readability=20, resiliparse=21, resiliparse_page_plain=300)
+    t = _table(texts)
     wins, lost = [0.6, 0.5, 0.4, 0.0], [0.2, 0.2, 0.2, 0.3]
     taken = decide(t, wins, lost, CleanerConfig())
     assert (taken.name, taken.picked) == ("resiliparse_page_plain", "cleaner")
@@ -314,9 +314,7 @@ def test_a_pick_of_a_few_words_gives_way_to_the_fallback_holding_them() -> None:
     # Off, or a pick long enough to be an article, or a fallback not holding it: kept.
     assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=0)).name == "cleaner"
     assert decide(t, wins, lost, CleanerConfig(html_guard_fragment_tokens=20)).name == "cleaner"
-    other = table(
-        {**texts, "resiliparse_page_plain": _text(300, 5)}, {}, headline=False, comments=False
-    )
+    other = _table({**texts, "resiliparse_page_plain": _text(300, 5)})
     assert decide(other, wins, lost, CleanerConfig()).name == "cleaner"
 
 

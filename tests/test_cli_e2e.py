@@ -183,12 +183,17 @@ def test_url_picks_the_site_pack() -> None:
     assert packs.get("telesurenglish.net") == "domain:telesurenglish.net"
 
 
-def test_closed_stdout_ends_by_sigpipe_quietly(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    src.mkdir()
-    for n in range(40):
+def _seed_copies(folder: Path, copies: int) -> Path:
+    """A new folder holding ``copies`` copies of every seed text."""
+    folder.mkdir()
+    for n in range(copies):
         for seed in SEEDS.glob("*.txt"):
-            (src / f"{n}-{seed.name}").write_bytes(seed.read_bytes())
+            (folder / f"{n:03d}-{seed.name}").write_bytes(seed.read_bytes())
+    return folder
+
+
+def test_closed_stdout_ends_by_sigpipe_quietly(tmp_path: Path) -> None:
+    src = _seed_copies(tmp_path / "src", 40)
     assert CLEANER is not None
     script = (
         f'set -o pipefail; "{CLEANER}" clean "{src}" --format jsonl -j 2 | head -c 10 >/dev/null'
@@ -207,12 +212,7 @@ def test_closed_stdout_ends_by_sigpipe_quietly(tmp_path: Path) -> None:
 
 @pytest.fixture
 def many(tmp_path: Path) -> Path:
-    src = tmp_path / "many"
-    src.mkdir()
-    for n in range(400):
-        for seed in SEEDS.glob("*.txt"):
-            (src / f"{n:03d}-{seed.name}").write_bytes(seed.read_bytes())
-    return src
+    return _seed_copies(tmp_path / "many", 400)
 
 
 def test_ctrl_c_says_how_far_it_got_and_a_rerun_continues(many: Path, tmp_path: Path) -> None:
