@@ -145,8 +145,8 @@ class Candidates:
     page: dict[str, float] = field(default_factory=dict)
 
 
-def fragment_text(fragment: str) -> str:
-    """The text of an HTML fragment, one line per block element, blank lines dropped.
+def fragment_text(fragment: str, blocks: tuple[str, ...] = _BLOCK_TAGS) -> str:
+    """The text of an HTML fragment, one line per element of ``blocks``, blank lines dropped.
 
     >>> fragment_text("<div><p>One  two</p><p>three</p></div>")
     'One two\\nthree'
@@ -154,7 +154,7 @@ def fragment_text(fragment: str) -> str:
     if not fragment.strip():
         return ""
     root = lxml_html.fromstring(fragment)
-    for element in root.iter(*_BLOCK_TAGS):
+    for element in root.iter(*blocks):
         element.tail = "\n" + (element.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().splitlines())
     return "\n".join(line for line in lines if line)
