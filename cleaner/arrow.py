@@ -30,96 +30,38 @@ from typing import Any
 
 import pyarrow as pa
 
-_HASH = pa.struct([pa.field("sha256", pa.string()), pa.field("chars", pa.int64())])
 
-ERROR_TYPE = pa.struct([pa.field("type", pa.string()), pa.field("message", pa.string())])
+def _struct(**types: pa.DataType) -> pa.StructType:
+    """A struct of nullable fields, in the order given."""
+    return pa.struct([pa.field(name, type_) for name, type_ in types.items()])
+
+
+_TEXT, _INT = pa.string(), pa.int64()
+_HASH = _struct(sha256=_TEXT, chars=_INT)
+
+ERROR_TYPE = _struct(type=_TEXT, message=_TEXT)
 """The type of the ``error`` column (see :func:`cleaner.records.error_info`)."""
 
-METADATA_TYPE = pa.map_(pa.string(), pa.string())
+METADATA_TYPE = pa.map_(_TEXT, _TEXT)
 """The type of the ``metadata`` column."""
 
-PROVENANCE_TYPE = pa.struct(
-    [
-        pa.field(
-            "tool", pa.struct([pa.field("name", pa.string()), pa.field("version", pa.string())])
-        ),
-        pa.field("input", _HASH),
-        pa.field("canonical", _HASH),
-        pa.field("output", _HASH),
-        pa.field(
-            "packs",
-            pa.list_(
-                pa.struct(
-                    [
-                        pa.field("name", pa.string()),
-                        pa.field("version", pa.string()),
-                        pa.field("sha256", pa.string()),
-                        pa.field("matched_by", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        pa.field(
-            "removals",
-            pa.list_(
-                pa.struct(
-                    [
-                        pa.field("rule", pa.string()),
-                        pa.field("kind", pa.string()),
-                        pa.field("start", pa.int64()),
-                        pa.field("end", pa.int64()),
-                        pa.field("text", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        pa.field("rules", pa.map_(pa.string(), pa.string())),
-        pa.field(
-            "steps",
-            pa.list_(
-                pa.struct(
-                    [
-                        pa.field("name", pa.string()),
-                        pa.field("removals", pa.int64()),
-                        pa.field("detail", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        pa.field("passes", pa.int64()),
-        pa.field(
-            "skipped_rules",
-            pa.list_(
-                pa.struct(
-                    [
-                        pa.field("rule", pa.string()),
-                        pa.field("reason", pa.string()),
-                        pa.field("paragraph", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        pa.field("source", pa.string()),
-        pa.field("url", pa.string()),
-        pa.field(
-            "html_removals",
-            pa.list_(
-                pa.struct(
-                    [
-                        pa.field("rule", pa.string()),
-                        pa.field("selector", pa.string()),
-                        pa.field("elements", pa.int64()),
-                        pa.field("chars", pa.int64()),
-                    ]
-                )
-            ),
-        ),
-        pa.field("rule_counts", pa.map_(pa.string(), pa.int64())),
-        pa.field(
-            "scope", pa.struct([pa.field("headline", pa.bool_()), pa.field("comments", pa.bool_())])
-        ),
-        pa.field("other", pa.string()),
-    ]
+PROVENANCE_TYPE = _struct(
+    tool=_struct(name=_TEXT, version=_TEXT),
+    input=_HASH,
+    canonical=_HASH,
+    output=_HASH,
+    packs=pa.list_(_struct(name=_TEXT, version=_TEXT, sha256=_TEXT, matched_by=_TEXT)),
+    removals=pa.list_(_struct(rule=_TEXT, kind=_TEXT, start=_INT, end=_INT, text=_TEXT)),
+    rules=pa.map_(_TEXT, _TEXT),
+    steps=pa.list_(_struct(name=_TEXT, removals=_INT, detail=_TEXT)),
+    passes=_INT,
+    skipped_rules=pa.list_(_struct(rule=_TEXT, reason=_TEXT, paragraph=_TEXT)),
+    source=_TEXT,
+    url=_TEXT,
+    html_removals=pa.list_(_struct(rule=_TEXT, selector=_TEXT, elements=_INT, chars=_INT)),
+    rule_counts=pa.map_(_TEXT, _INT),
+    scope=_struct(headline=pa.bool_(), comments=pa.bool_()),
+    other=_TEXT,
 )
 """The type of the ``provenance`` column."""
 
