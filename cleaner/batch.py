@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cleaner import Cleaner
-from cleaner.config import CleanerConfig
 from cleaner.document import Result
 from cleaner.files import (
     InputError,
@@ -80,7 +79,6 @@ __all__ = [
     "document_timed_out",
     "process",
     "read_document",
-    "read_input",
     "run",
     "timed_out",
     "write_errors",
@@ -205,18 +203,8 @@ class _Meter:
             self.reported = position
 
 
-DEFAULT_INPUT_LIMIT = CleanerConfig().max_input_bytes
 WRITE_ERRNOS = frozenset({errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM})
 """Errors writing an output that would fail the same way for every other output."""
-
-
-def read_input(path: Path, limit: int = DEFAULT_INPUT_LIMIT) -> tuple[str, bytes]:
-    """Read an input file; return its kind and bytes (gzip inflated), at most ``limit`` bytes.
-
-    Raises:
-        InputError: The file cannot be read, is not valid gzip, or is over the limit.
-    """
-    return input_kind(path) or "text", read_bytes(path, limit)
 
 
 def read_document(path: Path, limit: int, kind: str = "auto") -> tuple[str, bytes]:
@@ -251,8 +239,8 @@ def clean_file(
     Raises:
         InputError: The file cannot be read or decoded.
     """
-    kind, data = read_input(path, cleaner.config.max_input_bytes)
-    return clean_data(cleaner, kind, data, site=site, url=url), len(data)
+    data = read_bytes(path, cleaner.config.max_input_bytes)
+    return clean_data(cleaner, input_kind(path) or "text", data, site=site, url=url), len(data)
 
 
 def clean_data(
@@ -533,7 +521,6 @@ def document_record(ctx: RecordCleaner, task: Task) -> tuple[Record, Tally]:
     def clean() -> tuple[Result, int]:
         if task.refused is not None:
             raise InputError(task.refused)
-        kind, data = read_input(task.source, ctx.cleaner.config.max_input_bytes)
-        return clean_data(ctx.cleaner, kind, data, site=ctx.site), len(data)
+        return clean_file(ctx.cleaner, task.source, site=ctx.site)
 
     return outcome(ctx.fields, task.display, clean, ctx.provenance)

@@ -352,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _batch_args(clean)
     _jsonl_args(clean)
+    clean.set_defaults(handler=cmd_clean)
 
     explain = sub.add_parser("explain", help="show each removal with its rule and why")
     explain.add_argument(
@@ -361,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="an input document, or a .json provenance file written by clean",
     )
     _engine_args(explain, site=True)
+    explain.set_defaults(handler=cmd_explain)
 
     config = sub.add_parser("config", help="the options in force and where they come from")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
@@ -377,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
     listing = rules_sub.add_parser("list", help="packs, versions, rule counts, match conditions")
     _engine_args(listing, config=False)
+    listing.set_defaults(handler=cmd_rules_list)
     add_authoring_commands(sub, rules_sub)
 
     importer = rules_sub.add_parser(
@@ -389,6 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
         "source", type=Path, metavar="FILE_OR_DIR", help="a site config .txt or a folder of them"
     )
     _output_arg(importer, "DIR", "where the packs go")
+    importer.set_defaults(handler=cmd_rules_import_ftr)
 
     evaluation = sub.add_parser(
         "eval",
@@ -436,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--favor", choices=tuple(FAVOR_PRESETS), help="score a preset of thresholds"
     )
     _engine_args(evaluation)
+    evaluation.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -1264,19 +1269,9 @@ def _die_of_sigpipe() -> None:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"clean": cmd_clean, "explain": cmd_explain, "eval": cmd_eval}
     try:
-        if getattr(args, "handler", None) is not None:
-            return int(args.handler(args))
-        if args.command == "rules":
-            if args.rules_command == "import-ftr":
-                return cmd_rules_import_ftr(args)
-            return cmd_rules_list(args)
-        return commands[args.command](args)
-    except UsageError as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except OutputUnwritable as exc:
+        return int(args.handler(args))
+    except (UsageError, OutputUnwritable) as exc:
         print(f"cleaner: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Interrupted as exc:
