@@ -74,16 +74,15 @@ __all__ = [
     "Worker",
     "clean_data",
     "clean_file",
-    "deadline",
     "document_record",
     "document_timed_out",
     "process",
     "read_document",
     "run",
-    "timed_out",
     "write_errors",
     "write_failure",
     "write_outputs",
+    "write_stats",
     "write_summary",
 ]
 
@@ -336,6 +335,11 @@ def write_failure(outcome: Outcome, out: Path) -> str | None:
     return f"cannot write outputs: {found.group(2)}"
 
 
+def write_stats(path: Path, tally: Tally, seconds: float, **more: int) -> None:
+    """Write a run's counts (:func:`cleaner.records.stats`, then ``more``) as indented JSON."""
+    write_atomic(path, json.dumps({**stats(tally, seconds), **more}, indent=2) + "\n")
+
+
 def write_summary(out: Path, summary: Summary, *, inputs: int, seconds: float) -> None:
     """Write ``OUT/_errors.jsonl`` and ``OUT/_stats.json``, then make the batch's renames durable.
 
@@ -346,9 +350,7 @@ def write_summary(out: Path, summary: Summary, *, inputs: int, seconds: float) -
         seconds: How long the run took.
     """
     write_errors(out, summary.errors)
-    counts = stats(summary.tally, seconds)
-    counts.update(inputs=inputs, up_to_date=summary.skipped)
-    write_atomic(out / STATS_FILE, json.dumps(counts, indent=2) + "\n")
+    write_stats(out / STATS_FILE, summary.tally, seconds, inputs=inputs, up_to_date=summary.skipped)
     fsync_folders(out)  # the outputs' renames, made durable once for the batch
 
 
@@ -426,12 +428,12 @@ def run(
         setup=setup.worker,
         jobs=min(jobs, max(len(tasks), 1)),
         chunksize=4,
-        timeout=None if seconds is None else functools.partial(deadline, seconds=seconds),
-        on_timeout=timed_out,
+        timeout=None if seconds is None else functools.partial(_deadline, seconds=seconds),
+        on_timeout=_timed_out,
     )
 
 
-def deadline(task: Task, seconds: float | None) -> float | None:
+def _deadline(task: Task, seconds: float | None) -> float | None:
     """The deadline of a task in its worker: a document's ``seconds``, none for a stream.
 
     A JSON Lines or WARC file is one task of many records, which may rightly
@@ -441,7 +443,7 @@ def deadline(task: Task, seconds: float | None) -> float | None:
     return None if input_kind(task.source) in STREAM_KINDS else seconds
 
 
-def timed_out(task: Task, why: str) -> Outcome:
+def _timed_out(task: Task, why: str) -> Outcome:
     """The outcome of a task whose worker was killed at its deadline (or died)."""
     return _failed(task, DocumentTimeout(why))
 

@@ -67,7 +67,7 @@ from cleaner.inputs import (
     shown,
 )
 from cleaner.progress import Progress
-from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, document_output, stats
+from cleaner.records import PROVENANCE_LEVELS, Fields, Tally, document_output
 from cleaner.rules.ftr import import_ftr
 from cleaner.rules.loader import bundled_rules_dir
 from cleaner.stamps import config_fingerprint
@@ -789,7 +789,7 @@ def _clean_jsonl(args: argparse.Namespace) -> int:
     cleaner = _cleaner(args.rules, _clean_config(args), site=args.site)
     tally, seconds = _run_stream(args, cleaner, inputs)
     if args.stats is not None:
-        files.write_atomic(args.stats, json.dumps(stats(tally, seconds), indent=2) + "\n")
+        batch.write_stats(args.stats, tally, seconds)
     if not args.quiet:
         _print_stream_summary(tally)
     return EXIT_FAILURES if tally.failed else EXIT_OK
