@@ -546,13 +546,18 @@ def _check_local_sources(args: argparse.Namespace) -> None:
     """Files and folder mode: the inputs exist locally, and standard input goes to a file."""
     if any(is_url(s) for s in [*args.sources, args.output]):
         raise UsageError("URLs (fsspec) are read and written with --format jsonl or parquet")
-    missing = [str(s) for s in args.sources if s != STDIN and not s.exists()]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    _require_sources(args.sources)
     if STDIN in args.sources and args.output is not None and args.output.is_dir():
         raise UsageError(
             f"standard input is one document: -o names a file, not a folder ({args.output})"
         )
+
+
+def _require_sources(sources: Sequence[Path | str]) -> None:
+    """Every source but standard input exists (a local path or an fsspec URL)."""
+    missing = [str(s) for s in sources if s != STDIN and not exists(s)]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
 
 
 def _check_folder_mode(args: argparse.Namespace, option: str | None) -> None:
@@ -799,9 +804,7 @@ def _check_stream_args(args: argparse.Namespace) -> None:
     """JSON Lines and Parquet mode: the inputs exist, and -o names one output file."""
     if any(is_url(s) for s in [*args.sources, args.output]):
         _require_extra("fsspec", "fsspec", "a URL")
-    missing = [str(s) for s in args.sources if s != STDIN and not exists(s)]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    _require_sources(args.sources)
     if args.sources.count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be read only once")
     if args.dry_run:

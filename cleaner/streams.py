@@ -73,7 +73,7 @@ class Input:
         return file_size(self.task.source)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StreamOptions(Setup):
     """How a stream is cleaned: the record options of :class:`~cleaner.jsonl.Setup`, and how to run.
 
