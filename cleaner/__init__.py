@@ -156,7 +156,9 @@ class Cleaner:
         Metadata (title, author, date, site name, language, URL) comes from the
         untouched page; then the packs' ``html:`` rules and the generic HTML
         heuristics remove elements, each recorded in ``provenance["html_removals"]``;
-        then trafilatura extracts the main text, which is cleaned like any text.
+        then the main text is extracted (:meth:`extract_page`) and, with a choice
+        model, chosen among the page's candidates (:meth:`html_candidates`); the
+        text is cleaned like any text.
 
         Args:
             html: The page, as text or bytes.
@@ -217,8 +219,9 @@ class Cleaner:
     ) -> htmlpipeline.Candidate:
         """The page's default extraction by this engine's packs and config (no choice yet).
 
-        The steps of :func:`cleaner.htmlpipeline.extract`; :meth:`html_candidates`
-        takes its result. ``source`` gathers the decoding facts.
+        The steps of :func:`cleaner.htmlpipeline.extract`, with the arguments of
+        :meth:`clean_html` (the first part of it); :meth:`html_candidates` takes its
+        result. ``source`` gathers the decoding facts.
         """
         return htmlpipeline.extract(
             html,
