@@ -47,6 +47,7 @@ from lxml.html import (
     HtmlEntity,
     HTMLParser,
     HtmlProcessingInstruction,
+    fragment_fromstring,
     xhtml_to_html,
 )
 from lxml.html.defs import link_attrs
@@ -244,6 +245,10 @@ def _clean(doc: HtmlElement) -> None:
     etree.strip_elements(doc, *_KILLED, with_tail=False)
 
 
+_INLINE_TAGS = frozenset("a b cite code em font i small span strong sub sup u".split())
+"""readability's inline tags: a run of them in a ``<div>`` becomes a paragraph."""
+
+
 class _Readability(ReadabilityDocument):  # type: ignore[misc]
     """readability-lxml's ``Document`` with a cheaper parse and cleaning, same article.
 
@@ -262,6 +267,88 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]
         _clean(doc)
         doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
+
+    def remove_unlikely_candidates(self) -> None:
+        """readability's, over the elements with a class or an id (no other can match).
+
+        Nor is a debug message formatted for each removal.
+        """
+        unlikely = READABILITY_REGEXES["unlikelyCandidatesRe"]
+        maybe = READABILITY_REGEXES["okMaybeItsACandidateRe"]
+        for element in self.html.xpath(".//*[@class or @id]"):
+            marks = "{} {}".format(element.get("class", ""), element.get("id", ""))
+            if (
+                unlikely.search(marks)
+                and not maybe.search(marks)
+                and element.tag not in ("html", "body")
+                and not element.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                and not element.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | "
+                    "descendant-or-self::math"
+                )
+            ):
+                element.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        """readability's, without serialising every ``<div>``'s children to find a block in them.
+
+        readability turns a ``<div>`` into a ``<p>`` when the markup of its children
+        holds no block tag (its ``divToPElementsRe``): with no comment or
+        processing instruction left, that markup opens a tag for each element
+        below the ``<div>`` and nowhere else (text and attributes are escaped),
+        so the test is whether an element below matches; one pass marks the
+        elements with such an element below them.  The rest is readability's.
+        """
+        root = self.html
+        if root.xpath("boolean(//comment() | //processing-instruction())"):
+            super().transform_misused_divs_into_paragraphs()
+            return
+        block = READABILITY_REGEXES["divToPElementsRe"]
+        holding: set[HtmlElement] = set()
+        for element in root.iter(etree.Element):
+            if block.match("<" + element.tag):
+                for above in element.iterancestors():
+                    if above in holding:
+                        break
+                    holding.add(above)
+        for element in self.tags(root, "div"):
+            if element not in holding:
+                element.tag = "p"
+        self._wrap_inline_runs()
+
+    def _wrap_inline_runs(self) -> None:
+        """The second half of readability's ``transform_misused_divs_into_paragraphs``, as is."""
+        inline_tags = _INLINE_TAGS
+        for elem in self.tags(self.html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in inline_tags or READABILITY_REGEXES["divToPElementsRe"].search(
+                    etree.tounicode(child, method="html")
+                ):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
 
 
 def readability_text(html: str) -> str:

@@ -4,7 +4,8 @@ readability-lxml's article is read with a cheaper parse and cleaning
 (:func:`cleaner.candidates.readability_text`); these tests hold it to
 readability-lxml's own ``Document`` on the bundled page, on pages made to
 exercise what its cleaning removes, on generated markup and on the shared
-development pages.
+development pages.  The page's own parse (:func:`cleaner.html.parse`) is held
+to trafilatura's ``load_html`` the same way.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import gzip
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml.html import tostring
 from readability import Document
+from trafilatura.utils import load_html
 
+from cleaner import html
 from cleaner.candidates import fragment_text, readability_text
 from tests.conftest import ROOT
 
@@ -170,3 +174,28 @@ def test_readability_text_on_the_dev_pages() -> None:
     for path in sorted(DEV.glob("*.html.gz"))[:20]:
         page = gzip.decompress(path.read_bytes()).decode("utf-8")
         assert readability_text(page) == reference(page), path.name
+
+
+LOADED = [
+    *PAGES[1:],
+    "<p>Not a page, one block</p>",
+    "<div>two</div><p>blocks</p>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>declared</p></body></html>',
+    "<!DOCTYPE html>\n<html/>\n<body><p>self-closed root</p></body>",
+    "<html><body><form><input value=x><select><option>o</select></form>\x0btext</body></html>",
+]
+
+
+@pytest.mark.parametrize("page", LOADED)
+def test_parse_is_trafilaturas_load_html(page: str) -> None:
+    ours, theirs = html.parse(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert tostring(ours) == tostring(theirs)
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason=f"shared dev corpus not found at {DEV}")
+def test_parse_on_the_dev_pages() -> None:
+    for path in sorted(DEV.glob("*.html.gz"))[:20]:
+        page = gzip.decompress(path.read_bytes()).decode("utf-8")
+        assert tostring(html.parse(page)) == tostring(load_html(page)), path.name
