@@ -25,7 +25,7 @@ from cleaner.features import table
 
 
 def main() -> None:
-    directory, gold, ids = gold_pages(__doc__)
+    directory, gold, ids, _ = gold_pages(__doc__)
     engine = cleaner.Cleaner()
     model = engine._choice_model()
     if model is None:

@@ -25,8 +25,11 @@ def shared_dir(argv: Sequence[str]) -> Path:
     return SHARED
 
 
-def gold_pages(description: str | None) -> tuple[Path, dict[str, Any], list[str]]:
-    """Parse ``[DIR] [--pages N]``; return the gold set's folder, its gold rows and the ids taken.
+def gold_pages(
+    description: str | None, options: Callable[[argparse.ArgumentParser], None] | None = None
+) -> tuple[Path, dict[str, Any], list[str], argparse.Namespace]:
+    """Parse ``[DIR] [--pages N]`` and the caller's ``options``; return the gold set's folder,
+    its gold rows, the ids taken and the parsed arguments.
 
     DIR defaults to ``../shared/eval/dev``; the ids are the first N of the gold, sorted.
     """
@@ -35,9 +38,11 @@ def gold_pages(description: str | None) -> tuple[Path, dict[str, Any], list[str]
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("directory", nargs="?", type=Path, default=SHARED / "eval/dev")
     parser.add_argument("--pages", type=int, default=181, help="first N page ids (sorted)")
+    if options is not None:
+        options(parser)
     args = parser.parse_args()
     gold = load_gold(args.directory / "gold.jsonl")
-    return args.directory, gold, sorted(gold)[: args.pages]
+    return args.directory, gold, sorted(gold)[: args.pages], args
 
 
 def read_texts(folder: Path) -> list[str]:

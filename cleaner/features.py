@@ -141,18 +141,37 @@ def _prf(a: frozenset[int], b: frozenset[int]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _read(text: str) -> tuple[list[str], tuple[int, float, float, float]]:
+_Line = tuple[list[str], bool, bool]
+
+
+def _read(
+    text: str, seen: dict[str, _Line] | None = None
+) -> tuple[list[str], tuple[int, float, float, float]]:
     """A text's tokens; its non-empty lines and the shares of short, sentence and furniture lines.
 
     Each line is tokenised once, and the text's tokens are those of its lines.
+    ``seen``: lines already read (the candidates of a page share most of theirs),
+    with their tokens and whether they end a sentence and look like furniture.
     """
     lines = [line for line in text.splitlines() if line.strip()]
-    words = [_TOKEN.findall(line) for line in lines]
+    if seen is None:
+        seen = {}
+    read = []
+    for line in lines:
+        found = seen.get(line)
+        if found is None:
+            found = seen[line] = (
+                _TOKEN.findall(line),
+                _SENTENCE_END.search(line) is not None,
+                len(line) < 200 and BOILERPLATE.search(line) is not None,
+            )
+        read.append(found)
     n = max(1, len(lines))
-    short = sum(1 for w in words if len(w) < 6)
-    sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
-    furniture = sum(1 for line in lines if len(line) < 200 and BOILERPLATE.search(line))
-    return list(chain.from_iterable(words)), (len(lines), short / n, sentences / n, furniture / n)
+    short = sum(1 for words, _, _ in read if len(words) < 6)
+    sentences = sum(1 for _, sentence, _ in read if sentence)
+    furniture = sum(1 for _, _, boilerplate in read if boilerplate)
+    tokens = list(chain.from_iterable(words for words, _, _ in read))
+    return tokens, (len(lines), short / n, sentences / n, furniture / n)
 
 
 def _title_lines(text: str, title: list[str]) -> tuple[float, float]:
@@ -240,12 +259,14 @@ def _read_all(
 ) -> dict[str, tuple[list[str], frozenset[int], _Shape]]:
     """Each distinct text of the candidates ``names``: tokens, shingles and shape (:func:`_read`).
 
-    Variants of one extraction are often the same text: each text is read once.
+    Variants of one extraction are often the same text: each text is read once,
+    and each distinct line of the page's candidates too.
     """
     unique: dict[str, tuple[list[str], frozenset[int], _Shape]] = {}
+    lines: dict[str, _Line] = {}
     for n in names:
         if texts[n] not in unique:
-            words, shape = _read(texts[n])
+            words, shape = _read(texts[n], lines)
             unique[texts[n]] = (words, _shingles(words), shape)
     return unique
 

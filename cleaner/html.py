@@ -32,7 +32,15 @@ import charset_normalizer
 import regex
 from htmldate import find_date
 from lxml import etree
-from lxml.html import HtmlElement, tostring
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+    tostring,
+)
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
@@ -44,7 +52,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import set_date_params
-from trafilatura.utils import load_html
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +167,55 @@ def _detect(data: bytes) -> Decoded:
         raise DecodeError("cannot decode: not UTF-8 and no encoding fits") from None
 
 
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
+"""trafilatura's parser (``trafilatura.utils.HTML_PARSER``) with one class for every
+element: lxml.html's per-tag lookup, a Python call each time a Python object is
+made for an element, gave form controls their own classes, which nothing here
+reads.  The steps after parsing walk the tree many times over."""
+
+
+def _from_bytes(html: str) -> HtmlElement | None:
+    try:
+        return fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception as exc:  # as trafilatura's loader: a page lxml cannot read has no tree
+        log.debug("lxml cannot parse the page as bytes: %s", exc)
+        return None
+
+
+def _load(html: str) -> HtmlElement | None:
+    """Parse a decoded page as trafilatura's ``load_html`` does, with :data:`_PARSER`.
+
+    The same checks and repairs: a page not starting like HTML must have two
+    children under its root, and a page lxml refuses as text is parsed as bytes.
+    """
+    beginning = html[:50].lower()
+    dubious = is_dubious_html(beginning)
+    html = repair_faulty_html(html, beginning)
+    tree, as_bytes = None, False
+    try:
+        tree = fromstring(html, parser=_PARSER)
+    except ValueError:  # a Unicode string with an encoding declaration
+        tree, as_bytes = _from_bytes(html), True
+    except Exception as exc:  # as trafilatura's loader: then try the bytes
+        log.debug("lxml cannot parse the page: %s", exc)
+    if (tree is None or len(tree) < 1) and not as_bytes:
+        tree = _from_bytes(html)
+    if tree is not None and dubious and len(tree) < 2:
+        return None  # not HTML at all
+    return tree
+
+
 def parse(html: str) -> HtmlElement | None:
     """Parse a page into an lxml tree (``None`` when there is no document).
 
@@ -167,10 +224,7 @@ def parse(html: str) -> HtmlElement | None:
     """
     if not html.strip():
         return None
-    try:
-        tree = load_html(html)
-    except (ValueError, etree.ParserError):
-        return None
+    tree = _load(html)
     return tree if isinstance(tree, HtmlElement) else None
 
 
