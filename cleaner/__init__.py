@@ -19,6 +19,7 @@ packs.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import threading
@@ -81,23 +82,43 @@ class Cleaner:
         dirs += [Path(d) for d in rules_dirs]
         self.packs: list[Pack] = load_packs(dirs)
         self.registry = PackRegistry(self.packs)
-        # An unknown detector name fails here, not in the middle of a batch.
-        detectors.of_stage("text", self.config.text_heuristics)
-        detectors.of_stage("html", self.config.html_heuristics)
-        detectors.of_stage("block", self.config.html_block_filters)
         self._whys = {rule.qualified_id: rule.why for pack in self.packs for rule in pack.rules}
         self._whys.update(detectors.whys())
         for pack in self.packs:
             for action in ("strip", "strip_id_or_class", "body"):
                 self._whys[f"{pack.name}/html_{action}"] = f"HTML rule of {pack.name}: {action}"
-        # The bundled choice model is read when the first page needs it (importing
-        # lightgbm and reading the model take 0.6 s a text-only worker need not spend);
-        # a model file the config names is read now, so a bad one fails here.
-        self._choice_lock = threading.Lock()
-        self._choice_loaded = self.config.html_choice_model is not None
-        self._choice = load_for(self.config) if self._choice_loaded else None
+        self._configure(self.config, model_changed=True)
+
+    def _configure(self, config: CleanerConfig, *, model_changed: bool) -> None:
+        """Set what follows from ``config``; the choice model is read anew if ``model_changed``."""
+        # An unknown detector name fails here, not in the middle of a batch.
+        detectors.of_stage("text", config.text_heuristics)
+        detectors.of_stage("html", config.html_heuristics)
+        detectors.of_stage("block", config.html_block_filters)
+        self.config = config
+        if model_changed:
+            # The bundled choice model is read when the first page needs it (importing
+            # lightgbm and reading the model take 0.6 s a text-only worker need not spend);
+            # a model file the config names is read now, so a bad one fails here.
+            self._choice_lock = threading.Lock()
+            self._choice_loaded = config.html_choice_model is not None
+            self._choice = load_for(config) if self._choice_loaded else None
         # The text pipeline of the ``_plain`` candidates: canonical form and site packs.
-        self._plain_config = dataclasses.replace(self.config, heuristics=False, generic_rules=False)
+        self._plain_config = dataclasses.replace(config, heuristics=False, generic_rules=False)
+
+    def with_config(self, config: CleanerConfig) -> Cleaner:
+        """Return a cleaner with the same packs and ``config``, without reading the packs again.
+
+        It is what ``Cleaner(..., config=config)`` would be; the choice model is shared
+        when ``config`` names the same one.
+        """
+        if config == self.config:
+            return self
+        other = copy.copy(self)
+        other._configure(
+            config, model_changed=config.html_choice_model != self.config.html_choice_model
+        )
+        return other
 
     def clean(
         self,

@@ -36,8 +36,6 @@ docs/s compare as ratios on a machine whose load changes.  Scores use
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import gzip
 import json
 import statistics
@@ -492,14 +490,9 @@ def _scope_changes(name: str, scope: Scope) -> bool:
 
 def scoped_cleaner(engine: Cleaner, scope: Scope) -> Cleaner:
     """A copy of ``engine`` (same packs) whose config keeps what ``scope`` counts as content."""
-    config = dataclasses.replace(
-        engine.config, keep_headline=scope.headline, keep_comments=scope.comments
+    return engine.with_config(
+        engine.config.scoped(keep_headline=scope.headline, keep_comments=scope.comments)
     )
-    if config == engine.config:
-        return engine
-    scoped = copy.copy(engine)
-    scoped.config = config
-    return scoped
 
 
 def _chosen_baselines(baselines: Sequence[str] | None) -> list[str]:

@@ -90,3 +90,25 @@ def test_an_author_is_one_line_or_nothing() -> None:
     short = _html.parse("<html><head><title>" + "x" * 400 + "</title></head><body></body>")
     assert short is not None
     assert _html.page_metadata(short, max_chars=500)["title"] == "x" * 400
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        CleanerConfig(keep_headline=True),
+        CleanerConfig(keep_comments=True),
+        CleanerConfig(keep_headline=True, html_choice=False),
+    ],
+)
+def test_with_config_is_a_new_cleaner_of_that_config(config: CleanerConfig) -> None:
+    engine = Cleaner()
+    other = engine.with_config(config)
+    assert other.config == config and engine.config == CleanerConfig()
+    assert other._plain_config.keep_headline == config.keep_headline
+    assert other.clean_html(PAGE) == Cleaner(config=config).clean_html(PAGE)
+    assert engine.with_config(engine.config) is engine
+
+
+def test_with_config_refuses_an_unknown_detector() -> None:
+    with pytest.raises(ValueError, match="no_such"):
+        Cleaner().with_config(CleanerConfig(text_heuristics=("no_such",)))
