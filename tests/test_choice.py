@@ -270,10 +270,25 @@ def test_the_guard_refuses_an_empty_or_far_shorter_pick() -> None:
     )
 
 
+def test_the_guard_gives_a_pick_up_only_for_a_candidate_holding_it() -> None:
+    # A short post the pick found whole; the others are other blocks of the page.
+    other = {"cleaner": _text(10), "readability": _text(300, 5), "resiliparse": _text(290, 5)}
+    refused = _decide(other, [0.9, 0.5, 0.4], [0.8, 0.1, 0.2])
+    assert (refused.name, refused.reason) == ("cleaner", "model")
+    longer = _decide(other, [0.9, 0.5, 0.4], [0.45, 0.1, 0.2])
+    assert (longer.name, longer.reason) == ("cleaner", "model")
+    # The same lengths, the longer texts holding the pick: it is a fragment, they take over.
+    holding = {"cleaner": _text(10), "readability": _text(300), "resiliparse": _text(290)}
+    assert _decide(holding, [0.9, 0.5, 0.4], [0.8, 0.1, 0.2]).name == "readability"
+    assert _decide(holding, [0.9, 0.5, 0.4], [0.45, 0.1, 0.2]).reason == (
+        "guard: pick far shorter than another candidate"
+    )
+
+
 def test_a_longer_candidate_no_other_extraction_agrees_with_does_not_replace_the_pick() -> None:
-    # The long text is the pick's own neighbourhood: no other extraction found it.
+    # The long text is the pick and its neighbourhood: no other extraction found the rest.
     texts = {
-        "cleaner": _text(300, 5),
+        "cleaner": _text(300),
         "readability": _text(20),
         "resiliparse": _text(22),
     }

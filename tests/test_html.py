@@ -111,7 +111,10 @@ rules: []
 
 def test_pack_html_rules_are_applied_and_recorded(article: bytes, tmp_path: Path) -> None:
     (tmp_path / "news.example.org.yaml").write_text(PACK, "utf-8")
-    engine = cleaner.Cleaner([tmp_path], config=CleanerConfig(html_heuristics=()))
+    # The cleaner's own extraction, whatever the choice model would pick: the pack's
+    # removals are recorded on it (another extractor reads the page as it came).
+    config = CleanerConfig(html_heuristics=(), html_choice=False)
+    engine = cleaner.Cleaner([tmp_path], config=config)
     result = engine.clean_html(article, url="https://news.example.org/local/x")
     removals = {r["rule"]: r for r in result.provenance["html_removals"]}
     body = removals["news.example.org/html_body"]
