@@ -300,8 +300,8 @@ class Cleaner:
         choice = choose(model, table, self.config)
         doc = docs[choice.name]
         extractor = extractor_of(choice.name)
-        # The other extractors read the page as it came: no HTML-level removal applies.
-        removals = chosen.removals if extractor == "cleaner" else []
+        # The other extractors read the page as it came but for the site pack's rules.
+        removals = chosen.removals if extractor == "cleaner" else chosen.site_removals
         doc.source["extractor"] = {
             **doc.source.get("extractor", {}),
             "name": EXTRACTOR_NAMES[extractor],

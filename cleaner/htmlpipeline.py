@@ -5,9 +5,9 @@ Order, and why:
 1. **decode** bytes (BOM, declared charset, ``<meta charset>``, UTF-8, detection),
    **parse and read metadata** from the untouched page (title, author, date):
    later steps remove elements that hold them;
-2. **prune** (:func:`prune`): the site pack's ``html:`` rules, then the generic
-   ``html`` detectors of ``CleanerConfig.html_heuristics``, then inert elements
-   (``generic/html_inert``); every removal is recorded;
+2. **prune**: the site pack's ``html:`` rules (:func:`prune_site`), then the
+   generic ``html`` detectors of ``CleanerConfig.html_heuristics`` and inert
+   elements (``generic/html_inert``) (:func:`prune`); every removal is recorded;
 3. **extract candidates**: each producer of :func:`producers` turns the page
    into a :class:`Candidate` (its text, its removals, facts for provenance).
    The default mode has one, trafilatura's recall pass bounded by resiliparse
@@ -56,7 +56,10 @@ class Candidate:
         extraction: The text, the extraction-stage removals and their facts.
         removals: The HTML-level removals made before extracting.
         skip_heuristics: Text heuristics that need not run on this text.
-        html: The decoded page (other extractors of the choice read it).
+        html: The decoded page after the site pack's ``html:`` rules (the other
+            extractors of the choice read it).
+        site_removals: The removals of those rules (also in ``removals``): they
+            hold whichever extraction the choice takes.
     """
 
     name: str
@@ -65,6 +68,7 @@ class Candidate:
     removals: list[HtmlRemoval] = field(default_factory=list)
     skip_heuristics: tuple[str, ...] = ()
     html: str = ""
+    site_removals: list[HtmlRemoval] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,18 @@ Producer = Callable[[Page], Candidate]
 Chooser = Callable[[Page, Sequence[Producer]], Candidate]
 
 
-def prune(page: Page, tree: Any, url: str | None, found: dict[str, Any]) -> list[HtmlRemoval]:
-    """Pack ``html:`` rules, the generic HTML heuristics, then inert elements, in place."""
+def prune_site(page: Page, tree: Any, url: str | None) -> list[HtmlRemoval]:
+    """The site pack's ``html:`` rules, in place."""
     removals: list[HtmlRemoval] = []
     for pack, _ in page.registry.select(url=url, site=page.site, text=""):
         if pack.html:
             removals += apply_pack_rules(tree, pack.name, pack.html)
-    removals += apply_heuristics(tree, page.config, found)
+    return removals
+
+
+def prune(page: Page, tree: Any, found: dict[str, Any]) -> list[HtmlRemoval]:
+    """The generic HTML heuristics, then inert elements, in place."""
+    removals = apply_heuristics(tree, page.config, found)
     if (inert := html_inert(tree)) is not None:
         removals.append(inert)
     return removals
@@ -108,13 +117,16 @@ def default_candidate(page: Page) -> Candidate:
     )
     # Figures of the untouched page, for the learned choice (cleaner.choice).
     figures = page_figures(tree) if page.config.html_choice else {}
-    removals = prune(page, tree, page.url or found.get("url"), found)
+    site = prune_site(page, tree, page.url or found.get("url"))
+    # The other extractors of the choice read the page as it came, but for the site's rules.
+    html = _html.serialize(tree) if site else page.html
+    removals = site + prune(page, tree, found)
     # Only inert elements removed: resiliparse may read the page as it came.
     inert = rule_id(html_inert)
     same = all(r.rule == inert for r in removals)
     extraction = extract_main(tree, config=page.config, html=page.html if same else None)
     extraction.figures = figures
-    return Candidate(name, found, extraction, removals)
+    return Candidate(name, found, extraction, removals, html=html, site_removals=site)
 
 
 def fast_candidate(page: Page) -> Candidate:
@@ -143,7 +155,7 @@ def fast_candidate(page: Page) -> Candidate:
     titles = page_titles(head) + title_tokens([found.get("title") or ""])
     extraction = extract_fast(parse_page(html), titles, config=config)
     skip = config.html_fast_skip_heuristics
-    return Candidate(name, found, extraction, removals, skip)
+    return Candidate(name, found, extraction, removals, skip, html, removals[:])
 
 
 def producers(config: CleanerConfig) -> list[Producer]:
@@ -215,5 +227,5 @@ def extract(
         **chosen.extraction.detail,
     }
     chosen.removals += chosen.extraction.removals
-    chosen.html = html
+    chosen.html = chosen.html or html
     return chosen

@@ -111,8 +111,7 @@ rules: []
 
 def test_pack_html_rules_are_applied_and_recorded(article: bytes, tmp_path: Path) -> None:
     (tmp_path / "news.example.org.yaml").write_text(PACK, "utf-8")
-    # The cleaner's own extraction, whatever the choice model would pick: the pack's
-    # removals are recorded on it (another extractor reads the page as it came).
+    # The cleaner's own extraction; test_pack_html_rules_hold_for_every_candidate has the choice.
     config = CleanerConfig(html_heuristics=(), html_choice=False)
     engine = cleaner.Cleaner([tmp_path], config=config)
     result = engine.clean_html(article, url="https://news.example.org/local/x")
@@ -133,6 +132,24 @@ def test_pack_html_rules_are_applied_and_recorded(article: bytes, tmp_path: Path
     # Another host: the pack does not apply.
     other = engine.clean_html(article, url="https://elsewhere.example.com/x")
     assert not any(r["rule"].startswith("news.") for r in other.provenance["html_removals"])
+
+
+def test_pack_html_rules_hold_for_every_candidate(article: bytes, tmp_path: Path) -> None:
+    """Whichever extraction the choice takes, the site's ``html:`` rules applied to it."""
+    (tmp_path / "news.example.org.yaml").write_text(PACK, "utf-8")
+    engine = cleaner.Cleaner([tmp_path])
+    url = "https://news.example.org/local/x"
+    source: dict[str, object] = {}
+    chosen = engine.extract_page(article, url=url, source=source)
+    site = {r.rule for r in chosen.site_removals}
+    assert site == {f"news.example.org/html_{a}" for a in ("body", "strip", "strip_id_or_class")}
+    docs = engine.html_candidates(chosen, url=url, site=None, source=source)
+    for name, doc in docs.items():
+        assert "Photo by Ana Silva" not in doc.text, name
+        assert "Ferry timetable" not in doc.text, name
+    result = engine.clean_html(article, url=url)
+    rules = {r["rule"] for r in result.provenance["html_removals"]}
+    assert site <= rules, result.provenance["source"]["extractor"]["name"]
 
 
 @pytest.mark.parametrize(
