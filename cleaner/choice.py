@@ -15,7 +15,7 @@ Steps, each visible in ``provenance["source"]["extractor"]``:
    under it; a pick that is empty, or far shorter than another candidate that
    the guard trusts more (``html_guard_min_ratio``) and the other extractions
    agree with (``html_guard_min_support``), gives way to that one.  Either
-   replacement must hold most of a non-empty pick's text (:data:`REPLACEMENT_HELD`): the
+   replacement must hold most of a non-empty pick's text (``html_guard_replacement_held``): the
    article a fragment belongs to, not another block of the page.  A pick of a
    few words (``html_guard_fragment_tokens``) that a fallback's far longer text
    holds gives way to that fallback.  The
@@ -58,20 +58,6 @@ FRAGMENT_HELD = 0.8
 development sets: one page of 1,227 changes (an article lost, now found), F1 the same
 to four decimals on each set; at 50 tokens or a ratio of 0.2, F1 falls by .001 on
 ``dragnet-train/``."""
-
-
-REPLACEMENT_HELD = 0.7
-"""The guard gives a pick up (predicted to lose the article, or far shorter than
-another candidate) only for a candidate that holds at least this share of the
-pick's shingles: a pick that loses the article is a fragment of it, and the
-article is the longer text that contains the fragment.  A candidate that does not
-hold the pick is another block of the page, no safer a bet, and what the pick
-found would be lost with it.  Measured on the four development sets, model trained
-on all four: four articles of ``dragnet-train/`` no longer lost (short posts whose
-pick gave way to a sidebar or an advertisement block), F1 +.0025 there, the other
-sets unchanged; leave-one-set-out figures unchanged on every set.  At 0.5, two of
-the four are kept; at 0.8, one article of ``cleaneval-dev/`` is lost (its
-replacement holds 0.73 of a pick that misses the article)."""
 
 
 class ModelError(ValueError):
@@ -243,11 +229,12 @@ def _guard(
     """
     chosen, reason = order[0], "model"
     tokens = features.tokens
+    held = config.html_guard_replacement_held
     safe = [
         i
         for i in order
         if lost[i] <= config.html_guard_max_lost
-        and (not tokens[chosen] or features.held_in(chosen, i) >= REPLACEMENT_HELD)
+        and (not tokens[chosen] or features.held_in(chosen, i) >= held)
     ]
     if lost[chosen] > config.html_guard_max_lost and safe:
         chosen = safe[0]
@@ -292,7 +279,7 @@ def _far_longer(
         and tokens[chosen] < config.html_guard_min_ratio * tokens[i]
         and lost[i] < lost[chosen]
         and features.support(i) >= config.html_guard_min_support
-        and features.held_in(chosen, i) >= REPLACEMENT_HELD
+        and features.held_in(chosen, i) >= config.html_guard_replacement_held
     ]
 
 

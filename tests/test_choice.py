@@ -283,6 +283,9 @@ def test_the_guard_gives_a_pick_up_only_for_a_candidate_holding_it() -> None:
     assert _decide(holding, [0.9, 0.5, 0.4], [0.45, 0.1, 0.2]).reason == (
         "guard: pick far shorter than another candidate"
     )
+    # 0 turns the condition off: the other blocks take over.
+    off = _decide(other, [0.9, 0.5, 0.4], [0.8, 0.1, 0.2], html_guard_replacement_held=0)
+    assert off.name == "readability"
 
 
 def test_a_longer_candidate_no_other_extraction_agrees_with_does_not_replace_the_pick() -> None:
