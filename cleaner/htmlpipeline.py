@@ -37,7 +37,13 @@ from cleaner import html as _html
 from cleaner.candidates import page_figures
 from cleaner.config import CleanerConfig
 from cleaner.detectors import rule_id
-from cleaner.extraction import Extraction, extract_fast, extract_main, page_titles, title_tokens
+from cleaner.extraction import (
+    Extraction,
+    extract_guarded,
+    extract_main,
+    page_titles,
+    title_tokens,
+)
 from cleaner.htmlrules import HtmlRemoval, apply_heuristics, apply_pack_rules, html_inert
 from cleaner.limits import check_html_shape
 from cleaner.resili import parse_page
@@ -122,7 +128,9 @@ def fast_candidate(page: Page) -> Candidate:
 
     The generic HTML heuristics do not run (resiliparse's main-content rules
     stand in for them); a site pack's ``html:`` rules do, on an lxml tree of
-    the whole page, when the page has such a pack.
+    the whole page, when the page has such a pack.  A guard checks that the
+    extraction holds the page's prose, else trafilatura's fast pass extracts it
+    (:func:`cleaner.extraction.extract_guarded`).
     """
     name, config = "resiliparse", page.config
     head = _html.parse_head(page.html)
@@ -141,7 +149,7 @@ def fast_candidate(page: Page) -> Candidate:
             removals += apply_pack_rules(tree, pack.name, pack.html)
         html = _html.serialize(tree)
     titles = page_titles(head) + title_tokens([found.get("title") or ""])
-    extraction = extract_fast(parse_page(html), titles, config=config)
+    extraction = extract_guarded(parse_page(html), html, titles, config=config)
     skip = config.html_fast_skip_heuristics
     return Candidate(name, found, extraction, removals, skip)
 
