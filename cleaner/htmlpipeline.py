@@ -11,8 +11,9 @@ Order, and why:
 3. **extract candidates**: each producer of :func:`producers` turns the page
    into a :class:`Candidate` (its text, its removals, facts for provenance).
    The default mode has one, trafilatura's recall pass bounded by resiliparse
-   (:func:`default_candidate`); the fast mode tries resiliparse alone
-   (:func:`fast_candidate`) and then the default one;
+   (:func:`default_candidate`); the fast mode tries resiliparse alone, or
+   trafilatura's fast pass where a guard finds resiliparse missed the page's
+   prose (:func:`fast_candidate`), and then the default one;
 4. **choose** (:func:`choose_first`): the first candidate with at least
    ``html_fast_min_words`` words, else the last; the choice is recorded in
    ``provenance["source"]["extractor"]``.
