@@ -8,7 +8,8 @@ extractions, default without the generic HTML heuristics, fast mode), each
 beside ``trafilatura.extract`` timed in the same run (page by page, in turns)
 at default settings and, when the set's scope changes it, configured to the
 scope (as ``cleaner eval`` runs it), and the ratios.  ``--systems`` runs some of them (``default``,
-``no-choice``, ``no-heuristics``, ``fast``).
+``no-choice``, ``no-heuristics``, ``fast``, ``fast-no-guard``: the fast mode without its
+guard).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ SYSTEMS = {
     "no-choice": ("no choice", cleaner.CleanerConfig(html_choice=False)),
     "no-heuristics": ("no HTML heuristics", cleaner.CleanerConfig(html_heuristics=())),
     "fast": ("cleaner fast", cleaner.CleanerConfig(html_fast=True)),
+    "fast-no-guard": (
+        "fast, no guard",
+        cleaner.CleanerConfig(html_fast=True, html_fast_guard_share=0),
+    ),
 }
 
 

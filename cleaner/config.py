@@ -111,6 +111,16 @@ class CleanerConfig:
         html_fast_min_words: In the fast mode, an extraction shorter than this
             many words (resiliparse found no article: a consent wall, a page of
             short blocks) is redone by the default mode.
+        html_fast_guard_line_words: The fast mode's guard: a line of the
+            page's whole text (resiliparse without main-content selection)
+            with at least this many words is a paragraph of prose.
+        html_fast_guard_min_words: The guard looks only at pages whose prose
+            paragraphs hold at least this many words.
+        html_fast_guard_share: When resiliparse's extraction holds less than
+            this share of those paragraphs' words, it missed the article (a
+            layout its main-content rules misread): trafilatura's fast pass
+            (no fallback extractors) extracts the page instead.  0 turns the
+            guard off.
         html_fast_skip_heuristics: Text heuristics the fast mode also skips
             (besides ``html_skip_heuristics``): the three whose work costs most
             for what they find in extracted text.  ``pull_quote`` tokenises
@@ -302,6 +312,9 @@ class CleanerConfig:
     metadata_max_chars: int = 300
     html_fast: bool = False
     html_fast_min_words: int = 30
+    html_fast_guard_line_words: int = 15
+    html_fast_guard_min_words: int = 50
+    html_fast_guard_share: float = 0.5
     html_fast_skip_heuristics: tuple[str, ...] = ("pull_quote", "share_widget", "capital_crosslink")
     html_recall_fast: bool = True
     html_merge_min_ratio: float = 0.2

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import regex
+import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, tostring
 from resiliparse.parse.html import HTMLTree
@@ -430,3 +431,33 @@ def extract_fast(page: HTMLTree, titles: list[list[str]], *, config: CleanerConf
     block_filters(body, titles, config, extraction)
     extraction.text = body_to_text(body)
     return extraction
+
+
+def extract_guarded(
+    page: HTMLTree, html: str, titles: list[list[str]], *, config: CleanerConfig
+) -> Extraction:
+    """The fast mode's extraction: resiliparse's (:func:`extract_fast`), checked by a guard.
+
+    When the page is rich in prose (``html_fast_guard_min_words`` words in lines
+    of ``html_fast_guard_line_words`` words or more) and resiliparse's
+    extraction holds less than ``html_fast_guard_share`` of it
+    (:func:`cleaner.resili.prose_coverage`), its main-content rules missed the
+    article: trafilatura's fast pass (no fallback extractors) extracts the page,
+    as plain text, unless it finds nothing.  ``detail["guard"]`` records the
+    figures when the guard fired.
+    """
+    extraction = extract_fast(page, titles, config=config)
+    if config.html_fast_guard_share <= 0:
+        return extraction
+    covered, total = resili.prose_coverage(page, extraction.text, config.html_fast_guard_line_words)
+    if total < config.html_fast_guard_min_words or covered >= config.html_fast_guard_share * total:
+        return extraction
+    text = trafilatura.extract(html, fast=True, include_comments=config.keep_comments) or ""
+    guard = {"prose_words": total, "held": covered}
+    if not text.strip():
+        extraction.detail["guard"] = {**guard, "taken": "resiliparse"}
+        return extraction
+    return Extraction(
+        str(text),
+        detail={"merge": "guard", "guard": {**guard, "taken": "trafilatura (fast)"}},
+    )

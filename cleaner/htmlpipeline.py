@@ -11,8 +11,9 @@ Order, and why:
 3. **extract candidates**: each producer of :func:`producers` turns the page
    into a :class:`Candidate` (its text, its removals, facts for provenance).
    The default mode has one, trafilatura's recall pass bounded by resiliparse
-   (:func:`default_candidate`); the fast mode tries resiliparse alone
-   (:func:`fast_candidate`) and then the default one;
+   (:func:`default_candidate`); the fast mode tries resiliparse alone, or
+   trafilatura's fast pass where a guard finds resiliparse missed the page's
+   prose (:func:`fast_candidate`), and then the default one;
 4. **choose** (:func:`choose_first`): the first candidate with at least
    ``html_fast_min_words`` words, else the last; the choice is recorded in
    ``provenance["source"]["extractor"]``.
@@ -37,7 +38,13 @@ from cleaner import html as _html
 from cleaner.candidates import page_figures
 from cleaner.config import CleanerConfig
 from cleaner.detectors import rule_id
-from cleaner.extraction import Extraction, extract_fast, extract_main, page_titles, title_tokens
+from cleaner.extraction import (
+    Extraction,
+    extract_guarded,
+    extract_main,
+    page_titles,
+    title_tokens,
+)
 from cleaner.htmlrules import HtmlRemoval, apply_heuristics, apply_pack_rules, html_inert
 from cleaner.limits import check_html_shape
 from cleaner.resili import parse_page
@@ -134,7 +141,9 @@ def fast_candidate(page: Page) -> Candidate:
 
     The generic HTML heuristics do not run (resiliparse's main-content rules
     stand in for them); a site pack's ``html:`` rules do, on an lxml tree of
-    the whole page, when the page has such a pack.
+    the whole page, when the page has such a pack.  A guard checks that the
+    extraction holds the page's prose, else trafilatura's fast pass extracts it
+    (:func:`cleaner.extraction.extract_guarded`).
     """
     name, config = "resiliparse", page.config
     head = _html.parse_head(page.html)
@@ -153,7 +162,7 @@ def fast_candidate(page: Page) -> Candidate:
             removals += apply_pack_rules(tree, pack.name, pack.html)
         html = _html.serialize(tree)
     titles = page_titles(head) + title_tokens([found.get("title") or ""])
-    extraction = extract_fast(parse_page(html), titles, config=config)
+    extraction = extract_guarded(parse_page(html), html, titles, config=config)
     skip = config.html_fast_skip_heuristics
     return Candidate(name, found, extraction, removals, skip, html, removals[:])
 

@@ -113,6 +113,40 @@ def main_text(page: HTMLTree, *, deep: bool | None = None) -> str:
     return str(extract_plain_text(page, main_content=True))
 
 
+_PAGE_TEXT: dict[str, Any] = {
+    "main_content": False,
+    "links": False,
+    "list_bullets": False,
+    "alt_texts": False,
+    "form_fields": False,
+    "noscript": False,
+}
+
+
+def prose_coverage(page: HTMLTree, text: str, min_line_words: int) -> tuple[int, int]:
+    """How much of the page's prose an extraction holds: ``(words held, words of prose)``.
+
+    The page's prose is every line of its whole text (resiliparse without
+    main-content selection) with at least ``min_line_words`` words; a line is
+    held when its first 60 characters occur in ``text`` (whitespace runs read
+    as one space).  An extraction that holds little of a page rich in prose
+    missed its article.
+
+    >>> page = parse_page("<nav>Home</nav><p>" + "word " * 20 + "</p><p>" + "other " * 20 + "</p>")
+    >>> prose_coverage(page, "word " * 20, 15)
+    (20, 40)
+    """
+    held = " ".join(text.split())
+    covered = total = 0
+    for line in str(extract_plain_text(page, **_PAGE_TEXT)).split("\n"):
+        words = line.split()
+        if len(words) >= min_line_words:
+            total += len(words)
+            if " ".join(words)[:60] in held:
+                covered += len(words)
+    return covered, total
+
+
 def main_body(page: HTMLTree | str, *, comments: bool = False, deep: bool | None = None) -> Any:
     """The main content of a page (a parsed tree or its HTML) as an XML body, or ``None``.
 

@@ -107,3 +107,40 @@ def test_fast_mode_falls_back_when_the_head_cannot_be_parsed(
     assert result.provenance["source"]["extractor"]["fallback"] == "default mode"
     for start in BODY_PARAGRAPHS:
         assert start in result.text
+
+
+# Six paragraphs of prose inside an element whose class resiliparse's
+# main-content rules read as boilerplate (a site that names its story box so).
+_PROSE = "".join(
+    f"<p>Paragraph {n} of the council report says the harbour bridge will reopen once the"
+    " repairs to its deck and rails are finished next spring.</p>"
+    for n in range(6)
+)
+_MISREAD = (
+    "<html><head><title>Bridge</title></head><body><div><p>Home</p><p>News</p></div>"
+    f'<div class="related-links">{_PROSE}</div></body></html>'
+)
+
+
+def test_the_guard_takes_trafilatura_when_resiliparse_misses_the_prose() -> None:
+    result = FAST.clean_html(_MISREAD)
+    extractor = result.provenance["source"]["extractor"]
+    assert extractor["guard"] == {"prose_words": 144, "held": 0, "taken": "trafilatura (fast)"}
+    assert "fallback" not in extractor
+    for n in range(6):
+        assert f"Paragraph {n} of the council report" in result.text
+    assert verify(result.provenance, result.text) == []
+    # Without the guard, resiliparse's extraction (the page's menu) is too short
+    # and the default mode redoes the page.
+    off = cleaner.Cleaner(config=CleanerConfig(html_fast=True, html_fast_guard_share=0))
+    assert off.clean_html(_MISREAD).provenance["source"]["extractor"]["fallback"] == "default mode"
+
+
+def test_the_guard_keeps_resiliparse_when_it_holds_the_prose(article: bytes) -> None:
+    assert "guard" not in FAST.clean_html(article).provenance["source"]["extractor"]
+    page = resili.parse_page(f"<html><body><nav>Home</nav><article>{_PROSE}</article></body>")
+    assert resili.prose_coverage(page, "Home", 15) == (0, 144)
+    held = " ".join(f"Paragraph {n} of the council report says" for n in range(3))
+    assert resili.prose_coverage(page, held, 15) == (0, 144)
+    text = resili.extract_plain_text(page, main_content=True)
+    assert resili.prose_coverage(page, str(text), 15) == (144, 144)
