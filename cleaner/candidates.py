@@ -355,7 +355,7 @@ def readability_text(html: str) -> str:
     """readability-lxml's article of a page as text (empty when it finds none).
 
     Read by :class:`_Readability`: the same text as ``Document(html).summary()``
-    (``tests/test_fast_html.py`` compares them) at about two thirds of its cost.
+    (``tests/test_html_equivalence.py`` compares them) at about two thirds of its cost.
     """
     if not html.strip():
         return ""
