@@ -19,13 +19,15 @@ import contextlib
 import dataclasses
 import functools
 import itertools
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, ParamSpec, TypeVar
 
 from cleaner import Cleaner
 from cleaner.batch import clean_data, document_record, document_timed_out
@@ -166,6 +168,74 @@ def stream_inputs(sources: Sequence[Location], output: Location | None = None) -
     return inputs
 
 
+class _RecordBoundaries:
+    """Ctrl-C between records, so the count told on interruption is the count written.
+
+    A Ctrl-C that comes while a record is written and counted takes effect when
+    that is done (a record on standard output cannot be taken back).
+
+    Only in the main thread and while Ctrl-C raises ``KeyboardInterrupt`` (Python's
+    default handler); elsewhere it changes nothing.  One for the process, as the
+    signal's handler is.
+    """
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.pending = False
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Hold Ctrl-C back while a record is written (see :meth:`record`), for the block."""
+        if (
+            threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self._handle)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            self.busy = self.pending = False
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.busy:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def record(self) -> Iterator[None]:
+        """A record's write and count: Ctrl-C waits for the end of the block."""
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+_BOUNDARIES = _RecordBoundaries()
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _between_records(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``function`` with Ctrl-C taking effect between records (:class:`_RecordBoundaries`)."""
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _BOUNDARIES.installed():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@_between_records
 def write_stream(
     inputs: Sequence[Input],
     writer: RecordWriter,
@@ -216,10 +286,11 @@ def write_stream(
                     on_timeout=functools.partial(document_timed_out, local.fields),
                 )
             for item, (record, counts) in zip(items, results, strict=True):
-                writer.write(record)
-                tally.merge(counts)
-                done.document(item.task.display, counts)
-                done.records(1)
+                with _BOUNDARIES.record():
+                    writer.write(record)
+                    tally.merge(counts)
+                    done.document(item.task.display, counts)
+                    done.records(1)
                 read += item.size or 0
                 at(0)
             writer.flush()
@@ -287,10 +358,11 @@ def _write_jsonl(
                 id_field=options.fields.id,
             )
             for record, counts in results:
-                writer.write(record)
-                tally.merge(counts)
-                done.document(f"{task.display} {record.get(options.fields.id)}", counts)
-                done.records(1)
+                with _BOUNDARIES.record():
+                    writer.write(record)
+                    tally.merge(counts)
+                    done.document(f"{task.display} {record.get(options.fields.id)}", counts)
+                    done.records(1)
                 if local is not None:
                     at(position(local))
                 if tally.records % _FLUSH_EVERY == 0:
@@ -316,9 +388,10 @@ def _broke_off(
     done: Listener,
 ) -> Tally:
     """Write the error record of an input that could not be read (to its end); count it."""
-    writer.write(error_record(id_field, None, exc, where=where))
-    writer.flush()
-    done.failed(message)
+    with _BOUNDARIES.record():
+        writer.write(error_record(id_field, None, exc, where=where))
+        writer.flush()
+        done.failed(message)
     return Tally.failure(exc)
 
 
@@ -347,16 +420,17 @@ def _write_archive(
     try:
         before = Tally()
         for record in records:
-            writer.write(record)
-            writer.flush()
             # The archive's counts grow record by record: this record's are the difference.
             counts = Tally(
                 removals=tally.removals - before.removals, failed=tally.failed - before.failed
             )
             before = Tally(removals=Counter(tally.removals), failed=tally.failed)
             name = record.get(local.fields.url) or record.get(local.fields.id)
-            done.document(f"{task.display} {name}", counts)
-            done.records(1)
+            with _BOUNDARIES.record():
+                writer.write(record)
+                writer.flush()
+                done.document(f"{task.display} {name}", counts)
+                done.records(1)
     except WarcError as exc:
         where = {"file": task.display, "offset": exc.offset}
         tally.merge(_broke_off(writer, local.fields.id, exc, where, message=str(exc), done=done))

@@ -8,12 +8,14 @@ import io
 import json
 import multiprocessing
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 import cleaner
-from cleaner import batch, inputs
+from cleaner import batch, inputs, streams
 from cleaner.cli import main
 from cleaner.progress import Progress
 from cleaner.records import Fields, JsonlWriter
@@ -168,3 +170,19 @@ def test_documents_alone_count_records_out_of_their_number(
     err = capsys.readouterr().err.splitlines()
     lines = [line for line in err if line.startswith("cleaner: ")]
     assert lines[-1].startswith("cleaner: 5/5 records (100%)")
+
+
+def test_ctrl_c_waits_for_the_record_being_written() -> None:
+    boundaries = streams._RecordBoundaries()
+    written: list[int] = []
+    with pytest.raises(KeyboardInterrupt), boundaries.installed():
+        for n in range(3):
+            with boundaries.record():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.01)  # the handler runs here, inside the record
+                written.append(n)
+    assert written == [0]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with pytest.raises(KeyboardInterrupt), boundaries.installed():
+        os.kill(os.getpid(), signal.SIGINT)  # between records: at once
+        time.sleep(1)
