@@ -48,6 +48,7 @@ from cleaner.extraction import (
 from cleaner.htmlrules import HtmlRemoval, apply_heuristics, apply_pack_rules, html_inert
 from cleaner.limits import check_html_shape
 from cleaner.resili import parse_page
+from cleaner.rules.model import Pack
 from cleaner.rules.registry import PackRegistry
 from cleaner.tokens import has_words
 
@@ -93,12 +94,16 @@ Producer = Callable[[Page], Candidate]
 Chooser = Callable[[Page, Sequence[Producer]], Candidate]
 
 
-def prune_site(page: Page, tree: Any, url: str | None) -> list[HtmlRemoval]:
-    """The site pack's ``html:`` rules, in place."""
+def site_packs(page: Page, url: str | None) -> list[Pack]:
+    """The packs of the page's site that have ``html:`` rules."""
+    return [p for p, _ in page.registry.select(url=url, site=page.site, text="") if p.html]
+
+
+def prune_site(tree: Any, packs: Sequence[Pack]) -> list[HtmlRemoval]:
+    """The ``html:`` rules of the site's ``packs``, in place."""
     removals: list[HtmlRemoval] = []
-    for pack, _ in page.registry.select(url=url, site=page.site, text=""):
-        if pack.html:
-            removals += apply_pack_rules(tree, pack.name, pack.html)
+    for pack in packs:
+        removals += apply_pack_rules(tree, pack.name, pack.html)
     return removals
 
 
@@ -124,7 +129,7 @@ def default_candidate(page: Page) -> Candidate:
     )
     # Figures of the untouched page, for the learned choice (cleaner.choice).
     figures = page_figures(tree) if page.config.html_choice else {}
-    site = prune_site(page, tree, page.url or found.get("url"))
+    site = prune_site(tree, site_packs(page, page.url or found.get("url")))
     # The other extractors of the choice read the page as it came, but for the site's rules.
     html = _html.serialize(tree) if site else page.html
     removals = site + prune(page, tree, found)
@@ -151,15 +156,14 @@ def fast_candidate(page: Page) -> Candidate:
         return Candidate(name, {}, Extraction("", detail={"merge": "no document"}))
     found = _html.page_metadata(head, page.url, max_chars=config.metadata_max_chars)
     page_url = page.url or found.get("url")
-    packs = [p for p, _ in page.registry.select(url=page_url, site=page.site, text="") if p.html]
+    packs = site_packs(page, page_url)
     html = page.html
     removals: list[HtmlRemoval] = []
     if packs:
         tree = _html.parse(html)
         if tree is None:
             return Candidate(name, found, Extraction("", detail={"merge": "no document"}))
-        for pack in packs:
-            removals += apply_pack_rules(tree, pack.name, pack.html)
+        removals = prune_site(tree, packs)
         html = _html.serialize(tree)
     titles = page_titles(head) + title_tokens([found.get("title") or ""])
     extraction = extract_guarded(parse_page(html), html, titles, config=config)
