@@ -14,7 +14,9 @@ Steps, each visible in ``provenance["source"]["extractor"]``:
    ``CleanerConfig.html_guard_max_lost`` gives way to the best-scored candidate
    under it; a pick that is empty, or far shorter than another candidate that
    the guard trusts more (``html_guard_min_ratio``) and the other extractions
-   agree with (``html_guard_min_support``), gives way to that one.  Either
+   agree with (``html_guard_min_support``), gives way to that one, unless the
+   text path's own cuts made the pick short (its ``_plain`` twin is the long
+   one: a comment thread cut under its own loss guard).  Either
    replacement must hold most of a non-empty pick's text (``html_guard_replacement_held``): the
    article a fragment belongs to, not another block of the page.  A pick of a
    few words (``html_guard_fragment_tokens``) that a fallback's far longer text
@@ -250,7 +252,7 @@ def _guard(
     # it holds); a fallback is taken when no ranked candidate is trusted.
     rank = set(ranked(features.names))
     longer = _far_longer(features, order, rank, chosen, lost, config=config)
-    if longer:
+    if longer and not _cut_by_text_path(features, chosen, config):
         return longer[0], "guard: pick far shorter than another candidate"
     if tokens[chosen] < config.html_guard_fragment_tokens:
         # A few words that a fallback's far longer text holds: a caption or a
@@ -281,6 +283,34 @@ def _far_longer(
         and features.support(i) >= config.html_guard_min_support
         and features.held_in(chosen, i) >= config.html_guard_replacement_held
     ]
+
+
+def _cut_by_text_path(features: Table, chosen: int, config: CleanerConfig) -> bool:
+    """Whether the text path's own cuts made ``chosen`` far shorter than its extraction.
+
+    A candidate's ``_plain`` twin is the same extraction without the generic
+    rules and heuristics.  When the pick is far shorter than its twin, what it
+    lacks was cut by those rules (a comment thread, a sidebar), each under its
+    own loss guard (:mod:`cleaner.guard`), not missed by the extractor: a
+    longer candidate is then no sign that the pick lost the article, and the
+    twin stays a candidate the model may pick.  Measured with
+    ``cleaner train-choice`` on the four development sets: in-sample F1 +.0025
+    on ``dragnet-train/`` and +.005 on ``cleaneval-dev/`` (comment threads the
+    guard gave back), leave-one-set-out within .0005 on every set, no article
+    lost.
+
+    >>> from cleaner.features import table
+    >>> body = " ".join(f"w{i}" for i in range(40))
+    >>> t = table({"cleaner": body, "cleaner_plain": body + " reply" * 200}, {},
+    ...           headline=False, comments=False)
+    >>> _cut_by_text_path(t, 0, CleanerConfig()), _cut_by_text_path(t, 1, CleanerConfig())
+    (True, False)
+    """
+    twin = f"{features.names[chosen]}_plain"
+    if twin not in features.names:
+        return False
+    tokens = features.tokens
+    return tokens[chosen] < config.html_guard_min_ratio * tokens[features.names.index(twin)]
 
 
 def _holding_fallbacks(features: Table, order: list[int], rank: set[int], chosen: int) -> list[int]:

@@ -270,6 +270,32 @@ def test_the_guard_refuses_an_empty_or_far_shorter_pick() -> None:
     )
 
 
+def test_a_pick_the_text_path_cut_is_not_given_back_for_its_length() -> None:
+    # Every extraction kept a long comment thread; the text path cut it from the
+    # pick, whose plain twin and the other plain candidates keep it.
+    thread = _text(400)
+    texts = {
+        "cleaner": _text(60),
+        "cleaner_plain": thread,
+        "readability": _text(62),
+        "readability_plain": thread,
+        "resiliparse": _text(61),
+        "resiliparse_plain": thread,
+    }
+    wins = [0.9, 0.3, 0.5, 0.3, 0.4, 0.3]
+    kept = _decide(texts, wins, [0.45, 0.1, 0.45, 0.1, 0.45, 0.1])
+    assert (kept.name, kept.reason) == ("cleaner", "model")
+    # The extraction itself short (its twin as short) and another extraction long
+    # after the text path too: the longer candidates take over.
+    texts["cleaner_plain"] = _text(62)
+    texts["resiliparse"] = thread
+    short = _decide(texts, wins, [0.45, 0.45, 0.45, 0.1, 0.45, 0.1])
+    assert (short.name, short.reason) == (
+        "readability_plain",
+        "guard: pick far shorter than another candidate",
+    )
+
+
 def test_the_guard_gives_a_pick_up_only_for_a_candidate_holding_it() -> None:
     # A short post the pick found whole; the others are other blocks of the page.
     other = {"cleaner": _text(10), "readability": _text(300, 5), "resiliparse": _text(290, 5)}
