@@ -285,6 +285,11 @@ def test_a_pick_the_text_path_cut_is_not_given_back_for_its_length() -> None:
     wins = [0.9, 0.3, 0.5, 0.3, 0.4, 0.3]
     kept = _decide(texts, wins, [0.45, 0.1, 0.45, 0.1, 0.45, 0.1])
     assert (kept.name, kept.reason) == ("cleaner", "model")
+    # A few words left by the cuts are no body: the length rule still applies.
+    few = {**texts, "cleaner": _text(8)}
+    assert _decide(few, wins, [0.45, 0.1, 0.45, 0.1, 0.45, 0.1]).reason == (
+        "guard: pick far shorter than another candidate"
+    )
     # The extraction itself short (its twin as short) and another extraction long
     # after the text path too: the longer candidates take over.
     texts["cleaner_plain"] = _text(62)
