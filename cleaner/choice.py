@@ -16,7 +16,8 @@ Steps, each visible in ``provenance["source"]["extractor"]``:
    the guard trusts more (``html_guard_min_ratio``) and the other extractions
    agree with (``html_guard_min_support``), gives way to that one, unless the
    text path's own cuts made the pick short (its ``_plain`` twin is the long
-   one: a comment thread cut under its own loss guard).  Either
+   one: a comment thread cut under its own loss guard) and left more than a
+   few words.  Either
    replacement must hold most of a non-empty pick's text (``html_guard_replacement_held``): the
    article a fragment belongs to, not another block of the page.  A pick of a
    few words (``html_guard_fragment_tokens``) that a fallback's far longer text
