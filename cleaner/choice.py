@@ -43,7 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleaner.candidates import ranked
+from cleaner.candidates import extractor_of, ranked
 from cleaner.config import CleanerConfig
 from cleaner.features import GUARD_FEATURES, PAIR_FEATURES, Table
 
@@ -313,11 +313,11 @@ def _cut_by_text_path(features: Table, chosen: int, config: CleanerConfig) -> bo
     >>> _cut_by_text_path(few, 0, CleanerConfig())
     False
     """
-    twin = f"{features.names[chosen]}_plain"
-    tokens = features.tokens
-    if twin not in features.names or tokens[chosen] < config.html_guard_fragment_tokens:
+    names, tokens = features.names, features.tokens
+    twins = [j for j, n in enumerate(names) if j != chosen and extractor_of(n) == names[chosen]]
+    if not twins or tokens[chosen] < config.html_guard_fragment_tokens:
         return False  # a few words left: no body the text path's guard could weigh
-    return tokens[chosen] < config.html_guard_min_ratio * tokens[features.names.index(twin)]
+    return tokens[chosen] < config.html_guard_min_ratio * tokens[twins[0]]
 
 
 def _holding_fallbacks(features: Table, order: list[int], rank: set[int], chosen: int) -> list[int]:

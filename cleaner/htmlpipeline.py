@@ -167,8 +167,15 @@ def fast_candidate(page: Page) -> Candidate:
         html = _html.serialize(tree)
     titles = page_titles(head) + title_tokens([found.get("title") or ""])
     extraction = extract_guarded(parse_page(html), html, titles, config=config)
-    skip = config.html_fast_skip_heuristics
-    return Candidate(name, found, extraction, removals, skip, html, removals[:])
+    return Candidate(
+        name,
+        found,
+        extraction,
+        removals,
+        skip_heuristics=config.html_fast_skip_heuristics,
+        html=html,
+        site_removals=removals[:],
+    )
 
 
 def producers(config: CleanerConfig) -> list[Producer]:

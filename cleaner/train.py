@@ -522,7 +522,8 @@ shapes, markup figures, the scope asked for; no domain, URL or text of any page)
   A pick over `html_guard_max_lost`, an empty pick, or a pick far shorter than a ranked
   candidate the guard trusts more and the other extractions agree with
   (`html_guard_min_support`) gives way (the reason is recorded), to a candidate holding
-  most of its text (`html_guard_replacement_held`); a fallback is taken
+  most of its text (`html_guard_replacement_held`), unless the text path's own cuts made
+  the pick short (its `_plain` twin is the long one); a fallback is taken
   only when no ranked candidate is under `html_guard_max_lost`, or all are empty, or the
   pick is a few words (`html_guard_fragment_tokens`) that the fallback's far longer text holds.
 * Trained with cleaner {__version__}, seed {seed}; sets weighted by the inverse square root of
