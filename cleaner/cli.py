@@ -1066,11 +1066,21 @@ def add_authoring_commands(sub: Any, rules_sub: Any) -> None:
         help="retrain the model choosing among extractions; print leave-one-set-out figures",
     )
     choice.add_argument("sets", nargs="+", type=Path, metavar="SET", help="gold set folders")
-    _output_arg(choice, "MODEL.json")
+    _output_arg(choice, "MODEL.json", "the model written (its card, MODEL.card.md, beside it)")
     choice.add_argument(
         "--cache", type=Path, metavar="DIR", help="per-page cache (default: a temporary folder)"
     )
-    choice.add_argument("--seed", type=int, default=0, metavar="N")
+    choice.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="the seed of the training (default 0)"
+    )
+    choice.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        metavar="K",
+        help="also run leave-one-set-out with the K seeds from --seed and print each set's "
+        "spread (the model is the same)",
+    )
     choice.set_defaults(handler=cmd_train_choice)
 
 
@@ -1079,7 +1089,7 @@ def cmd_train_choice(args: argparse.Namespace) -> int:
     from cleaner.train import TrainError, train  # noqa: PLC0415 - only this command needs it
 
     try:
-        train(args.sets, args.output, cache=args.cache, seed=args.seed)
+        train(args.sets, args.output, cache=args.cache, seed=args.seed, seeds=args.seeds)
     except TrainError as exc:
         raise UsageError(str(exc)) from None
     print(f"wrote {args.output}", file=sys.stderr)

@@ -18,7 +18,8 @@ Steps 1-2 are slow and cached per page in a folder outside the repository
 
 * **leave one set out**: for each set, both models are trained on the others
   and the choice is scored on it (per set: the choice, each candidate, the
-  best peer, lost articles);
+  best peer, lost articles); with ``--seeds K``, also with the next seeds,
+  and each set's spread over the seeds is printed;
 * the shipped models are trained on every set and written with their figures;
   a model card is written beside them.
 
@@ -451,6 +452,30 @@ def leave_one_out(
     return results
 
 
+def render_spread(runs: Sequence[Sequence[SetResult]], seeds: Sequence[int]) -> str:
+    """A Markdown table of each set's leave-one-set-out figures over several seeds.
+
+    ``runs`` holds one :func:`leave_one_out` result per seed, the sets in the same order.
+    """
+    first, last = seeds[0], seeds[-1]
+    lines = [
+        f"Leave one set out, seeds {first} to {last} (the spread a retrain with another seed"
+        " gives):",
+        "",
+        "| set | choice: min | mean | max | best peer | lost (choice): min | max |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for results in zip(*runs, strict=True):
+        f1 = [r.f1["choice"] for r in results]
+        lost = [r.lost.get("choice", 0) for r in results]
+        peer, pf1 = results[0].best_peer
+        lines.append(
+            f"| {results[0].name} | {min(f1):.4f} | {sum(f1) / len(f1):.4f} | {max(f1):.4f} | "
+            f"{pf1:.4f} ({peer}) | {min(lost)} | {max(lost)} |"
+        )
+    return "\n".join(lines)
+
+
 def render(results: Iterable[SetResult], title: str) -> str:
     """A Markdown table of set results (candidates by the first letters of their names)."""
     initials = {
@@ -564,6 +589,7 @@ def train(
     *,
     cache: Path | None = None,
     seed: int = 0,
+    seeds: int = 1,
     log: TextIO = sys.stderr,
     report: Callable[[str], None] = print,
 ) -> ChoiceModel:
@@ -576,14 +602,21 @@ def train(
         cache: Folder for the per-page cache (default: in the system's
             temporary folder).
         seed: The seed of every random choice.
+        seeds: With more than one, the leave-one-set-out figures are also
+            computed with the seeds ``seed`` to ``seed + seeds - 1`` and their
+            spread printed (:func:`render_spread`); the model and its card do not
+            change.
         log: Where progress goes.
         report: Where the tables go.
 
     Raises:
-        TrainError: A set cannot be read, or fewer than two sets are given.
+        TrainError: A set cannot be read, fewer than two sets are given, or
+            ``seeds`` is under one.
     """
     if len(directories) < 2:
         raise TrainError("give at least two sets (leave-one-set-out needs them)")
+    if seeds < 1:
+        raise TrainError(f"seeds must be at least 1, not {seeds}")
     random.seed(seed)
     cache = cache or Path(tempfile.gettempdir()) / "cleaner-choice-cache"
     sets = [read_set(d) for d in directories]
@@ -593,6 +626,10 @@ def train(
         by_set[gold.name] = scored_pages(gold, records)
     loso = leave_one_out(by_set, seed)
     report(render(loso, "Leave one set out (trained on the other sets, scored on this one):"))
+    if seeds > 1:
+        others = [leave_one_out(by_set, s) for s in range(seed + 1, seed + seeds)]
+        report("")
+        report(render_spread([loso, *others], range(seed, seed + seeds)))
     everything = [p for pages in by_set.values() for p in pages]
     model = fit(everything, seed)
     full = [score_choice(model, pages) for pages in by_set.values()]

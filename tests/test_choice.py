@@ -443,6 +443,33 @@ def test_train_choice_command_writes_a_model_and_its_card(
     assert again.read_text("utf-8") == out.read_text("utf-8")
 
 
+def test_train_choice_prints_the_spread_over_seeds_and_writes_the_same_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _gold_set(tmp_path / "alpha", 4, {"headline": False, "comments": False}, "MIT")
+    second = _gold_set(tmp_path / "beta", 3, {"headline": True, "comments": False}, "CC-BY")
+    sets, cache = [str(first), str(second)], ["--cache", str(tmp_path / "cache")]
+    one, three = tmp_path / "one.json", tmp_path / "three.json"
+    assert main(["train-choice", *sets, "-o", str(one), *cache]) == 0
+    assert "seeds" not in capsys.readouterr().out
+    seeds = ["--seed", "2", "--seeds", "3"]
+    assert main(["train-choice", *sets, "-o", str(three), *cache, *seeds]) == 0
+    printed = capsys.readouterr().out
+    assert "Leave one set out, seeds 2 to 4" in printed
+    spread = printed.split("seeds 2 to 4")[1].split("Trained on every set")[0]
+    rows = [line.split(" | ") for line in spread.splitlines() if line.startswith("| alpha |")]
+    assert len(rows) == 1
+    low, mean, high = (float(v) for v in rows[0][1:4])
+    assert low <= mean <= high
+    assert "| beta |" in spread
+    # The spread is a report: the model of seed 2 is the one a single run writes.
+    alone = tmp_path / "alone.json"
+    assert main(["train-choice", *sets, "-o", str(alone), *cache, "--seed", "2"]) == 0
+    assert three.read_text("utf-8") == alone.read_text("utf-8")
+    assert main(["train-choice", *sets, "-o", str(one), *cache, "--seeds", "0"]) == 2
+    assert "seeds must be at least 1, not 0" in capsys.readouterr().err
+
+
 def test_train_choice_refuses_bad_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     one = _gold_set(tmp_path / "one", 2, {"headline": False, "comments": False}, "MIT")
     assert main(["train-choice", str(one), "-o", str(tmp_path / "m.json")]) == 2
