@@ -580,6 +580,8 @@ of each page in hindsight.
 (the sets' folders, each with `<id>.html.gz` pages and `gold.jsonl`). The command caches
 each page's candidates in a temporary folder (`--cache`), prints the tables above and writes
 this card beside the model. Same sets, same seed and same library versions give the same file.
+`--seeds 5` also prints each set's leave-one-set-out spread over the seeds {seed} to {seed + 4}
+(the model and this card stay those of seed {seed}).
 """
 
 
